@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test of zmqrs and prints one total last:
+#   1. Rust unit tests and the header freshness test (cargo test)
+#   2. C API tests against the shared and static library, and ABI checks
+#   3. consumer checks: pkg-config, CMake, binary swap (needs an install)
+# Usage: ./run-tests.sh    (what `make test` and CI run)
+set -u
+cd "$(dirname "$0")"
+PREFIX=${PREFIX:-$PWD/_install}
+passed=0
+failed=0
+stages_failed=()
+
+# Adds a stage's counts to the totals: the sum of cargo's "test result:"
+# lines, or else the stage's last "N passed, N failed" line.
+count() { # stage-name log rc
+    local name=$1 log=$2 rc=$3 lines p f
+    lines=$(grep -E '^test result: ' "$log" | grep -Eo '[0-9]+ passed; [0-9]+ failed')
+    [ -n "$lines" ] || lines=$(grep -Eo '[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+    p=$(echo "$lines" | awk '{ s += $1 } END { print s + 0 }')
+    f=$(echo "$lines" | awk '{ s += $3 } END { print s + 0 }')
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$rc" -ne 0 ]; then
+        stages_failed+=("$name")
+        [ "$f" -gt 0 ] || failed=$((failed + 1))
+    fi
+}
+
+stage() { # name command...
+    local name=$1 log rc
+    shift
+    log=$(mktemp)
+    echo "=== $name"
+    "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    count "$name" "$log" "$rc"
+    rm -f "$log"
+}
+
+stage "rust unit tests" cargo test --release
+stage "build" make build
+stage "c api tests" capi-tests/run.sh
+stage "install" make install PREFIX="$PREFIX"
+stage "consumers" capi-tests/consumers/run.sh "$PREFIX"
+
+echo
+[ ${#stages_failed[@]} -eq 0 ] || echo "failed stages: ${stages_failed[*]}"
+echo "total: $passed passed, $failed failed"
+[ ${#stages_failed[@]} -eq 0 ]

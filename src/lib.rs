@@ -1,0 +1,14 @@
+//! zmqrs: libzmq rewritten in Rust, behind libzmq's own C ABI.
+//!
+//! The C API lives in `ffi` (one file per API family); everything under it
+//! is safe Rust that returns `error::Result`. See `../shared/design/` and
+//! `docs/STATUS.md` for what is built and what is not yet.
+
+pub mod clock;
+pub mod ctx;
+pub mod error;
+pub mod ffi;
+pub mod keys;
+pub mod msg;
+pub mod timers;
+pub mod z85;
