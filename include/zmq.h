@@ -745,6 +745,8 @@ typedef struct zmq_poller_event_t {
 
 
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -884,18 +886,6 @@ int zmq_poller_remove(void *poller, void *socket);
 #endif
 
 #if defined(ZMQ_BUILD_DRAFT_API)
-int zmq_poller_wait(void *poller, struct zmq_poller_event_t *event, long timeout);
-#endif
-
-#if defined(ZMQ_BUILD_DRAFT_API)
-int zmq_poller_wait_all(void *poller, struct zmq_poller_event_t *events, int n_events, long timeout);
-#endif
-
-#if defined(ZMQ_BUILD_DRAFT_API)
-int zmq_poller_fd(void *poller, zmq_fd_t *fd);
-#endif
-
-#if defined(ZMQ_BUILD_DRAFT_API)
 int zmq_poller_add_fd(void *poller, zmq_fd_t fd, void *user_data, short events);
 #endif
 
@@ -905,6 +895,25 @@ int zmq_poller_modify_fd(void *poller, zmq_fd_t fd, short events);
 
 #if defined(ZMQ_BUILD_DRAFT_API)
 int zmq_poller_remove_fd(void *poller, zmq_fd_t fd);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+int zmq_poller_wait(void *poller, struct zmq_poller_event_t *event, long timeout);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/*
+ Waits for events; fills up to `n_events` entries and returns how many.
+ EAGAIN when nothing was ready before the timeout.
+ */
+int zmq_poller_wait_all(void *poller, struct zmq_poller_event_t *events, int n_events, long timeout);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/*
+ A poller of classic (non-thread-safe) sockets has no fd of its own.
+ */
+int zmq_poller_fd(void *poller, zmq_fd_t *fd);
 #endif
 
 void *zmq_socket(void *ctx_, int type_);
@@ -927,23 +936,39 @@ int zmq_send(void *s_, const void *buf_, size_t len_, int flags_);
 
 int zmq_send_const(void *s_, const void *buf_, size_t len_, int flags_);
 
+/*
+ Receives into the caller's buffer; returns the full message size (the
+ copy is cut to `len_`).
+ */
 int zmq_recv(void *s_, void *buf_, size_t len_, int flags_);
-
-int zmq_socket_monitor(void *s_, const char *addr_, int events_);
 
 int zmq_sendmsg(void *s_, struct zmq_msg_t *msg_, int flags_);
 
 int zmq_recvmsg(void *s_, struct zmq_msg_t *msg_, int flags_);
 
+int zmq_msg_send(struct zmq_msg_t *msg_, void *s_, int flags_);
+
+int zmq_msg_recv(struct zmq_msg_t *msg_, void *s_, int flags_);
+
+/*
+ Sends `count_` buffers as one message (parts but the last carry MORE when
+ `flags_` has ZMQ_SNDMORE, as in libzmq); returns the last part's size.
+ */
 int zmq_sendiov(void *s_, struct iovec *iov_, size_t count_, int flags_);
 
+/*
+ Receives up to `*count_` parts into malloc'd buffers (the caller frees
+ them); sets `*count_` and returns the number of parts.
+ */
 int zmq_recviov(void *s_, struct iovec *iov_, size_t *count_, int flags_);
 
-int zmq_proxy(void *frontend_, void *backend_, void *capture_);
-
-int zmq_proxy_steerable(void *frontend_, void *backend_, void *capture_, void *control_);
+int zmq_socket_monitor(void *s_, const char *addr_, int events_);
 
 #if defined(ZMQ_BUILD_DRAFT_API)
+/*
+ Draft socket types (DISH, PEER...) are not built, so no socket can
+ join, leave or talk to peers by id.
+ */
 int zmq_join(void *s, const char *group);
 #endif
 
@@ -971,9 +996,9 @@ int zmq_socket_monitor_versioned(void *s_, const char *addr_, uint64_t events_, 
 int zmq_socket_monitor_pipes_stats(void *s);
 #endif
 
-int zmq_msg_send(struct zmq_msg_t *msg_, void *s_, int flags_);
+int zmq_proxy(void *frontend_, void *backend_, void *capture_);
 
-int zmq_msg_recv(struct zmq_msg_t *msg_, void *s_, int flags_);
+int zmq_proxy_steerable(void *frontend_, void *backend_, void *capture_, void *control_);
 
 /*
  `zmq_device(type, frontend, backend)` is `zmq_proxy` without capture.

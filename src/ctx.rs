@@ -3,11 +3,16 @@
 //! threads, the socket registry and the inproc endpoints; it knows nothing of
 //! the wire format.
 
+use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::ffi::constants::*;
-use std::collections::BTreeSet;
+use crate::io::mailbox::Mailbox;
+use crate::io::thread::IoThread;
+use crate::pipe::{pipe_pair, Direction, Pipe};
+use crate::socket::Socket;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Largest socket count a context can be asked for (ZMQ_SOCKET_LIMIT). Our
 /// poller (epoll) has no fd ceiling of its own, as with libzmq on Linux.
@@ -137,18 +142,89 @@ fn leading_int(s: &[u8]) -> i32 {
         .map_or(0, |v| v.clamp(i32::MIN as i64, i32::MAX as i64) as i32)
 }
 
+/// What an inproc peer needs to know of a socket that binds or connects.
+#[derive(Debug, Clone)]
+pub struct EndpointInfo {
+    pub socket_id: u64,
+    pub socket_type: i32,
+    pub mailbox: Arc<Mailbox>,
+    pub sndhwm: u64,
+    pub rcvhwm: u64,
+    pub conflate: bool,
+    pub routing_id: Vec<u8>,
+}
+
+/// A connect to an inproc endpoint nobody has bound yet: the connector has
+/// its end; the binder will get `bind_end`.
+struct Pending {
+    connector: EndpointInfo,
+    bind_end: Pipe,
+    /// The connector closed before the bind: what it sent is still
+    /// delivered, but nothing can be sent to it.
+    connector_closed: bool,
+}
+
+/// The HWM of one inproc direction: the writer's SNDHWM plus the reader's
+/// RCVHWM, or none when either is unlimited.
+fn inproc_hwm(sndhwm: u64, rcvhwm: u64) -> u64 {
+    if sndhwm == 0 || rcvhwm == 0 {
+        0
+    } else {
+        sndhwm + rcvhwm
+    }
+}
+
+#[derive(Default)]
+struct Registry {
+    /// Live sockets and their mailboxes (for Stop at termination).
+    sockets: HashMap<u64, Arc<Mailbox>>,
+    next_socket_id: u64,
+    /// Bound inproc endpoints.
+    endpoints: HashMap<String, EndpointInfo>,
+    /// Connects waiting for a bind.
+    pending: HashMap<String, Vec<Pending>>,
+    io_threads: Vec<IoThread>,
+}
+
 /// A context.
-#[derive(Debug, Default)]
 pub struct Ctx {
     options: Mutex<CtxOptions>,
     /// Set by `zmq_ctx_shutdown` / `zmq_ctx_term`: blocking calls fail with
     /// ETERM and no new socket can be made.
     terminating: AtomicBool,
+    registry: Mutex<Registry>,
+    /// Signalled when a socket closes (zmq_ctx_term waits on it).
+    closed: Condvar,
+    /// The process that made the context: a forked child must not wait for
+    /// the parent's sockets.
+    pid: u32,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").finish_non_exhaustive()
+    }
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Ctx {
+            options: Mutex::new(CtxOptions::default()),
+            terminating: AtomicBool::new(false),
+            registry: Mutex::new(Registry::default()),
+            closed: Condvar::new(),
+            pid: std::process::id(),
+        }
+    }
 }
 
 impl Ctx {
     pub fn new() -> Ctx {
         Ctx::default()
+    }
+
+    fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn set_option(&self, option: i32, value: &[u8]) -> Result<()> {
@@ -176,16 +252,162 @@ impl Ctx {
         self.terminating.load(Ordering::Acquire)
     }
 
-    /// `zmq_ctx_shutdown`: from now on blocking calls fail with ETERM.
-    pub fn shutdown(&self) {
-        self.terminating.store(true, Ordering::Release);
+    /// A new socket of `socket_type`: ETERM once terminating, EMFILE beyond
+    /// MAX_SOCKETS, EINVAL for an unknown type. Starts the I/O threads with
+    /// the first socket, as libzmq does.
+    pub fn create_socket(self: &Arc<Self>, socket_type: i32) -> Result<Socket> {
+        let opts = self.options();
+        let mut reg = self.registry();
+        if self.is_terminating() {
+            return Err(Error::ETERM);
+        }
+        if reg.sockets.len() >= opts.max_sockets as usize {
+            return Err(Error(libc::EMFILE));
+        }
+        if reg.io_threads.is_empty() && opts.io_threads > 0 {
+            for i in 0..opts.io_threads {
+                reg.io_threads.push(IoThread::start(i, &opts)?);
+            }
+        }
+        reg.next_socket_id += 1;
+        let id = reg.next_socket_id;
+        let mailbox = Arc::new(Mailbox::new()?);
+        let socket = Socket::new(Arc::clone(self), id, socket_type, Arc::clone(&mailbox))?;
+        reg.sockets.insert(id, mailbox);
+        Ok(socket)
     }
 
-    /// `zmq_ctx_term`: shuts down, then waits until every socket is closed.
-    /// With no sockets (sockets arrive with the runtime) there is nothing to
-    /// wait for.
+    /// A socket closed: forget it and wake a waiting `zmq_ctx_term`.
+    pub(crate) fn socket_closed(&self, id: u64) {
+        self.registry().sockets.remove(&id);
+        self.closed.notify_all();
+    }
+
+    /// Binds an inproc endpoint (EADDRINUSE when taken); returns the pipe
+    /// ends of connects that were waiting for it.
+    pub(crate) fn register_endpoint(&self, addr: &str, me: EndpointInfo) -> Result<Vec<Pipe>> {
+        let mut reg = self.registry();
+        if reg.endpoints.contains_key(addr) {
+            return Err(Error(libc::EADDRINUSE));
+        }
+        reg.endpoints.insert(addr.to_string(), me.clone());
+        let pending = reg.pending.remove(addr).unwrap_or_default();
+        Ok(pending
+            .into_iter()
+            .map(|p| {
+                let c = &p.connector;
+                let mut end = p.bind_end;
+                if !c.conflate {
+                    // Now both sides are known: the HWMs become the sums.
+                    let to_binder = inproc_hwm(c.sndhwm, me.rcvhwm);
+                    let to_connector = inproc_hwm(me.sndhwm, c.rcvhwm);
+                    end.set_hwms(to_connector, to_binder);
+                    c.mailbox
+                        .send(Command::SetHwms(end.peer_key(), to_binder, to_connector));
+                }
+                end.routing_id = c.routing_id.clone();
+                if p.connector_closed {
+                    end.peer_terminated();
+                }
+                end
+            })
+            .collect())
+    }
+
+    pub(crate) fn unregister_endpoint(&self, addr: &str, socket_id: u64) {
+        let mut reg = self.registry();
+        if reg
+            .endpoints
+            .get(addr)
+            .is_some_and(|e| e.socket_id == socket_id)
+        {
+            reg.endpoints.remove(addr);
+        }
+    }
+
+    /// Connects to an inproc endpoint; returns the connector's pipe end. The
+    /// binder gets the other end by command, or at its bind when it has not
+    /// bound yet.
+    pub(crate) fn connect_inproc(
+        &self,
+        addr: &str,
+        me: EndpointInfo,
+        peer_id: Option<Vec<u8>>,
+    ) -> Result<Pipe> {
+        let mut reg = self.registry();
+        let dir = |hwm: u64| Direction {
+            hwm,
+            conflate: me.conflate,
+        };
+        match reg.endpoints.get(addr) {
+            Some(peer) => {
+                let (mut mine, mut theirs) = pipe_pair(
+                    dir(inproc_hwm(me.sndhwm, peer.rcvhwm)),
+                    dir(inproc_hwm(peer.sndhwm, me.rcvhwm)),
+                );
+                mine.routing_id = peer_id.unwrap_or_else(|| peer.routing_id.clone());
+                theirs.routing_id = me.routing_id.clone();
+                peer.mailbox.send(Command::Bind(Box::new(theirs)));
+                Ok(mine)
+            }
+            None => {
+                let (mut mine, theirs) = pipe_pair(dir(me.sndhwm), dir(me.rcvhwm));
+                if let Some(id) = peer_id {
+                    mine.routing_id = id;
+                }
+                reg.pending
+                    .entry(addr.to_string())
+                    .or_default()
+                    .push(Pending {
+                        connector: me,
+                        bind_end: theirs,
+                        connector_closed: false,
+                    });
+                Ok(mine)
+            }
+        }
+    }
+
+    /// A socket with waiting connects closed. Its messages stay queued for
+    /// the binder (they belong to the connection, as in libzmq).
+    pub(crate) fn connector_closed(&self, socket_id: u64) {
+        let mut reg = self.registry();
+        for p in reg.pending.values_mut().flatten() {
+            if p.connector.socket_id == socket_id {
+                p.connector_closed = true;
+            }
+        }
+    }
+
+    /// `zmq_ctx_shutdown`: from now on blocking calls fail with ETERM.
+    pub fn shutdown(&self) {
+        let reg = self.registry();
+        if !self.terminating.swap(true, Ordering::AcqRel) {
+            for mb in reg.sockets.values() {
+                mb.send(Command::Stop);
+            }
+        }
+    }
+
+    /// `zmq_ctx_term`: shuts down, waits until every socket is closed, then
+    /// stops the I/O threads. In a forked child it does not wait for the
+    /// parent's sockets.
     pub fn terminate(&self) -> Result<()> {
         self.shutdown();
+        let mut reg = self.registry();
+        if std::process::id() == self.pid {
+            while !reg.sockets.is_empty() {
+                reg = self.closed.wait(reg).unwrap_or_else(|e| e.into_inner());
+            }
+            for t in reg.io_threads.drain(..) {
+                t.stop();
+            }
+        } else {
+            // The threads belong to the parent; only forget them.
+            for t in reg.io_threads.drain(..) {
+                std::mem::forget(t);
+            }
+        }
         Ok(())
     }
 }

@@ -15,5 +15,7 @@ impl Error {
     pub const ENOMEM: Error = Error(libc::ENOMEM);
     pub const ENOTSUP: Error = Error(libc::ENOTSUP);
     pub const ENOTSOCK: Error = Error(libc::ENOTSOCK);
+    pub const EAGAIN: Error = Error(libc::EAGAIN);
     pub const ETERM: Error = Error(crate::ffi::constants::ETERM);
+    pub const EFSM: Error = Error(crate::ffi::constants::EFSM);
 }

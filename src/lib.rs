@@ -5,10 +5,15 @@
 //! `docs/STATUS.md` for what is built and what is not yet.
 
 pub mod clock;
+pub mod command;
 pub mod ctx;
 pub mod error;
 pub mod ffi;
+pub mod io;
 pub mod keys;
 pub mod msg;
+pub mod pipe;
+pub mod proxy;
+pub mod socket;
 pub mod timers;
 pub mod z85;

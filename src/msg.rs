@@ -31,6 +31,8 @@ const KIND_INVALID: u8 = 0;
 const KIND_INLINE: u8 = 0xa1;
 const KIND_SHARED: u8 = 0xa2;
 const KIND_CONST: u8 = 0xa3;
+/// End of a pipe's stream; never seen by applications.
+const KIND_DELIMITER: u8 = 0xa4;
 
 /// Flag bits (only MORE is visible through the C API).
 pub(crate) mod flags {
@@ -240,6 +242,18 @@ impl Msg {
             constant: ConstBody { ptr: data, len },
         };
         m
+    }
+
+    /// The marker a pipe end writes last, when it goes away.
+    pub(crate) fn delimiter() -> Msg {
+        let mut m = Msg::new();
+        m.kind = KIND_DELIMITER;
+        m
+    }
+
+    #[inline]
+    pub(crate) fn is_delimiter(&self) -> bool {
+        self.kind == KIND_DELIMITER
     }
 
     fn set_shared(&mut self, bytes: Bytes) {

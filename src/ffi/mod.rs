@@ -11,8 +11,8 @@ pub(crate) mod handle;
 mod atomic;
 mod ctx;
 mod msg;
-mod poll;
-mod socket;
+pub(crate) mod poll;
+pub(crate) mod socket;
 mod timers;
 mod util;
 

@@ -1,93 +1,146 @@
 //! Polling: `zmq_poll`, `zmq_ppoll` and the `zmq_poller_*` API.
 //!
-//! Plain file descriptors are polled with poll(2) today. Socket items need
-//! sockets (the runtime), so an item naming one fails as libzmq fails for a
-//! pointer that is not a live socket (ENOTSOCK). The poller API arrives with
-//! the runtime: `zmq_poller_new` fails with ENOTSUP until then, and so no
-//! poller handle can exist (EFAULT, as libzmq answers for a bad poller).
+//! A socket is polled through its ZMQ_FD (readable when commands wait) and
+//! ZMQ_EVENTS: the first pass looks without waiting; later passes wait on
+//! the fds, then ask each socket again, until something is ready or the
+//! timeout ends. Plain fds are polled as they are.
 
-use super::boundary;
 use super::constants::{ZMQ_POLLERR, ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI};
 use super::handle::Pool;
 use super::socket::socket_of;
 use super::types::zmq_pollitem_t;
 #[cfg(feature = "draft")]
 use super::types::{zmq_fd_t, zmq_poller_event_t};
+use super::{boundary, deref_mut};
 use crate::error::{Error, Result};
 use libc::{c_int, c_long, c_short, c_void, pollfd};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-/// Checks the items and builds the pollfd set for plain-fd items.
+/// One thing to poll: a socket handle, or a plain fd when `socket` is NULL.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item {
+    pub socket: *mut c_void,
+    pub fd: c_int,
+    pub events: c_short,
+    pub user_data: *mut c_void,
+}
+
+// SAFETY: the pointers are opaque handles handed back to the caller; a
+// poller is used by one thread at a time.
+unsafe impl Send for Item {}
+
+fn to_poll_events(ev: c_short) -> c_short {
+    let ev = ev as c_int;
+    let mut out = 0;
+    if ev & ZMQ_POLLIN != 0 {
+        out |= libc::POLLIN;
+    }
+    if ev & ZMQ_POLLOUT != 0 {
+        out |= libc::POLLOUT;
+    }
+    if ev & ZMQ_POLLPRI != 0 {
+        out |= libc::POLLPRI;
+    }
+    out
+}
+
+fn from_poll_events(rev: c_short) -> c_short {
+    let mut out = 0;
+    if rev & libc::POLLIN != 0 {
+        out |= ZMQ_POLLIN;
+    }
+    if rev & libc::POLLOUT != 0 {
+        out |= ZMQ_POLLOUT;
+    }
+    if rev & libc::POLLPRI != 0 {
+        out |= ZMQ_POLLPRI;
+    }
+    if rev & !(libc::POLLIN | libc::POLLOUT | libc::POLLPRI) != 0 {
+        out |= ZMQ_POLLERR;
+    }
+    out as c_short
+}
+
+/// Polls `items`, writing each one's ready events into `revents`; returns
+/// how many are ready. `timeout_ms` < 0 waits without limit.
 ///
 /// # Safety
-/// A non-NULL `items` must point to `nitems` poll items.
-unsafe fn pollfds<'a>(
-    items: *mut zmq_pollitem_t,
-    nitems: c_int,
-) -> Result<(&'a mut [zmq_pollitem_t], Vec<pollfd>)> {
-    if nitems == 0 {
-        // No items: poll just sleeps for the timeout, as libzmq does.
-        return Ok((&mut [], Vec::new()));
-    }
-    if items.is_null() {
-        return Err(Error::EFAULT);
-    }
-    // SAFETY: the caller gives `nitems` items.
-    let items = unsafe { std::slice::from_raw_parts_mut(items, nitems as usize) };
+/// Socket handles must be NULL-free handles this library returned (checked
+/// for liveness), used by no other thread meanwhile.
+pub(crate) unsafe fn poll(
+    items: &[Item],
+    revents: &mut [c_short],
+    timeout_ms: c_long,
+    sigmask: *const libc::sigset_t,
+) -> Result<usize> {
     let mut fds = Vec::with_capacity(items.len());
-    for item in items.iter() {
-        if !item.socket.is_null() {
-            // SAFETY: a socket item must hold a handle we returned.
-            unsafe { socket_of(item.socket) }?;
+    for item in items {
+        if item.socket.is_null() {
+            fds.push(pollfd {
+                fd: item.fd,
+                events: to_poll_events(item.events),
+                revents: 0,
+            });
+        } else {
+            // SAFETY: forwarded from the caller.
+            let s = unsafe { socket_of(item.socket) }?;
+            fds.push(pollfd {
+                fd: s.fd(),
+                events: if item.events != 0 { libc::POLLIN } else { 0 },
+                revents: 0,
+            });
         }
-        let ev = item.events as c_int;
-        let mut events: c_short = 0;
-        if ev & ZMQ_POLLIN != 0 {
-            events |= libc::POLLIN;
-        }
-        if ev & ZMQ_POLLOUT != 0 {
-            events |= libc::POLLOUT;
-        }
-        if ev & ZMQ_POLLPRI != 0 {
-            events |= libc::POLLPRI;
-        }
-        fds.push(pollfd {
-            fd: item.fd,
-            events,
-            revents: 0,
+    }
+    let deadline =
+        (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+    let mut first = true;
+    loop {
+        let wait: Option<Duration> = if first {
+            Some(Duration::ZERO)
+        } else {
+            deadline.map(|d| d.saturating_duration_since(Instant::now()))
+        };
+        let ts = wait.map(|w| libc::timespec {
+            tv_sec: w.as_secs() as libc::time_t,
+            tv_nsec: w.subsec_nanos() as libc::c_long,
         });
+        let tsp = ts
+            .as_ref()
+            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: `fds` is a live array of `fds.len()` pollfds.
+        let rc = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, sigmask) };
+        if rc < 0 {
+            return Err(Error(errno::errno().0));
+        }
+        let mut ready = 0;
+        for (i, item) in items.iter().enumerate() {
+            let ev = if item.socket.is_null() {
+                from_poll_events(fds[i].revents)
+            } else {
+                // SAFETY: checked live above; this thread's socket.
+                let s = unsafe { socket_of(item.socket) }?;
+                (s.events()? as c_short) & item.events & (ZMQ_POLLIN | ZMQ_POLLOUT) as c_short
+            };
+            revents[i] = ev;
+            if ev != 0 {
+                ready += 1;
+            }
+        }
+        if ready > 0 || timeout_ms == 0 {
+            return Ok(ready);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(0);
+        }
+        first = false;
     }
-    Ok((items, fds))
 }
 
-/// Copies poll(2)'s results back into the items; returns how many items
-/// have an event.
-fn report(items: &mut [zmq_pollitem_t], fds: &[pollfd]) -> c_int {
-    let mut n = 0;
-    for (item, fd) in items.iter_mut().zip(fds) {
-        let mut revents = 0;
-        if fd.revents & libc::POLLIN != 0 {
-            revents |= ZMQ_POLLIN;
-        }
-        if fd.revents & libc::POLLOUT != 0 {
-            revents |= ZMQ_POLLOUT;
-        }
-        if fd.revents & libc::POLLPRI != 0 {
-            revents |= ZMQ_POLLPRI;
-        }
-        if fd.revents & !(libc::POLLIN | libc::POLLOUT | libc::POLLPRI) != 0 {
-            revents |= ZMQ_POLLERR;
-        }
-        item.revents = revents as c_short;
-        n += (revents != 0) as c_int;
-    }
-    n
-}
-
-/// Polls with an optional signal mask (ppoll when given); `timeout` in ms,
-/// negative for no limit.
+/// `zmq_poll` / `zmq_ppoll` over the caller's item array.
 ///
 /// # Safety
-/// As `pollfds`; a non-NULL `sigmask` must point to a signal set.
+/// A non-NULL `items` must point to `nitems` items.
 unsafe fn poll_items(
     items: *mut zmq_pollitem_t,
     nitems: c_int,
@@ -97,21 +150,35 @@ unsafe fn poll_items(
     if nitems < 0 {
         return Err(Error::EINVAL);
     }
-    // SAFETY: forwarded from the caller.
-    let (items, mut fds) = unsafe { pollfds(items, nitems) }?;
-    let ts = (timeout >= 0).then(|| libc::timespec {
-        tv_sec: (timeout / 1000) as libc::time_t,
-        tv_nsec: ((timeout % 1000) * 1_000_000) as libc::c_long,
-    });
-    let tsp = ts
-        .as_ref()
-        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
-    // SAFETY: `fds` is a live array of `fds.len()` pollfds.
-    let rc = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, sigmask) };
-    if rc < 0 {
-        return Err(Error(errno::errno().0));
+    if nitems == 0 {
+        // Nothing to wait for but the timeout, as libzmq does.
+        if timeout != 0 {
+            // SAFETY: poll(2) with no fds just sleeps.
+            unsafe { poll(&[], &mut [], timeout, sigmask) }?;
+        }
+        return Ok(0);
     }
-    Ok(report(items, &fds))
+    if items.is_null() {
+        return Err(Error::EFAULT);
+    }
+    // SAFETY: the caller gives `nitems` items.
+    let c_items = unsafe { std::slice::from_raw_parts_mut(items, nitems as usize) };
+    let list: Vec<Item> = c_items
+        .iter()
+        .map(|i| Item {
+            socket: i.socket,
+            fd: i.fd,
+            events: i.events,
+            user_data: std::ptr::null_mut(),
+        })
+        .collect();
+    let mut revents = vec![0; list.len()];
+    // SAFETY: forwarded from the caller.
+    let n = unsafe { poll(&list, &mut revents, timeout, sigmask) }?;
+    for (c, r) in c_items.iter_mut().zip(revents) {
+        c.revents = r;
+    }
+    Ok(n as c_int)
 }
 
 #[no_mangle]
@@ -136,27 +203,33 @@ pub unsafe extern "C" fn zmq_ppoll(
     boundary(|| unsafe { poll_items(items_, nitems_, timeout_, sigmask_) })
 }
 
-/// What a poller handle will hold.
-pub(crate) struct PollerSlot;
+// ----- the poller API -----
+
+/// What a poller handle holds: its registered items.
+pub(crate) type PollerSlot = Mutex<Vec<Item>>;
 
 static POLLERS: Pool<PollerSlot> = Pool::new(0x9011_e400);
 
-/// The first step of every poller function: find the poller (EFAULT).
+/// The poller behind a handle (EFAULT when NULL, destroyed or not one).
 ///
 /// # Safety
 /// `p` must be NULL or a handle this library returned.
-unsafe fn with_poller<T: super::Failure>(p: *mut c_void) -> T {
-    boundary(|| {
-        // SAFETY: forwarded from the caller.
-        unsafe { POLLERS.get(p) }.ok_or(Error::EFAULT)?;
-        Err(Error::ENOTSUP)
-    })
+unsafe fn poller_of(p: *mut c_void) -> Result<std::sync::MutexGuard<'static, Vec<Item>>> {
+    // SAFETY: forwarded from the caller.
+    let slot = unsafe { POLLERS.get(p) }.ok_or(Error::EFAULT)?;
+    Ok(slot.value.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub extern "C" fn zmq_poller_new() -> *mut c_void {
-    boundary(|| Err(Error::ENOTSUP))
+    boundary(|| {
+        let slot = POLLERS.take(
+            || Mutex::new(Vec::new()),
+            |v| v.lock().unwrap_or_else(|e| e.into_inner()).clear(),
+        );
+        Ok(slot.as_ptr())
+    })
 }
 
 #[cfg(feature = "draft")]
@@ -164,9 +237,15 @@ pub extern "C" fn zmq_poller_new() -> *mut c_void {
 pub unsafe extern "C" fn zmq_poller_destroy(poller_p: *mut *mut c_void) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let p = unsafe { super::deref_mut(poller_p) }?;
+        let p = unsafe { deref_mut(poller_p) }?;
         // SAFETY: forwarded from the caller.
-        Ok(unsafe { with_poller::<c_int>(*p) })
+        let slot = unsafe { POLLERS.get(*p) }.ok_or(Error::EFAULT)?;
+        if !POLLERS.release(slot) {
+            return Err(Error::EFAULT);
+        }
+        slot.value.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        *p = std::ptr::null_mut();
+        Ok(0)
     })
 }
 
@@ -174,7 +253,75 @@ pub unsafe extern "C" fn zmq_poller_destroy(poller_p: *mut *mut c_void) -> c_int
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_size(poller: *mut c_void) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
+    boundary(|| Ok(unsafe { poller_of(poller) }?.len() as c_int))
+}
+
+/// Adds an item; EINVAL when the socket or fd is already there.
+///
+/// # Safety
+/// As `poller_of`; a socket must be a handle this library returned.
+unsafe fn poller_add(poller: *mut c_void, item: Item) -> Result<c_int> {
+    // SAFETY: forwarded from the caller.
+    let mut items = unsafe { poller_of(poller) }?;
+    if !item.socket.is_null() {
+        // SAFETY: forwarded from the caller.
+        unsafe { socket_of(item.socket) }?;
+    }
+    if items.iter().any(|i| same(i, &item)) {
+        return Err(Error::EINVAL);
+    }
+    items.push(item);
+    Ok(0)
+}
+
+fn same(a: &Item, b: &Item) -> bool {
+    if a.socket.is_null() && b.socket.is_null() {
+        a.fd == b.fd
+    } else {
+        a.socket == b.socket
+    }
+}
+
+/// Changes or removes an item; EINVAL when it is not there.
+///
+/// # Safety
+/// As `poller_of`.
+unsafe fn poller_change(poller: *mut c_void, key: Item, events: Option<c_short>) -> Result<c_int> {
+    // SAFETY: forwarded from the caller.
+    let mut items = unsafe { poller_of(poller) }?;
+    if !key.socket.is_null() {
+        // SAFETY: forwarded from the caller.
+        unsafe { socket_of(key.socket) }?;
+    }
+    let pos = items
+        .iter()
+        .position(|i| same(i, &key))
+        .ok_or(Error::EINVAL)?;
+    match events {
+        Some(ev) => items[pos].events = ev,
+        None => {
+            items.remove(pos);
+        }
+    }
+    Ok(0)
+}
+
+fn socket_key(socket: *mut c_void) -> Item {
+    Item {
+        socket,
+        fd: -1,
+        events: 0,
+        user_data: std::ptr::null_mut(),
+    }
+}
+
+fn fd_key(fd: c_int) -> Item {
+    Item {
+        socket: std::ptr::null_mut(),
+        fd,
+        events: 0,
+        user_data: std::ptr::null_mut(),
+    }
 }
 
 #[cfg(feature = "draft")]
@@ -185,9 +332,20 @@ pub unsafe extern "C" fn zmq_poller_add(
     user_data: *mut c_void,
     events: c_short,
 ) -> c_int {
-    let _ = (socket, user_data, events);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { poller_of(poller) }?);
+        if socket.is_null() {
+            return Err(Error::ENOTSOCK);
+        }
+        let item = Item {
+            events,
+            user_data,
+            ..socket_key(socket)
+        };
+        // SAFETY: forwarded from the caller.
+        unsafe { poller_add(poller, item) }
+    })
 }
 
 #[cfg(feature = "draft")]
@@ -197,50 +355,29 @@ pub unsafe extern "C" fn zmq_poller_modify(
     socket: *mut c_void,
     events: c_short,
 ) -> c_int {
-    let _ = (socket, events);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { poller_of(poller) }?);
+        if socket.is_null() {
+            return Err(Error::ENOTSOCK);
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { poller_change(poller, socket_key(socket), Some(events)) }
+    })
 }
 
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_remove(poller: *mut c_void, socket: *mut c_void) -> c_int {
-    let _ = socket;
-    // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_poller_wait(
-    poller: *mut c_void,
-    event: *mut zmq_poller_event_t,
-    timeout: c_long,
-) -> c_int {
-    let _ = (event, timeout);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_poller_wait_all(
-    poller: *mut c_void,
-    events: *mut zmq_poller_event_t,
-    n_events: c_int,
-    timeout: c_long,
-) -> c_int {
-    let _ = (events, n_events, timeout);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_poller_fd(poller: *mut c_void, fd: *mut zmq_fd_t) -> c_int {
-    let _ = fd;
-    // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { poller_of(poller) }?);
+        if socket.is_null() {
+            return Err(Error::ENOTSOCK);
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { poller_change(poller, socket_key(socket), None) }
+    })
 }
 
 #[cfg(feature = "draft")]
@@ -251,9 +388,20 @@ pub unsafe extern "C" fn zmq_poller_add_fd(
     user_data: *mut c_void,
     events: c_short,
 ) -> c_int {
-    let _ = (fd, user_data, events);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { poller_of(poller) }?);
+        if fd < 0 {
+            return Err(Error(libc::EBADF));
+        }
+        let item = Item {
+            events,
+            user_data,
+            ..fd_key(fd)
+        };
+        // SAFETY: forwarded from the caller.
+        unsafe { poller_add(poller, item) }
+    })
 }
 
 #[cfg(feature = "draft")]
@@ -263,15 +411,104 @@ pub unsafe extern "C" fn zmq_poller_modify_fd(
     fd: zmq_fd_t,
     events: c_short,
 ) -> c_int {
-    let _ = (fd, events);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { poller_of(poller) }?);
+        if fd < 0 {
+            return Err(Error(libc::EBADF));
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { poller_change(poller, fd_key(fd), Some(events)) }
+    })
 }
 
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_remove_fd(poller: *mut c_void, fd: zmq_fd_t) -> c_int {
-    let _ = fd;
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { poller_of(poller) }?);
+        if fd < 0 {
+            return Err(Error(libc::EBADF));
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { poller_change(poller, fd_key(fd), None) }
+    })
+}
+
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_wait(
+    poller: *mut c_void,
+    event: *mut zmq_poller_event_t,
+    timeout: c_long,
+) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe { with_poller(poller) }
+    let rc = unsafe { zmq_poller_wait_all(poller, event, 1, timeout) };
+    if rc < 0 {
+        rc
+    } else {
+        0
+    }
+}
+
+/// Waits for events; fills up to `n_events` entries and returns how many.
+/// EAGAIN when nothing was ready before the timeout.
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_wait_all(
+    poller: *mut c_void,
+    events: *mut zmq_poller_event_t,
+    n_events: c_int,
+    timeout: c_long,
+) -> c_int {
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let items = unsafe { poller_of(poller) }?.clone();
+        if n_events < 0 {
+            return Err(Error::EINVAL);
+        }
+        if events.is_null() {
+            return Err(Error::EFAULT);
+        }
+        let active: Vec<Item> = items
+            .into_iter()
+            .filter(|i| i.events != 0 || i.socket.is_null())
+            .collect();
+        let mut revents = vec![0; active.len()];
+        // SAFETY: the poller's sockets were checked when added and are
+        // checked again by `poll`.
+        let ready = unsafe { poll(&active, &mut revents, timeout, std::ptr::null()) }?;
+        if ready == 0 {
+            return Err(Error::EAGAIN);
+        }
+        // SAFETY: the caller gives `n_events` entries.
+        let out = unsafe { std::slice::from_raw_parts_mut(events, n_events as usize) };
+        let mut n = 0;
+        for (item, rev) in active.iter().zip(revents) {
+            if rev == 0 || n == out.len() {
+                continue;
+            }
+            out[n] = zmq_poller_event_t {
+                socket: item.socket,
+                fd: if item.socket.is_null() { item.fd } else { 0 },
+                user_data: item.user_data,
+                events: rev,
+            };
+            n += 1;
+        }
+        Ok(n as c_int)
+    })
+}
+
+/// A poller of classic (non-thread-safe) sockets has no fd of its own.
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_fd(poller: *mut c_void, fd: *mut zmq_fd_t) -> c_int {
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { poller_of(poller) }?);
+        let _ = fd;
+        Err(Error::EINVAL)
+    })
 }

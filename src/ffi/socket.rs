@@ -1,20 +1,28 @@
-//! Socket functions of `zmq.h`: creation, options, endpoints, send/recv,
-//! monitors and proxies.
-//!
-//! Sockets arrive with the runtime. Until then `zmq_socket` checks its
-//! arguments as libzmq does and fails with ENOTSUP, so no socket handle can
-//! exist, and every function taking one answers ENOTSOCK, which is libzmq's
-//! answer for a pointer that is not a live socket.
+//! Socket functions of `zmq.h`: creation and closing, options, endpoints,
+//! send and receive, and the socket functions whose features are not built
+//! yet (monitors, draft socket types), which check the socket and fail with
+//! ENOTSUP.
 
-use super::boundary;
 use super::ctx::ctx_of;
 use super::handle::Pool;
+use super::msg::msg_mut;
 use super::types::zmq_msg_t;
+use super::{boundary, c_str, deref_mut};
 use crate::error::{Error, Result};
+use crate::ffi::constants::ZMQ_SNDMORE;
+use crate::msg::Msg;
+use crate::socket::Socket;
 use libc::{c_char, c_int, c_void, iovec, size_t};
+use std::cell::UnsafeCell;
 
-/// What a socket handle will hold (a socket, once the runtime lands).
-pub(crate) struct SocketSlot;
+/// What a socket handle holds: the socket, used by one thread at a time as
+/// libzmq's contract says (`zmq_close` takes it out).
+pub(crate) struct SocketSlot(UnsafeCell<Option<Box<Socket>>>);
+
+// SAFETY: a socket is used by one application thread at a time (libzmq's
+// rule for non-thread-safe sockets); other threads reach it only through its
+// mailbox.
+unsafe impl Sync for SocketSlot {}
 
 pub(crate) static SOCKETS: Pool<SocketSlot> = Pool::new(0x50c4_e7ab);
 
@@ -22,49 +30,69 @@ pub(crate) static SOCKETS: Pool<SocketSlot> = Pool::new(0x50c4_e7ab);
 /// handles.
 ///
 /// # Safety
-/// `p` must be NULL or a handle this library returned.
-pub(crate) unsafe fn socket_of(p: *mut c_void) -> Result<&'static SocketSlot> {
+/// `p` must be NULL or a handle this library returned, and the socket must
+/// not be in use by another thread.
+#[inline(always)]
+pub(crate) unsafe fn socket_of<'a>(p: *mut c_void) -> Result<&'a mut Socket> {
     // SAFETY: forwarded from the caller.
-    unsafe { SOCKETS.get(p) }
-        .map(|s| &s.value)
-        .ok_or(Error::ENOTSOCK)
+    let slot = unsafe { SOCKETS.get(p) }.ok_or(Error::ENOTSOCK)?;
+    // SAFETY: one thread at a time, per the contract.
+    unsafe { (*slot.value.0.get()).as_deref_mut() }.ok_or(Error::ENOTSOCK)
 }
 
-/// Socket types: the stable ones, then the draft ones.
-const MAX_SOCKET_TYPE: c_int = 20;
+/// Reads a C string argument as UTF-8 (EINVAL otherwise, EFAULT for NULL).
+///
+/// # Safety
+/// A non-NULL `p` must be NUL-terminated.
+unsafe fn str_arg<'a>(p: *const c_char) -> Result<&'a str> {
+    // SAFETY: forwarded from the caller.
+    unsafe { c_str(p) }?.to_str().map_err(|_| Error::EINVAL)
+}
+
+/// The caller's buffer as a slice (EFAULT for NULL with a length).
+///
+/// # Safety
+/// A non-NULL `p` must point to `len` readable bytes.
+unsafe fn bytes<'a>(p: *const c_void, len: size_t) -> Result<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Error::EFAULT);
+    }
+    // SAFETY: per the contract.
+    Ok(unsafe { std::slice::from_raw_parts(p as *const u8, len) })
+}
+
+/// A message size as libzmq returns it from send/recv.
+fn size_rc(n: usize) -> c_int {
+    n.min(c_int::MAX as usize) as c_int
+}
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_socket(ctx_: *mut c_void, type_: c_int) -> *mut c_void {
     boundary(|| {
         // SAFETY: forwarded from the caller.
         let ctx = unsafe { ctx_of(ctx_) }?;
-        if ctx.is_terminating() {
-            return Err(Error::ETERM);
-        }
-        if !(0..=MAX_SOCKET_TYPE).contains(&type_) {
-            return Err(Error::EINVAL);
-        }
-        Err(Error::ENOTSUP)
-    })
-}
-
-/// The first step of every function that takes a socket: with no socket
-/// able to exist yet, it is where they all end (ENOTSOCK).
-///
-/// # Safety
-/// `s` must be NULL or a handle this library returned.
-unsafe fn with_socket<T: super::Failure>(s: *mut c_void) -> T {
-    boundary(|| {
-        // SAFETY: forwarded from the caller.
-        let _socket = unsafe { socket_of(s) }?;
-        Err(Error::ENOTSUP)
+        let socket = Box::new(ctx.create_socket(type_)?);
+        let slot = SOCKETS.take(|| SocketSlot(UnsafeCell::new(None)), |_| {});
+        // SAFETY: nobody else has this slot's address yet.
+        unsafe { *slot.value.0.get() = Some(socket) };
+        Ok(slot.as_ptr())
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_close(s_: *mut c_void) -> c_int {
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let slot = unsafe { SOCKETS.get(s_) }.ok_or(Error::ENOTSOCK)?;
+        // SAFETY: the owning thread closes its socket.
+        let socket = unsafe { (*slot.value.0.get()).take() }.ok_or(Error::ENOTSOCK)?;
+        SOCKETS.release(slot);
+        socket.close();
+        Ok(0)
+    })
 }
 
 #[no_mangle]
@@ -74,9 +102,21 @@ pub unsafe extern "C" fn zmq_setsockopt(
     optval_: *const c_void,
     optvallen_: size_t,
 ) -> c_int {
-    let _ = (option_, optval_, optvallen_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        let value = if optval_.is_null() {
+            if optvallen_ != 0 {
+                return Err(Error::EFAULT);
+            }
+            None
+        } else {
+            // SAFETY: the caller gives `optvallen_` bytes.
+            Some(unsafe { bytes(optval_, optvallen_) }?)
+        };
+        s.setsockopt(option_, value)?;
+        Ok(0)
+    })
 }
 
 #[no_mangle]
@@ -86,37 +126,66 @@ pub unsafe extern "C" fn zmq_getsockopt(
     optval_: *mut c_void,
     optvallen_: *mut size_t,
 ) -> c_int {
-    let _ = (option_, optval_, optvallen_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        // SAFETY: forwarded from the caller.
+        let len = unsafe { deref_mut(optvallen_) }?;
+        if optval_.is_null() && *len != 0 {
+            return Err(Error::EFAULT);
+        }
+        let out: &mut [u8] = if *len == 0 {
+            &mut []
+        } else {
+            // SAFETY: the caller gives `*len` writable bytes.
+            unsafe { std::slice::from_raw_parts_mut(optval_ as *mut u8, *len) }
+        };
+        *len = s.getsockopt(option_, out)?;
+        Ok(0)
+    })
+}
+
+/// The four endpoint functions: find the socket, read the address, act.
+///
+/// # Safety
+/// As `socket_of` and `str_arg`.
+unsafe fn endpoint_call(
+    s_: *mut c_void,
+    addr_: *const c_char,
+    act: fn(&mut Socket, &str) -> Result<()>,
+) -> c_int {
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        // SAFETY: forwarded from the caller.
+        let addr = unsafe { str_arg(addr_) }.map_err(|_| Error::EINVAL)?;
+        act(s, addr)?;
+        Ok(0)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_bind(s_: *mut c_void, addr_: *const c_char) -> c_int {
-    let _ = (addr_,);
     // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    unsafe { endpoint_call(s_, addr_, Socket::bind) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_connect(s_: *mut c_void, addr_: *const c_char) -> c_int {
-    let _ = (addr_,);
     // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    unsafe { endpoint_call(s_, addr_, Socket::connect) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_unbind(s_: *mut c_void, addr_: *const c_char) -> c_int {
-    let _ = (addr_,);
     // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    unsafe { endpoint_call(s_, addr_, Socket::term_endpoint) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_disconnect(s_: *mut c_void, addr_: *const c_char) -> c_int {
-    let _ = (addr_,);
     // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    unsafe { endpoint_call(s_, addr_, Socket::term_endpoint) }
 }
 
 #[no_mangle]
@@ -126,9 +195,14 @@ pub unsafe extern "C" fn zmq_send(
     len_: size_t,
     flags_: c_int,
 ) -> c_int {
-    let _ = (buf_, len_, flags_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        // SAFETY: the caller gives `len_` bytes.
+        let mut msg = Msg::from_slice(unsafe { bytes(buf_, len_) }?)?;
+        s.send(&mut msg, flags_)?;
+        Ok(size_rc(len_))
+    })
 }
 
 #[no_mangle]
@@ -138,11 +212,21 @@ pub unsafe extern "C" fn zmq_send_const(
     len_: size_t,
     flags_: c_int,
 ) -> c_int {
-    let _ = (buf_, len_, flags_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        if buf_.is_null() && len_ != 0 {
+            return Err(Error::EFAULT);
+        }
+        // SAFETY: zmq_send_const's contract: the buffer outlives the message.
+        let mut msg = unsafe { Msg::from_static_ptr(buf_ as *const u8, len_) };
+        s.send(&mut msg, flags_)?;
+        Ok(size_rc(len_))
+    })
 }
 
+/// Receives into the caller's buffer; returns the full message size (the
+/// copy is cut to `len_`).
 #[no_mangle]
 pub unsafe extern "C" fn zmq_recv(
     s_: *mut c_void,
@@ -150,20 +234,21 @@ pub unsafe extern "C" fn zmq_recv(
     len_: size_t,
     flags_: c_int,
 ) -> c_int {
-    let _ = (buf_, len_, flags_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn zmq_socket_monitor(
-    s_: *mut c_void,
-    addr_: *const c_char,
-    events_: c_int,
-) -> c_int {
-    let _ = (addr_, events_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        if buf_.is_null() && len_ != 0 {
+            return Err(Error::EFAULT);
+        }
+        let msg = s.recv(flags_)?;
+        let data = msg.data();
+        let n = data.len().min(len_);
+        if n > 0 {
+            // SAFETY: the caller gives `len_ >= n` writable bytes.
+            unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), buf_ as *mut u8, n) };
+        }
+        Ok(size_rc(data.len()))
+    })
 }
 
 #[no_mangle]
@@ -172,9 +257,15 @@ pub unsafe extern "C" fn zmq_sendmsg(
     msg_: *mut zmq_msg_t,
     flags_: c_int,
 ) -> c_int {
-    let _ = (msg_, flags_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        // SAFETY: forwarded from the caller.
+        let msg = unsafe { msg_mut(msg_) }?;
+        let size = msg.size();
+        s.send(msg, flags_)?;
+        Ok(size_rc(size))
+    })
 }
 
 #[no_mangle]
@@ -183,121 +274,16 @@ pub unsafe extern "C" fn zmq_recvmsg(
     msg_: *mut zmq_msg_t,
     flags_: c_int,
 ) -> c_int {
-    let _ = (msg_, flags_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn zmq_sendiov(
-    s_: *mut c_void,
-    iov_: *mut iovec,
-    count_: size_t,
-    flags_: c_int,
-) -> c_int {
-    let _ = (iov_, count_, flags_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn zmq_recviov(
-    s_: *mut c_void,
-    iov_: *mut iovec,
-    count_: *mut size_t,
-    flags_: c_int,
-) -> c_int {
-    let _ = (iov_, count_, flags_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn zmq_proxy(
-    frontend_: *mut c_void,
-    backend_: *mut c_void,
-    capture_: *mut c_void,
-) -> c_int {
-    let _ = (backend_, capture_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(frontend_) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn zmq_proxy_steerable(
-    frontend_: *mut c_void,
-    backend_: *mut c_void,
-    capture_: *mut c_void,
-    control_: *mut c_void,
-) -> c_int {
-    let _ = (backend_, capture_, control_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(frontend_) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_join(s: *mut c_void, group: *const c_char) -> c_int {
-    let _ = (group,);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_leave(s: *mut c_void, group: *const c_char) -> c_int {
-    let _ = (group,);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_connect_peer(s_: *mut c_void, addr_: *const c_char) -> u32 {
-    let _ = (addr_,);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_disconnect_peer(s_: *mut c_void, routing_id_: u32) -> c_int {
-    let _ = (routing_id_,);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_socket_get_peer_state(
-    socket: *mut c_void,
-    routing_id: *const c_void,
-    routing_id_size: size_t,
-) -> c_int {
-    let _ = (routing_id, routing_id_size);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(socket) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_socket_monitor_versioned(
-    s_: *mut c_void,
-    addr_: *const c_char,
-    events_: u64,
-    event_version_: c_int,
-    type_: c_int,
-) -> c_int {
-    let _ = (addr_, events_, event_version_, type_);
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s_) }
-}
-
-#[cfg(feature = "draft")]
-#[no_mangle]
-pub unsafe extern "C" fn zmq_socket_monitor_pipes_stats(s: *mut c_void) -> c_int {
-    // SAFETY: forwarded from the caller.
-    unsafe { with_socket(s) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        // SAFETY: forwarded from the caller.
+        let msg = unsafe { msg_mut(msg_) }?;
+        let received = s.recv(flags_)?;
+        let size = received.size();
+        *msg = received;
+        Ok(size_rc(size))
+    })
 }
 
 #[no_mangle]
@@ -318,6 +304,197 @@ pub unsafe extern "C" fn zmq_msg_recv(
 ) -> c_int {
     // SAFETY: forwarded from the caller.
     unsafe { zmq_recvmsg(s_, msg_, flags_) }
+}
+
+/// Sends `count_` buffers as one message (parts but the last carry MORE when
+/// `flags_` has ZMQ_SNDMORE, as in libzmq); returns the last part's size.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_sendiov(
+    s_: *mut c_void,
+    iov_: *mut iovec,
+    count_: size_t,
+    flags_: c_int,
+) -> c_int {
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        if count_ == 0 || iov_.is_null() {
+            return Err(Error::EINVAL);
+        }
+        // SAFETY: the caller gives `count_` iovecs.
+        let iov = unsafe { std::slice::from_raw_parts(iov_, count_) };
+        let mut rc = 0;
+        for (i, v) in iov.iter().enumerate() {
+            let flags = if i + 1 == count_ {
+                flags_ & !ZMQ_SNDMORE
+            } else {
+                flags_
+            };
+            // SAFETY: each iovec names `iov_len` readable bytes.
+            let mut msg = Msg::from_slice(unsafe { bytes(v.iov_base, v.iov_len) }?)?;
+            s.send(&mut msg, flags)?;
+            rc = size_rc(v.iov_len);
+        }
+        Ok(rc)
+    })
+}
+
+/// Receives up to `*count_` parts into malloc'd buffers (the caller frees
+/// them); sets `*count_` and returns the number of parts.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_recviov(
+    s_: *mut c_void,
+    iov_: *mut iovec,
+    count_: *mut size_t,
+    flags_: c_int,
+) -> c_int {
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        // SAFETY: forwarded from the caller.
+        let count = unsafe { deref_mut(count_) }.map_err(|_| Error::EINVAL)?;
+        if *count == 0 || iov_.is_null() {
+            return Err(Error::EINVAL);
+        }
+        // SAFETY: the caller gives `*count` iovecs.
+        let iov = unsafe { std::slice::from_raw_parts_mut(iov_, *count) };
+        let max = *count;
+        *count = 0;
+        let mut more = true;
+        while more && *count < max {
+            let msg = s.recv(flags_)?;
+            let data = msg.data();
+            // SAFETY: malloc of at least one byte; the caller frees it.
+            let buf = unsafe { libc::malloc(data.len().max(1)) };
+            if buf.is_null() {
+                return Err(Error::ENOMEM);
+            }
+            // SAFETY: `buf` has room for `data`.
+            unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), buf as *mut u8, data.len()) };
+            iov[*count] = iovec {
+                iov_base: buf,
+                iov_len: data.len(),
+            };
+            more = msg.more();
+            *count += 1;
+        }
+        Ok(*count as c_int)
+    })
+}
+
+/// Finds the socket, then reports that the feature is not built yet.
+///
+/// # Safety
+/// As `socket_of`.
+unsafe fn not_yet<T: super::Failure>(s: *mut c_void) -> T {
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        unsafe { socket_of(s) }?;
+        Err(Error::ENOTSUP)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_monitor(
+    s_: *mut c_void,
+    addr_: *const c_char,
+    events_: c_int,
+) -> c_int {
+    let _ = (addr_, events_);
+    // SAFETY: forwarded from the caller.
+    unsafe { not_yet(s_) }
+}
+
+/// Draft socket types (DISH, PEER...) are not built, so no socket can
+/// join, leave or talk to peers by id.
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_join(s: *mut c_void, group: *const c_char) -> c_int {
+    let _ = group;
+    // SAFETY: forwarded from the caller.
+    unsafe { not_yet(s) }
+}
+
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_leave(s: *mut c_void, group: *const c_char) -> c_int {
+    let _ = group;
+    // SAFETY: forwarded from the caller.
+    unsafe { not_yet(s) }
+}
+
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_connect_peer(s_: *mut c_void, addr_: *const c_char) -> u32 {
+    let _ = addr_;
+    // SAFETY: forwarded from the caller.
+    unsafe { not_yet(s_) }
+}
+
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_disconnect_peer(s_: *mut c_void, routing_id_: u32) -> c_int {
+    let _ = routing_id_;
+    // SAFETY: forwarded from the caller.
+    unsafe { not_yet(s_) }
+}
+
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_get_peer_state(
+    socket: *mut c_void,
+    routing_id: *const c_void,
+    routing_id_size: size_t,
+) -> c_int {
+    let _ = (routing_id, routing_id_size);
+    // SAFETY: forwarded from the caller.
+    unsafe { not_yet(socket) }
+}
+
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_monitor_versioned(
+    s_: *mut c_void,
+    addr_: *const c_char,
+    events_: u64,
+    event_version_: c_int,
+    type_: c_int,
+) -> c_int {
+    let _ = (addr_, events_, event_version_, type_);
+    // SAFETY: forwarded from the caller.
+    unsafe { not_yet(s_) }
+}
+
+#[cfg(feature = "draft")]
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_monitor_pipes_stats(s: *mut c_void) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { not_yet(s) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_proxy(
+    frontend_: *mut c_void,
+    backend_: *mut c_void,
+    capture_: *mut c_void,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { zmq_proxy_steerable(frontend_, backend_, capture_, std::ptr::null_mut()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn zmq_proxy_steerable(
+    frontend_: *mut c_void,
+    backend_: *mut c_void,
+    capture_: *mut c_void,
+    control_: *mut c_void,
+) -> c_int {
+    boundary(|| {
+        // SAFETY: forwarded from the caller; the four are distinct sockets
+        // used only by this thread during the proxy.
+        unsafe { crate::proxy::run(frontend_, backend_, capture_, control_) }?;
+        Ok(0)
+    })
 }
 
 /// `zmq_device(type, frontend, backend)` is `zmq_proxy` without capture.

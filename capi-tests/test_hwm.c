@@ -1,0 +1,534 @@
+/* test_hwm.c - ZMQ_SNDHWM / ZMQ_RCVHWM on inproc PUSH/PULL, the
+ * low-water-mark that lets a blocked sender go on, ZMQ_CONFLATE and
+ * ZMQ_IMMEDIATE over inproc.
+ * Build with -pthread.
+ *
+ * libzmq's inproc queue limits, as measured on libzmq 4.3.4 and 4.3.5
+ * (messages counted whole: a multipart message counts once; routing-id
+ * frames never count):
+ *
+ *  - Once both ends exist (bind first, or connect first and bind before
+ *    sending), a PUSH can queue  SNDHWM(push) + RCVHWM(pull)  messages
+ *    with ZMQ_DONTWAIT before EAGAIN -- if both are > 0.  If either is 0
+ *    the queue is unlimited.  Defaults 1000 + 1000 = 2000.
+ *  - Connected to a name nobody has bound yet, the PUSH can queue only
+ *    SNDHWM(push) (0 = unlimited).  When the PULL binds, the limit grows to
+ *    the sum above (unlimited if RCVHWM(pull) is 0) and the PUSH becomes
+ *    writable again once it has processed the bind.
+ *  - Low-water mark: the reader lets the writer know how much it has read
+ *    only every  LWM = (HWM + 1) / 2  messages (HWM = the queue limit
+ *    above, integer division), so a full writer becomes writable after
+ *    LWM messages are read, and then gets exactly as much room as the
+ *    reader has acknowledged: (acknowledged reads) + HWM - (written).
+ */
+#include <zmq.h>
+
+#include "testutil.h"
+
+#define UNLIMITED_CAP 100000
+
+static int ep_counter = 0;
+
+static void next_endpoint (char *buf)
+{
+    sprintf (buf, "inproc://hwm-%d", ep_counter++);
+}
+
+/* Send empty messages with DONTWAIT until EAGAIN (or cap); the count. */
+static int fill (void *push, int cap)
+{
+    int n = 0;
+    while (n < cap && zmq_send (push, NULL, 0, ZMQ_DONTWAIT) == 0)
+        n++;
+    return n;
+}
+
+/* Receive up to max messages with DONTWAIT; the count. */
+static int drain (void *pull, int max)
+{
+    int n = 0;
+    while (n < max && zmq_recv (pull, NULL, 0, ZMQ_DONTWAIT) >= 0)
+        n++;
+    return n;
+}
+
+/* A PUSH/PULL pair over a fresh inproc name; hwm < 0 keeps the default.
+ * connect_first: PUSH connects before PULL binds (both before sending). */
+static int make_pair (void *ctx, int sndhwm, int rcvhwm, int connect_first,
+                      void **push, void **pull)
+{
+    char ep[64];
+    next_endpoint (ep);
+    *push = tu_socket (ctx, ZMQ_PUSH);
+    *pull = tu_socket (ctx, ZMQ_PULL);
+    if (*push == NULL || *pull == NULL)
+        return -1;
+    if (sndhwm >= 0 && tu_set_int (*push, ZMQ_SNDHWM, sndhwm) != 0)
+        return -1;
+    if (rcvhwm >= 0 && tu_set_int (*pull, ZMQ_RCVHWM, rcvhwm) != 0)
+        return -1;
+    if (connect_first) {
+        if (zmq_connect (*push, ep) != 0 || zmq_bind (*pull, ep) != 0)
+            return -1;
+    } else {
+        if (zmq_bind (*pull, ep) != 0 || zmq_connect (*push, ep) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void test_options (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *s;
+    int v = -1;
+    CHECK (ctx != NULL);
+    s = tu_socket (ctx, ZMQ_PUSH);
+    CHECK (s != NULL);
+    CHECK_OK (tu_get_int (s, ZMQ_SNDHWM, &v));
+    CHECK_EQ_INT (1000, v);
+    CHECK_OK (tu_get_int (s, ZMQ_RCVHWM, &v));
+    CHECK_EQ_INT (1000, v);
+    CHECK_OK (tu_set_int (s, ZMQ_SNDHWM, 0));
+    CHECK_OK (tu_get_int (s, ZMQ_SNDHWM, &v));
+    CHECK_EQ_INT (0, v);
+    CHECK_OK (tu_set_int (s, ZMQ_RCVHWM, 7));
+    CHECK_OK (tu_get_int (s, ZMQ_RCVHWM, &v));
+    CHECK_EQ_INT (7, v);
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_SNDHWM, -1));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_RCVHWM, -1));
+    CHECK_ERR (EINVAL, zmq_setsockopt (s, ZMQ_SNDHWM, &v, 2));
+    CHECK_OK (tu_get_int (s, ZMQ_CONFLATE, &v));
+    CHECK_EQ_INT (0, v);
+    CHECK_OK (tu_set_int (s, ZMQ_CONFLATE, 1));
+    CHECK_OK (tu_get_int (s, ZMQ_CONFLATE, &v));
+    CHECK_EQ_INT (1, v);
+    CHECK_OK (tu_get_int (s, ZMQ_IMMEDIATE, &v));
+    CHECK_EQ_INT (0, v);
+    CHECK_OK (tu_set_int (s, ZMQ_IMMEDIATE, 1));
+    CHECK_OK (tu_get_int (s, ZMQ_IMMEDIATE, &v));
+    CHECK_EQ_INT (1, v);
+    CHECK_OK (zmq_close (s));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Defaults: 1000 + 1000 = 2000 messages, all received. */
+static void test_default_limit (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull;
+    int sent;
+    CHECK (ctx != NULL);
+    CHECK_OK (make_pair (ctx, -1, -1, 0, &push, &pull));
+    sent = fill (push, UNLIMITED_CAP);
+    CHECK_EQ_INT (2000, sent);
+    CHECK_EQ_INT (2000, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Finite limits: SNDHWM + RCVHWM, whichever side binds; after draining, a
+ * blocking send goes through again. */
+static void test_finite_limits (void)
+{
+    static const int cases[][2] = {{1, 1}, {2, 3}, {5, 3}, {3, 5},
+                                   {7, 1}, {100, 50}};
+    void *ctx = zmq_ctx_new ();
+    size_t i;
+    int connect_first;
+    CHECK (ctx != NULL);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (connect_first = 0; connect_first < 2; connect_first++) {
+            void *push, *pull;
+            int snd = cases[i][0], rcv = cases[i][1], sent;
+            CHECK_OK (make_pair (ctx, snd, rcv, connect_first, &push, &pull));
+            sent = fill (push, UNLIMITED_CAP);
+            if (sent != snd + rcv)
+                fprintf (stderr, "sndhwm %d rcvhwm %d connect_first %d\n",
+                         snd, rcv, connect_first);
+            CHECK_EQ_INT (snd + rcv, sent);
+            CHECK_EQ_INT (EAGAIN, errno);
+            CHECK_EQ_INT (sent, drain (pull, UNLIMITED_CAP));
+            SEND_STR (push, "again", 0);
+            RECV_STR (pull, "again", 0);
+            CHECK_OK (zmq_close (push));
+            CHECK_OK (zmq_close (pull));
+        }
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* A zero on either side makes the inproc queue unlimited. */
+static void test_unlimited (void)
+{
+    static const int cases[][2] = {{0, 0}, {10, 0}, {0, 10}, {1, 0}, {0, 1}};
+    void *ctx = zmq_ctx_new ();
+    size_t i;
+    int connect_first;
+    CHECK (ctx != NULL);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (connect_first = 0; connect_first < 2; connect_first++) {
+            void *push, *pull;
+            int sent;
+            CHECK_OK (make_pair (ctx, cases[i][0], cases[i][1], connect_first,
+                                 &push, &pull));
+            sent = fill (push, UNLIMITED_CAP);
+            if (sent != UNLIMITED_CAP)
+                fprintf (stderr, "sndhwm %d rcvhwm %d connect_first %d\n",
+                         cases[i][0], cases[i][1], connect_first);
+            CHECK_EQ_INT (UNLIMITED_CAP, sent);
+            CHECK_EQ_INT (UNLIMITED_CAP, drain (pull, UNLIMITED_CAP + 10));
+            CHECK_OK (zmq_close (push));
+            CHECK_OK (zmq_close (pull));
+        }
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Sending before anyone has bound: only the PUSH's SNDHWM applies.  After
+ * the bind (ZMQ_EVENTS lets the PUSH process it) the limit is the sum. */
+static void test_send_before_bind (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull;
+    char ep[64];
+    int ev = -1;
+    CHECK (ctx != NULL);
+
+    /* 3 + 4 */
+    next_endpoint (ep);
+    push = tu_socket (ctx, ZMQ_PUSH);
+    pull = tu_socket (ctx, ZMQ_PULL);
+    CHECK (push != NULL && pull != NULL);
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 3));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVHWM, 4));
+    CHECK_OK (zmq_connect (push, ep));
+    CHECK_EQ_INT (3, fill (push, UNLIMITED_CAP));
+    CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+    CHECK_EQ_INT (0, ev);
+    CHECK_OK (zmq_bind (pull, ep));
+    CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+    CHECK_EQ_INT (ZMQ_POLLOUT, ev);
+    CHECK_EQ_INT (4, fill (push, UNLIMITED_CAP));
+    CHECK_EQ_INT (7, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+
+    /* SNDHWM 0: unlimited even before the bind, whatever RCVHWM */
+    next_endpoint (ep);
+    push = tu_socket (ctx, ZMQ_PUSH);
+    pull = tu_socket (ctx, ZMQ_PULL);
+    CHECK (push != NULL && pull != NULL);
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 0));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVHWM, 1));
+    CHECK_OK (zmq_connect (push, ep));
+    CHECK_EQ_INT (10000, fill (push, 10000));
+    CHECK_OK (zmq_bind (pull, ep));
+    CHECK_EQ_INT (10000, fill (push, 10000));
+    CHECK_EQ_INT (20000, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+
+    /* SNDHWM 1 then a PULL with RCVHWM 0: 1 before, unlimited after */
+    next_endpoint (ep);
+    push = tu_socket (ctx, ZMQ_PUSH);
+    pull = tu_socket (ctx, ZMQ_PULL);
+    CHECK (push != NULL && pull != NULL);
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 1));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVHWM, 0));
+    CHECK_OK (zmq_connect (push, ep));
+    CHECK_EQ_INT (1, fill (push, UNLIMITED_CAP));
+    CHECK_OK (zmq_bind (pull, ep));
+    CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+    CHECK_EQ_INT (ZMQ_POLLOUT, ev);
+    CHECK_EQ_INT (10000, fill (push, 10000));
+    CHECK_EQ_INT (10001, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* 5 + 5: HWM 10, LWM (10 + 1) / 2 = 5.  Reading 4 of the 10 queued
+ * messages does not make room; reading the 5th does, exactly 5. */
+static void test_low_water_mark (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull;
+    int ev = -1, k;
+    CHECK (ctx != NULL);
+    CHECK_OK (make_pair (ctx, 5, 5, 0, &push, &pull));
+    CHECK_EQ_INT (10, fill (push, UNLIMITED_CAP));
+    for (k = 1; k <= 4; k++) {
+        CHECK_EQ_INT (1, drain (pull, 1));
+        CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+        CHECK_EQ_INT (0, ev);
+        CHECK_ERR (EAGAIN, zmq_send (push, NULL, 0, ZMQ_DONTWAIT));
+    }
+    CHECK_EQ_INT (1, drain (pull, 1));
+    CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+    CHECK_EQ_INT (ZMQ_POLLOUT, ev);
+    CHECK_EQ_INT (5, fill (push, UNLIMITED_CAP));
+    /* 10 queued again: drain all, then the whole 10 are free */
+    CHECK_EQ_INT (10, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+    CHECK_EQ_INT (ZMQ_POLLOUT, ev);
+    CHECK_EQ_INT (10, fill (push, UNLIMITED_CAP));
+    CHECK_EQ_INT (10, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* 3 + 4: HWM 7, LWM 4.  The reader reports only at multiples of 4 reads,
+ * so after draining all 7 the writer knows of 4 reads and has room for 4;
+ * after draining those (11 read, reported 8) it has room for 4 again. */
+static void test_low_water_mark_granularity (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull;
+    int ev = -1;
+    CHECK (ctx != NULL);
+    CHECK_OK (make_pair (ctx, 3, 4, 0, &push, &pull));
+    CHECK_EQ_INT (7, fill (push, UNLIMITED_CAP));
+    CHECK_EQ_INT (3, drain (pull, 3));
+    CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+    CHECK_EQ_INT (0, ev);
+    CHECK_EQ_INT (4, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+    CHECK_EQ_INT (ZMQ_POLLOUT, ev);
+    CHECK_EQ_INT (4, fill (push, UNLIMITED_CAP));
+    CHECK_EQ_INT (4, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (tu_get_int (push, ZMQ_EVENTS, &ev));
+    CHECK_EQ_INT (ZMQ_POLLOUT, ev);
+    CHECK_EQ_INT (4, fill (push, UNLIMITED_CAP));
+    CHECK_EQ_INT (4, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* A multipart message counts once, and once its first part is accepted
+ * the remaining parts never fail on the HWM. */
+static void test_multipart_counts_once (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull;
+    int n;
+    CHECK (ctx != NULL);
+    CHECK_OK (make_pair (ctx, 2, 2, 0, &push, &pull));
+    for (n = 0; n < 100; n++) {
+        if (zmq_send (push, "a", 1, ZMQ_SNDMORE | ZMQ_DONTWAIT) != 1)
+            break;
+        CHECK_EQ_INT (1, zmq_send (push, "b", 1, ZMQ_SNDMORE | ZMQ_DONTWAIT));
+        CHECK_EQ_INT (1, zmq_send (push, "c", 1, ZMQ_DONTWAIT));
+    }
+    CHECK_EQ_INT (EAGAIN, errno);
+    CHECK_EQ_INT (4, n);
+    for (n = 0; n < 4; n++) {
+        RECV_STR (pull, "a", 0);
+        RECV_STR (pull, "b", 0);
+        RECV_STR (pull, "c", 0);
+        CHECK_RCVMORE (pull, 0);
+    }
+    CHECK_NO_MSG (pull);
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Round-robin skips a full peer: PUSH (SNDHWM 1) to A (RCVHWM 1, room 2)
+ * and B (RCVHWM 3, room 4) queues 6 before EAGAIN: 2 to A, 4 to B. */
+static void test_round_robin_skips_full_peer (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *a, *b;
+    CHECK (ctx != NULL);
+    push = tu_socket (ctx, ZMQ_PUSH);
+    a = tu_socket (ctx, ZMQ_PULL);
+    b = tu_socket (ctx, ZMQ_PULL);
+    CHECK (push != NULL && a != NULL && b != NULL);
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 1));
+    CHECK_OK (tu_set_int (a, ZMQ_RCVHWM, 1));
+    CHECK_OK (tu_set_int (b, ZMQ_RCVHWM, 3));
+    CHECK_OK (zmq_bind (a, "inproc://hwm-rr-a"));
+    CHECK_OK (zmq_bind (b, "inproc://hwm-rr-b"));
+    CHECK_OK (zmq_connect (push, "inproc://hwm-rr-a"));
+    CHECK_OK (zmq_connect (push, "inproc://hwm-rr-b"));
+    CHECK_EQ_INT (6, fill (push, UNLIMITED_CAP));
+    CHECK_EQ_INT (2, drain (a, UNLIMITED_CAP));
+    CHECK_EQ_INT (4, drain (b, UNLIMITED_CAP));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (a));
+    CHECK_OK (zmq_close (b));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+struct drainer_args
+{
+    void *pull;
+    int received;
+};
+
+static void slow_drainer (void *arg)
+{
+    struct drainer_args *d = (struct drainer_args *) arg;
+    tu_sleep_ms (50);
+    while (zmq_recv (d->pull, NULL, 0, 0) >= 0) {
+        d->received++;
+        if (d->received == 3)
+            break;
+    }
+}
+
+/* A full queue: a blocking send waits SNDTIMEO then fails EAGAIN; a
+ * blocking send is woken when the reader makes room from another thread. */
+static void test_blocking_send (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull, *watch, *thread;
+    unsigned long elapsed;
+    struct drainer_args d;
+    CHECK (ctx != NULL);
+    CHECK_OK (make_pair (ctx, 1, 1, 0, &push, &pull));
+    CHECK_EQ_INT (2, fill (push, UNLIMITED_CAP));
+    CHECK_OK (tu_set_int (push, ZMQ_SNDTIMEO, 100));
+    watch = zmq_stopwatch_start ();
+    errno = 0;
+    if (zmq_send (push, NULL, 0, 0) != -1 || errno != EAGAIN) {
+        zmq_stopwatch_stop (watch);
+        CHECK (0);
+    }
+    elapsed = zmq_stopwatch_stop (watch);
+    CHECK (elapsed >= 90000ul);
+
+    CHECK_OK (tu_set_int (push, ZMQ_SNDTIMEO, 5000));
+    d.pull = pull;
+    d.received = 0;
+    thread = zmq_threadstart (slow_drainer, &d);
+    CHECK (thread != NULL);
+    /* blocks until the drainer has read one (LWM of 2 is 1) */
+    if (zmq_send (push, NULL, 0, 0) != 0) {
+        zmq_threadclose (thread);
+        CHECK (0);
+    }
+    zmq_threadclose (thread);
+    CHECK_EQ_INT (3, d.received);
+    CHECK_EQ_INT (0, drain (pull, UNLIMITED_CAP));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* ZMQ_CONFLATE on a PULL that connects: only the newest message is kept,
+ * and the queue has no limit (the sender never sees EAGAIN). */
+static void test_conflate (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull;
+    char msg[16];
+    int i;
+    CHECK (ctx != NULL);
+    push = tu_socket (ctx, ZMQ_PUSH);
+    pull = tu_socket (ctx, ZMQ_PULL);
+    CHECK (push != NULL && pull != NULL);
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 1));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVHWM, 1));
+    CHECK_OK (tu_set_int (pull, ZMQ_CONFLATE, 1));
+    CHECK_OK (zmq_bind (push, "inproc://hwm-conflate"));
+    CHECK_OK (zmq_connect (pull, "inproc://hwm-conflate"));
+    for (i = 0; i < 5000; i++) {
+        sprintf (msg, "m%d", i);
+        SEND_STR (push, msg, ZMQ_DONTWAIT);
+    }
+    RECV_STR (pull, "m4999", 0);
+    CHECK_NO_MSG (pull);
+    SEND_STR (push, "next", 0);
+    RECV_STR (pull, "next", 0);
+    CHECK_NO_MSG (pull);
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Over inproc the pipe is made by zmq_connect from the CONNECTING socket's
+ * options: ZMQ_CONFLATE on a PULL that binds has no effect on a PUSH that
+ * connects to it -- every message is delivered, and the HWM applies. */
+static void test_conflate_on_bound_pull_inproc (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull;
+    char msg[16];
+    int i;
+    CHECK (ctx != NULL);
+    push = tu_socket (ctx, ZMQ_PUSH);
+    pull = tu_socket (ctx, ZMQ_PULL);
+    CHECK (push != NULL && pull != NULL);
+    CHECK_OK (tu_set_int (pull, ZMQ_CONFLATE, 1));
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 3));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVHWM, 2));
+    CHECK_OK (zmq_bind (pull, "inproc://hwm-conflate-bound"));
+    CHECK_OK (zmq_connect (push, "inproc://hwm-conflate-bound"));
+    for (i = 0; i < 5; i++) {
+        sprintf (msg, "m%d", i);
+        SEND_STR (push, msg, ZMQ_DONTWAIT);
+    }
+    CHECK_ERR (EAGAIN, zmq_send (push, "x", 1, ZMQ_DONTWAIT));
+    for (i = 0; i < 5; i++) {
+        sprintf (msg, "m%d", i);
+        RECV_STR (pull, msg, 0);
+    }
+    CHECK_NO_MSG (pull);
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* ZMQ_IMMEDIATE does not apply to inproc: a PUSH connected to a name not
+ * yet bound still queues (up to its SNDHWM), and all of it is delivered
+ * once the PULL binds. */
+static void test_immediate_inproc (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push, *pull;
+    char msg[16];
+    int i;
+    CHECK (ctx != NULL);
+    push = tu_socket (ctx, ZMQ_PUSH);
+    pull = tu_socket (ctx, ZMQ_PULL);
+    CHECK (push != NULL && pull != NULL);
+    CHECK_OK (tu_set_int (push, ZMQ_IMMEDIATE, 1));
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 5));
+    CHECK_OK (zmq_connect (push, "inproc://hwm-immediate"));
+    for (i = 0; i < 5; i++) {
+        sprintf (msg, "m%d", i);
+        SEND_STR (push, msg, ZMQ_DONTWAIT);
+    }
+    CHECK_ERR (EAGAIN, zmq_send (push, "x", 1, ZMQ_DONTWAIT));
+    CHECK_OK (zmq_bind (pull, "inproc://hwm-immediate"));
+    for (i = 0; i < 5; i++) {
+        sprintf (msg, "m%d", i);
+        RECV_STR (pull, msg, 0);
+    }
+    CHECK_NO_MSG (pull);
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+int main (void)
+{
+    RUN (test_options);
+    RUN (test_default_limit);
+    RUN (test_finite_limits);
+    RUN (test_unlimited);
+    RUN (test_send_before_bind);
+    RUN (test_low_water_mark);
+    RUN (test_low_water_mark_granularity);
+    RUN (test_multipart_counts_once);
+    RUN (test_round_robin_skips_full_peer);
+    RUN (test_blocking_send);
+    RUN (test_conflate);
+    RUN (test_conflate_on_bound_pull_inproc);
+    RUN (test_immediate_inproc);
+    return test_summary ();
+}

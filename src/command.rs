@@ -1,0 +1,22 @@
+//! Commands: what threads tell each other through mailboxes. Each names its
+//! target pipe end by key (see `pipe::Pipe::key`).
+
+use crate::pipe::Pipe;
+
+#[derive(Debug)]
+pub enum Command {
+    /// The pipe's reader had gone to sleep and there is something to read.
+    ActivateRead(u64),
+    /// The pipe's reader has read this many messages: HWM credit for the
+    /// writer.
+    ActivateWrite(u64, u64),
+    /// New HWMs (out, in) for the pipe, once its peer is known.
+    SetHwms(u64, u64, u64),
+    /// The other end of the pipe is gone: stop writing; read what is left
+    /// up to the delimiter.
+    PipeTerm(u64),
+    /// A new pipe for this socket (inproc connect/bind).
+    Bind(Box<Pipe>),
+    /// The context is terminating: blocking calls fail with ETERM.
+    Stop,
+}

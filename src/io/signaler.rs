@@ -1,0 +1,64 @@
+//! Signaler: an eventfd that one thread raises and another waits on. It is
+//! the readable fd behind ZMQ_FD.
+
+use crate::error::{Error, Result};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+#[derive(Debug)]
+pub struct Signaler {
+    fd: OwnedFd,
+}
+
+impl Signaler {
+    pub fn new() -> Result<Signaler> {
+        // SAFETY: plain syscall; the result is checked.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(Error(errno::errno().0));
+        }
+        // SAFETY: a fresh fd we own.
+        Ok(Signaler {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+        })
+    }
+
+    /// Makes the fd readable.
+    pub fn send(&self) {
+        let one: u64 = 1;
+        loop {
+            // SAFETY: writes 8 bytes from a live u64.
+            let rc = unsafe { libc::write(self.fd.as_raw_fd(), (&one as *const u64).cast(), 8) };
+            if rc == 8 || errno::errno().0 != libc::EINTR {
+                return;
+            }
+        }
+    }
+
+    /// Makes the fd unreadable again.
+    pub fn reset(&self) {
+        let mut value: u64 = 0;
+        // SAFETY: reads at most 8 bytes into a live u64; EAGAIN when unset.
+        unsafe { libc::read(self.fd.as_raw_fd(), (&mut value as *mut u64).cast(), 8) };
+    }
+
+    /// Waits until the fd is readable or `timeout_ms` passes (-1: no
+    /// limit). Ok(true) when signalled, Ok(false) on timeout, EINTR when a
+    /// signal interrupted the wait.
+    pub fn wait(&self, timeout_ms: i32) -> Result<bool> {
+        let mut pfd = libc::pollfd {
+            fd: self.fd.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one live pollfd.
+        let rc = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
+        if rc < 0 {
+            return Err(Error(errno::errno().0));
+        }
+        Ok(rc > 0)
+    }
+
+    pub fn fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}

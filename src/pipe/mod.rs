@@ -1,0 +1,590 @@
+//! Pipes: the message channels between a socket and its peers (another
+//! socket over inproc, or a session over the wire).
+//!
+//! A pipe end (`Pipe`) reads one ypipe and writes another; its peer end does
+//! the opposite. HWM accounting is libzmq's: the writer counts complete
+//! messages written, the reader counts messages read and returns credit
+//! (`ActivateWrite`) every LWM messages; a writer at HWM stops until credit
+//! arrives. A reader that found its ypipe empty sleeps and is woken by one
+//! `ActivateRead` command from the writer's flush. Ending is one-sided: an
+//! end that goes writes a delimiter (so the peer still reads what was sent
+//! before) and tells the peer `PipeTerm` (so it stops writing).
+
+pub mod ypipe;
+
+use crate::command::Command;
+use crate::io::mailbox::Mailbox;
+use crate::msg::Msg;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use ypipe::{Reader, Writer};
+
+/// Largest gap between HWM and LWM (libzmq's max_wm_delta).
+const MAX_WM_DELTA: u64 = 1024;
+
+/// The low-water mark for a high-water mark: credit is returned every LWM
+/// messages.
+fn compute_lwm(hwm: u64) -> u64 {
+    if hwm > MAX_WM_DELTA * 2 {
+        hwm - MAX_WM_DELTA
+    } else {
+        hwm.div_ceil(2)
+    }
+}
+
+fn next_key() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Where commands for one pipe end go: set when the end is attached to its
+/// owner (a socket or a session).
+#[derive(Debug)]
+pub struct EndAddr {
+    key: u64,
+    mailbox: OnceLock<Arc<Mailbox>>,
+}
+
+impl EndAddr {
+    fn send(&self, cmd: impl FnOnce(u64) -> Command) {
+        if let Some(mb) = self.mailbox.get() {
+            mb.send(cmd(self.key));
+        }
+    }
+}
+
+/// The last-value slot of a conflating direction (ZMQ_CONFLATE).
+#[derive(Debug, Default)]
+struct ConflateSlot {
+    state: Mutex<(Option<Msg>, bool)>,
+}
+
+enum In {
+    Queue(Reader<Msg>),
+    Conflate(Arc<ConflateSlot>),
+}
+
+enum Out {
+    Queue(Writer<Msg>),
+    Conflate(Arc<ConflateSlot>),
+}
+
+/// What reading a pipe gives.
+#[derive(Debug)]
+pub enum Read {
+    Msg(Msg),
+    /// Nothing now; the pipe is inactive until an `ActivateRead`.
+    Empty,
+    /// The peer is gone and everything it sent has been read.
+    Done,
+}
+
+/// One end of a pipe.
+pub struct Pipe {
+    me: Arc<EndAddr>,
+    peer: Arc<EndAddr>,
+    inp: In,
+    out: Out,
+    in_active: bool,
+    out_active: bool,
+    /// Outbound HWM in messages (0: none).
+    hwm: u64,
+    /// Inbound HWM (0: none), and the LWM derived from it: credit is
+    /// returned every LWM messages.
+    in_hwm: u64,
+    lwm: u64,
+    msgs_read: u64,
+    msgs_written: u64,
+    peers_msgs_read: u64,
+    /// The peer went away (PipeTerm): nothing more may be written.
+    peer_gone: bool,
+    /// The delimiter was read.
+    in_done: bool,
+    /// The peer's routing id, as the owner should know it.
+    pub routing_id: Vec<u8>,
+    /// The endpoint this pipe belongs to, for unbind / disconnect.
+    pub endpoint: String,
+}
+
+impl std::fmt::Debug for Pipe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipe")
+            .field("key", &self.me.key)
+            .field("endpoint", &self.endpoint)
+            .finish()
+    }
+}
+
+/// How one direction of a new pipe behaves.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Direction {
+    /// Messages in flight before the writer stops (0: no limit).
+    pub hwm: u64,
+    /// Keep only the newest message.
+    pub conflate: bool,
+}
+
+/// A connected pair of pipe ends: `a` writes in direction `ab` and reads
+/// `ba`; `b` the opposite.
+pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
+    fn direction(d: Direction) -> (Out, In) {
+        if d.conflate {
+            let slot = Arc::new(ConflateSlot::default());
+            (Out::Conflate(Arc::clone(&slot)), In::Conflate(slot))
+        } else {
+            let (w, r) = ypipe::ypipe();
+            (Out::Queue(w), In::Queue(r))
+        }
+    }
+    let (a_out, b_in) = direction(ab);
+    let (b_out, a_in) = direction(ba);
+    let a_addr = Arc::new(EndAddr {
+        key: next_key(),
+        mailbox: OnceLock::new(),
+    });
+    let b_addr = Arc::new(EndAddr {
+        key: next_key(),
+        mailbox: OnceLock::new(),
+    });
+    let end =
+        |me: &Arc<EndAddr>, peer: &Arc<EndAddr>, inp, out, out_d: Direction, in_d: Direction| {
+            Pipe {
+                me: Arc::clone(me),
+                peer: Arc::clone(peer),
+                inp,
+                out,
+                in_active: true,
+                out_active: true,
+                hwm: if out_d.conflate { 0 } else { out_d.hwm },
+                in_hwm: if in_d.conflate { 0 } else { in_d.hwm },
+                lwm: if in_d.conflate {
+                    0
+                } else {
+                    compute_lwm(in_d.hwm)
+                },
+                msgs_read: 0,
+                msgs_written: 0,
+                peers_msgs_read: 0,
+                peer_gone: false,
+                in_done: false,
+                routing_id: Vec::new(),
+                endpoint: String::new(),
+            }
+        };
+    let a = end(&a_addr, &b_addr, a_in, a_out, ab, ba);
+    let b = end(&b_addr, &a_addr, b_in, b_out, ba, ab);
+    (a, b)
+}
+
+impl Pipe {
+    /// This end's key: what commands for it carry.
+    pub fn key(&self) -> u64 {
+        self.me.key
+    }
+
+    /// Gives this end an owner: commands for it go to `mailbox`.
+    pub fn attach(&self, mailbox: &Arc<Mailbox>) {
+        let _ = self.me.mailbox.set(Arc::clone(mailbox));
+    }
+
+    /// Adds the peer's HWMs, once known (inproc connect before bind).
+    pub fn boost_hwms(&mut self, out_boost: u64, in_boost: u64) {
+        if self.hwm > 0 && out_boost > 0 {
+            self.hwm += out_boost;
+        }
+        if self.in_hwm > 0 && in_boost > 0 {
+            self.in_hwm += in_boost;
+            self.lwm = compute_lwm(self.in_hwm);
+        }
+    }
+
+    /// Replaces the HWMs (0: none).
+    pub fn set_hwms(&mut self, out_hwm: u64, in_hwm: u64) {
+        self.hwm = out_hwm;
+        self.in_hwm = in_hwm;
+        self.lwm = compute_lwm(in_hwm);
+    }
+
+    /// Re-activates writing when the HWM now leaves room. True when it did.
+    pub fn activate_write_room(&mut self) -> bool {
+        let room = self.hwm == 0 || self.msgs_written - self.peers_msgs_read < self.hwm;
+        if !self.out_active && !self.peer_gone && room {
+            self.out_active = true;
+            return true;
+        }
+        false
+    }
+
+    /// The peer's end of the pipe, for a connect before the peer exists.
+    pub fn peer_key(&self) -> u64 {
+        self.peer.key
+    }
+
+    fn in_check(&mut self) -> bool {
+        match &mut self.inp {
+            In::Queue(r) => r.check_read(),
+            In::Conflate(slot) => {
+                let mut st = slot.state.lock().unwrap_or_else(|e| e.into_inner());
+                if st.0.is_some() {
+                    true
+                } else {
+                    st.1 = false; // asleep
+                    false
+                }
+            }
+        }
+    }
+
+    /// Whether a message can be read now. False deactivates the pipe (an
+    /// `ActivateRead` will come), and a delimiter at the front ends it.
+    pub fn check_read(&mut self) -> bool {
+        if !self.in_active || self.in_done {
+            return false;
+        }
+        if !self.in_check() {
+            self.in_active = false;
+            return false;
+        }
+        let delimiter = match &mut self.inp {
+            In::Queue(r) => r.peek().is_some_and(|m| m.is_delimiter()),
+            In::Conflate(_) => false,
+        };
+        if delimiter {
+            self.read();
+            return false;
+        }
+        true
+    }
+
+    pub fn read(&mut self) -> Read {
+        if !self.in_active || self.in_done {
+            return Read::Empty;
+        }
+        let msg = match &mut self.inp {
+            In::Queue(r) => r.read(),
+            In::Conflate(slot) => {
+                let mut st = slot.state.lock().unwrap_or_else(|e| e.into_inner());
+                let m = st.0.take();
+                if m.is_none() {
+                    st.1 = false;
+                }
+                m
+            }
+        };
+        let Some(msg) = msg else {
+            self.in_active = false;
+            return Read::Empty;
+        };
+        if msg.is_delimiter() {
+            self.in_active = false;
+            self.in_done = true;
+            return Read::Done;
+        }
+        if !msg.more() {
+            self.msgs_read += 1;
+            if self.lwm > 0 && self.msgs_read % self.lwm == 0 {
+                let n = self.msgs_read;
+                self.peer.send(|k| Command::ActivateWrite(k, n));
+            }
+        }
+        Read::Msg(msg)
+    }
+
+    /// Whether a message may be written now (HWM, peer alive). False
+    /// deactivates the pipe for writing until credit arrives.
+    pub fn check_write(&mut self) -> bool {
+        if !self.out_active || self.peer_gone {
+            return false;
+        }
+        if self.hwm > 0 && self.msgs_written - self.peers_msgs_read >= self.hwm {
+            self.out_active = false;
+            return false;
+        }
+        true
+    }
+
+    /// Writes one message part; gives it back when the pipe cannot take it.
+    pub fn write(&mut self, msg: Msg) -> Result<(), Msg> {
+        if !self.check_write() {
+            return Err(msg);
+        }
+        self.write_unchecked(msg);
+        Ok(())
+    }
+
+    fn write_unchecked(&mut self, msg: Msg) {
+        let more = msg.more();
+        match &mut self.out {
+            Out::Queue(w) => w.write(msg, more),
+            Out::Conflate(slot) => {
+                slot.state.lock().unwrap_or_else(|e| e.into_inner()).0 = Some(msg);
+            }
+        }
+        if !more {
+            self.msgs_written += 1;
+        }
+    }
+
+    /// Publishes what was written; wakes the peer if it sleeps.
+    pub fn flush(&mut self) {
+        let awake = match &mut self.out {
+            Out::Queue(w) => w.flush(),
+            Out::Conflate(slot) => {
+                let mut st = slot.state.lock().unwrap_or_else(|e| e.into_inner());
+                let was_awake = st.1;
+                st.1 = true;
+                was_awake
+            }
+        };
+        if !awake {
+            self.peer.send(Command::ActivateRead);
+        }
+    }
+
+    /// Drops the parts of a message whose last part was never written.
+    pub fn rollback(&mut self) {
+        if let Out::Queue(w) = &mut self.out {
+            drop(w.unwrite_incomplete());
+        }
+    }
+
+    /// HWM credit from the peer. True when this re-activates writing.
+    pub fn activate_write(&mut self, msgs_read: u64) -> bool {
+        self.peers_msgs_read = msgs_read;
+        if !self.out_active && !self.peer_gone {
+            self.out_active = true;
+            return true;
+        }
+        false
+    }
+
+    /// The peer said it has data after sleeping. True when this re-activates
+    /// reading.
+    pub fn activate_read(&mut self) -> bool {
+        if !self.in_active && !self.in_done {
+            self.in_active = true;
+            return true;
+        }
+        false
+    }
+
+    /// The peer went away: no more writes. Its last messages can still be
+    /// read, up to the delimiter.
+    pub fn peer_terminated(&mut self) {
+        self.peer_gone = true;
+        self.out_active = false;
+    }
+
+    pub fn is_peer_gone(&self) -> bool {
+        self.peer_gone
+    }
+
+    /// Whether everything the peer will ever send has been read.
+    pub fn is_in_done(&self) -> bool {
+        self.in_done
+    }
+
+    /// Ends this side: the peer reads what was sent, then the delimiter,
+    /// and stops writing to us.
+    pub fn terminate(&mut self) {
+        self.rollback();
+        if !self.peer_gone {
+            self.write_unchecked(Msg::delimiter());
+            self.flush();
+            self.peer.send(Command::PipeTerm);
+        }
+        self.peer_gone = true;
+        self.out_active = false;
+    }
+}
+
+/// Index of a pipe in its owner's `Pipes`.
+pub type PipeIdx = usize;
+
+/// The pipes of one owner: a slab addressed by index on the hot path, and
+/// by key for commands.
+#[derive(Debug, Default)]
+pub struct Pipes {
+    slab: Vec<Option<Pipe>>,
+    free: Vec<PipeIdx>,
+    keys: HashMap<u64, PipeIdx>,
+    /// Pipes whose delimiter was read: the owner removes them.
+    pub dead: Vec<PipeIdx>,
+}
+
+impl Pipes {
+    pub fn insert(&mut self, pipe: Pipe) -> PipeIdx {
+        let key = pipe.key();
+        let idx = match self.free.pop() {
+            Some(i) => {
+                self.slab[i] = Some(pipe);
+                i
+            }
+            None => {
+                self.slab.push(Some(pipe));
+                self.slab.len() - 1
+            }
+        };
+        self.keys.insert(key, idx);
+        idx
+    }
+
+    pub fn remove(&mut self, idx: PipeIdx) -> Option<Pipe> {
+        let pipe = self.slab.get_mut(idx)?.take()?;
+        self.keys.remove(&pipe.key());
+        self.free.push(idx);
+        Some(pipe)
+    }
+
+    pub fn by_key(&self, key: u64) -> Option<PipeIdx> {
+        self.keys.get(&key).copied()
+    }
+
+    #[inline]
+    pub fn get(&mut self, idx: PipeIdx) -> &mut Pipe {
+        match self.slab.get_mut(idx) {
+            Some(Some(p)) => p,
+            // Strategies only hold indices of live pipes.
+            _ => panic!("no pipe at index {idx}"),
+        }
+    }
+
+    pub fn try_get(&mut self, idx: PipeIdx) -> Option<&mut Pipe> {
+        self.slab.get_mut(idx).and_then(|p| p.as_mut())
+    }
+
+    pub fn indices(&self) -> Vec<PipeIdx> {
+        self.slab
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_ref().map(|_| i))
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Reads one message part from pipe `idx`, noting the pipe dead when
+    /// its delimiter comes.
+    #[inline]
+    pub fn read(&mut self, idx: PipeIdx) -> Option<Msg> {
+        match self.get(idx).read() {
+            Read::Msg(m) => Some(m),
+            Read::Empty => None,
+            Read::Done => {
+                self.dead.push(idx);
+                None
+            }
+        }
+    }
+
+    /// `check_read` that also notes a pipe whose delimiter it met.
+    pub fn check_read(&mut self, idx: PipeIdx) -> bool {
+        let p = self.get(idx);
+        let ok = p.check_read();
+        if !ok && p.is_in_done() && !self.dead.contains(&idx) {
+            self.dead.push(idx);
+        }
+        ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(b: &[u8], more: bool) -> Msg {
+        let mut m = Msg::from_slice(b).unwrap();
+        if more {
+            m.set_flags(crate::msg::flags::MORE);
+        }
+        m
+    }
+
+    #[test]
+    fn lwm_formula() {
+        assert_eq!(compute_lwm(1000), 500);
+        assert_eq!(compute_lwm(1), 1);
+        assert_eq!(compute_lwm(5000), 5000 - 1024);
+    }
+
+    #[test]
+    fn hwm_stops_the_writer_until_credit() {
+        let d = Direction {
+            hwm: 2,
+            conflate: false,
+        };
+        let (mut a, mut b) = pipe_pair(d, d);
+        assert!(a.write(msg(b"1", false)).is_ok());
+        assert!(a.write(msg(b"2", false)).is_ok());
+        assert!(a.write(msg(b"3", false)).is_err());
+        a.flush();
+        assert!(matches!(b.read(), Read::Msg(_)));
+        // Credit comes as a command (every LWM = 1 message); apply it by hand.
+        assert!(a.activate_write(1));
+        assert!(a.write(msg(b"3", false)).is_ok());
+    }
+
+    #[test]
+    fn parts_of_a_message_count_once() {
+        let d = Direction {
+            hwm: 1,
+            conflate: false,
+        };
+        let (mut a, mut b) = pipe_pair(d, d);
+        assert!(a.write(msg(b"a", true)).is_ok());
+        assert!(a.write(msg(b"b", false)).is_ok());
+        assert!(a.write(msg(b"c", false)).is_err());
+        a.flush();
+        assert!(matches!(b.read(), Read::Msg(m) if m.more()));
+        assert!(matches!(b.read(), Read::Msg(m) if !m.more()));
+    }
+
+    #[test]
+    fn terminate_delivers_then_ends() {
+        let (mut a, mut b) = pipe_pair(Direction::default(), Direction::default());
+        a.write(msg(b"last", false)).unwrap();
+        a.flush();
+        a.terminate();
+        assert!(matches!(b.read(), Read::Msg(_)));
+        assert!(matches!(b.read(), Read::Done));
+        assert!(b.is_in_done());
+    }
+
+    #[test]
+    fn conflate_keeps_the_newest() {
+        let c = Direction {
+            hwm: 0,
+            conflate: true,
+        };
+        let (mut a, mut b) = pipe_pair(c, c);
+        for i in 0..10u8 {
+            a.write(msg(&[i], false)).unwrap();
+            a.flush();
+        }
+        match b.read() {
+            Read::Msg(m) => assert_eq!(m.data(), &[9]),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(b.read(), Read::Empty));
+    }
+
+    #[test]
+    fn rollback_drops_an_incomplete_message() {
+        let (mut a, mut b) = pipe_pair(Direction::default(), Direction::default());
+        a.write(msg(b"x", true)).unwrap();
+        a.rollback();
+        a.write(msg(b"y", false)).unwrap();
+        a.flush();
+        match b.read() {
+            Read::Msg(m) => assert_eq!(m.data(), b"y"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,537 @@
+//! Sockets: the core shared by every pattern (`Socket`: options, pipes,
+//! endpoints, blocking send/recv, commands, ZMQ_FD/ZMQ_EVENTS) and one small
+//! file per pattern over the routing strategies in `route/`.
+//!
+//! A socket belongs to the application thread that uses it. Other threads
+//! reach it only through its mailbox; the send/recv path touches nothing but
+//! the socket's own pipes.
+
+pub mod options;
+pub mod route;
+
+mod dealer;
+mod pair;
+mod pubsub;
+mod push_pull;
+mod rep;
+mod req;
+mod router;
+mod stream;
+
+use crate::command::Command;
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::ffi::constants::*;
+use crate::io::mailbox::Mailbox;
+use crate::msg::{flags, Msg};
+use crate::pipe::{Pipe, PipeIdx, Pipes};
+use options::Options;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a pattern sees of its socket while it works.
+pub(crate) struct Cx<'a> {
+    pub pipes: &'a mut Pipes,
+    pub options: &'a Options,
+}
+
+/// One socket pattern (PAIR, PUSH, ROUTER...). Each is a small state machine
+/// over the shared strategies; the socket core does the rest.
+pub(crate) trait Pattern: Send {
+    /// A new pipe to a peer.
+    fn attach(&mut self, idx: PipeIdx, cx: &mut Cx);
+    /// Sends one part; on success `msg` is left empty.
+    fn send(&mut self, msg: &mut Msg, cx: &mut Cx) -> Result<()>;
+    /// Receives one part.
+    fn recv(&mut self, cx: &mut Cx) -> Result<Msg>;
+    fn has_in(&mut self, cx: &mut Cx) -> bool;
+    fn has_out(&mut self, cx: &mut Cx) -> bool;
+    fn read_activated(&mut self, idx: PipeIdx, cx: &mut Cx);
+    fn write_activated(&mut self, idx: PipeIdx, cx: &mut Cx);
+    /// The peer of pipe `idx` went away; the pipe may still hold messages.
+    fn peer_gone(&mut self, _idx: PipeIdx, _cx: &mut Cx) {}
+    /// Pipe `idx` is being removed: forget it.
+    fn terminated(&mut self, idx: PipeIdx, cx: &mut Cx);
+    /// ZMQ_TOPICS_COUNT: the number of subscriptions (pub-sub only).
+    fn topics_count(&self) -> Option<usize> {
+        None
+    }
+    /// Pattern-level options (SUBSCRIBE...): None when not one of them.
+    fn setsockopt(&mut self, _option: i32, _value: &[u8], _cx: &mut Cx) -> Option<Result<()>> {
+        None
+    }
+}
+
+/// Which socket types may connect to which (ZMTP's compatibility table).
+pub fn compatible(ours: i32, theirs: i32) -> bool {
+    matches!(
+        (ours, theirs),
+        (ZMQ_PAIR, ZMQ_PAIR)
+            | (ZMQ_PUB | ZMQ_XPUB, ZMQ_SUB | ZMQ_XSUB)
+            | (ZMQ_SUB | ZMQ_XSUB, ZMQ_PUB | ZMQ_XPUB)
+            | (ZMQ_REQ, ZMQ_REP | ZMQ_ROUTER)
+            | (ZMQ_REP, ZMQ_REQ | ZMQ_DEALER)
+            | (ZMQ_DEALER, ZMQ_REP | ZMQ_DEALER | ZMQ_ROUTER)
+            | (ZMQ_ROUTER, ZMQ_REQ | ZMQ_DEALER | ZMQ_ROUTER)
+            | (ZMQ_PULL, ZMQ_PUSH)
+            | (ZMQ_PUSH, ZMQ_PULL)
+    )
+}
+
+fn new_pattern(socket_type: i32) -> Result<Box<dyn Pattern>> {
+    Ok(match socket_type {
+        ZMQ_PAIR => Box::new(pair::Pair::default()),
+        ZMQ_PUB => Box::new(pubsub::XPub::new(false)),
+        ZMQ_XPUB => Box::new(pubsub::XPub::new(true)),
+        ZMQ_SUB => Box::new(pubsub::XSub::new(false)),
+        ZMQ_XSUB => Box::new(pubsub::XSub::new(true)),
+        ZMQ_REQ => Box::new(req::Req::default()),
+        ZMQ_REP => Box::new(rep::Rep::default()),
+        ZMQ_DEALER => Box::new(dealer::Dealer::default()),
+        ZMQ_ROUTER => Box::new(router::Router::new()),
+        ZMQ_PULL => Box::new(push_pull::Pull::default()),
+        ZMQ_PUSH => Box::new(push_pull::Push::default()),
+        ZMQ_STREAM => Box::new(stream::Stream),
+        _ => return Err(Error::EINVAL),
+    })
+}
+
+/// A socket.
+pub struct Socket {
+    pub(crate) ctx: Arc<Ctx>,
+    pub(crate) id: u64,
+    pub(crate) socket_type: i32,
+    pub(crate) options: Options,
+    pub(crate) mailbox: Arc<Mailbox>,
+    pipes: Pipes,
+    pattern: Box<dyn Pattern>,
+    /// The last part received had MORE set.
+    rcvmore: bool,
+    /// The context is terminating (ETERM from now on).
+    ctx_terminated: bool,
+    last_endpoint: String,
+    /// inproc endpoints this socket bound.
+    bound: Vec<String>,
+}
+
+/// Milliseconds until `deadline` (-1 for none), for a blocking wait.
+fn remaining_ms(deadline: Option<Instant>) -> i32 {
+    match deadline {
+        None => -1,
+        Some(d) => {
+            let left = d.saturating_duration_since(Instant::now());
+            left.as_millis().min(i32::MAX as u128) as i32
+        }
+    }
+}
+
+/// Splits "scheme://address" (EINVAL when malformed).
+pub(crate) fn parse_endpoint(addr: &str) -> Result<(&str, &str)> {
+    let (scheme, rest) = addr.split_once("://").ok_or(Error::EINVAL)?;
+    if scheme.is_empty() {
+        return Err(Error::EINVAL);
+    }
+    Ok((scheme, rest))
+}
+
+/// Checks that the scheme is one this build speaks.
+fn check_scheme(scheme: &str) -> Result<()> {
+    match scheme {
+        "inproc" => Ok(()),
+        _ => Err(Error(libc::EPROTONOSUPPORT)),
+    }
+}
+
+impl Socket {
+    pub(crate) fn new(
+        ctx: Arc<Ctx>,
+        id: u64,
+        socket_type: i32,
+        mailbox: Arc<Mailbox>,
+    ) -> Result<Socket> {
+        let ctx_opts = ctx.options();
+        Ok(Socket {
+            ctx,
+            id,
+            socket_type,
+            options: Options::with_ctx(socket_type, ctx_opts.ipv6, ctx_opts.blocky),
+            mailbox,
+            pipes: Pipes::default(),
+            pattern: new_pattern(socket_type)?,
+            rcvmore: false,
+            ctx_terminated: false,
+            last_endpoint: String::new(),
+            bound: Vec::new(),
+        })
+    }
+
+    fn cx(&mut self) -> (&mut dyn Pattern, Cx<'_>) {
+        (
+            &mut *self.pattern,
+            Cx {
+                pipes: &mut self.pipes,
+                options: &self.options,
+            },
+        )
+    }
+
+    // ----- pipes and commands -----
+
+    /// Adds a pipe to a peer.
+    pub(crate) fn attach_pipe(&mut self, pipe: Pipe) {
+        pipe.attach(&self.mailbox);
+        let gone = pipe.is_peer_gone();
+        let idx = self.pipes.insert(pipe);
+        let (pattern, mut cx) = self.cx();
+        pattern.attach(idx, &mut cx);
+        if gone && self.pipes.try_get(idx).is_some() {
+            self.peer_terminated(idx);
+        }
+        self.reap_dead();
+    }
+
+    /// The peer of pipe `idx` is gone: stop writing to it, and remove it now
+    /// if nothing is left to read (otherwise its delimiter will).
+    fn peer_terminated(&mut self, idx: PipeIdx) {
+        self.pipes.get(idx).peer_terminated();
+        let (pattern, mut cx) = self.cx();
+        pattern.peer_gone(idx, &mut cx);
+        self.pipes.check_read(idx);
+        if self.pipes.get(idx).is_in_done() && !self.pipes.dead.contains(&idx) {
+            self.pipes.dead.push(idx);
+        }
+    }
+
+    /// Removes a pipe the peer or the delimiter ended.
+    fn remove_pipe(&mut self, idx: PipeIdx) {
+        let (pattern, mut cx) = self.cx();
+        pattern.terminated(idx, &mut cx);
+        self.pipes.remove(idx);
+    }
+
+    /// Ends a pipe from this side (close, unbind, disconnect).
+    fn terminate_pipe(&mut self, idx: PipeIdx) {
+        if let Some(p) = self.pipes.try_get(idx) {
+            p.terminate();
+        }
+        self.remove_pipe(idx);
+    }
+
+    /// Removes the pipes whose delimiter was read.
+    fn reap_dead(&mut self) {
+        while let Some(idx) = self.pipes.dead.pop() {
+            if self.pipes.try_get(idx).is_some() {
+                self.remove_pipe(idx);
+            }
+        }
+    }
+
+    fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::ActivateRead(key) => {
+                if let Some(idx) = self.pipes.by_key(key) {
+                    if self.pipes.get(idx).activate_read() {
+                        let (pattern, mut cx) = self.cx();
+                        pattern.read_activated(idx, &mut cx);
+                    }
+                }
+            }
+            Command::ActivateWrite(key, n) => {
+                if let Some(idx) = self.pipes.by_key(key) {
+                    if self.pipes.get(idx).activate_write(n) {
+                        let (pattern, mut cx) = self.cx();
+                        pattern.write_activated(idx, &mut cx);
+                    }
+                }
+            }
+            Command::SetHwms(key, out, inp) => {
+                if let Some(idx) = self.pipes.by_key(key) {
+                    self.pipes.get(idx).set_hwms(out, inp);
+                    // More room may mean the writer can go again.
+                    if self.pipes.get(idx).activate_write_room() {
+                        let (pattern, mut cx) = self.cx();
+                        pattern.write_activated(idx, &mut cx);
+                    }
+                }
+            }
+            Command::PipeTerm(key) => {
+                if let Some(idx) = self.pipes.by_key(key) {
+                    self.peer_terminated(idx);
+                }
+            }
+            Command::Bind(pipe) => self.attach_pipe(*pipe),
+            Command::Stop => self.ctx_terminated = true,
+        }
+        self.reap_dead();
+    }
+
+    /// Handles waiting commands; waits up to `timeout_ms` for the first one
+    /// (0: none, -1: forever). ETERM once the context is terminating.
+    fn process_commands(&mut self, timeout_ms: i32) -> Result<()> {
+        if let Some(cmd) = self.mailbox.recv(timeout_ms)? {
+            self.handle(cmd);
+            while let Some(cmd) = self.mailbox.try_recv() {
+                self.handle(cmd);
+            }
+        }
+        if self.ctx_terminated {
+            return Err(Error::ETERM);
+        }
+        Ok(())
+    }
+
+    /// The hot-path check: handle commands only when some are waiting.
+    #[inline]
+    fn poll_commands(&mut self) -> Result<()> {
+        if self.mailbox.has_pending() {
+            self.process_commands(0)?;
+        }
+        if self.ctx_terminated {
+            return Err(Error::ETERM);
+        }
+        Ok(())
+    }
+
+    /// Retries `attempt` until it stops saying EAGAIN, waiting for commands
+    /// in between, up to `timeout_ms` (-1: forever, 0: not at all).
+    fn blocking<T>(
+        &mut self,
+        timeout_ms: i32,
+        mut attempt: impl FnMut(&mut Socket) -> Result<T>,
+    ) -> Result<T> {
+        match attempt(self) {
+            Err(Error::EAGAIN) if timeout_ms != 0 => {}
+            other => return other,
+        }
+        let deadline =
+            (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+        loop {
+            let wait = remaining_ms(deadline);
+            if deadline.is_some() && wait == 0 {
+                return Err(Error::EAGAIN);
+            }
+            self.process_commands(wait)?;
+            match attempt(self) {
+                Err(Error::EAGAIN) => {}
+                other => return other,
+            }
+        }
+    }
+
+    // ----- send / recv -----
+
+    /// Sends one part (`ZMQ_SNDMORE` in `flags` for more to come). On
+    /// success `msg` is left empty; on failure it is untouched.
+    pub fn send(&mut self, msg: &mut Msg, flags: i32) -> Result<()> {
+        self.poll_commands()?;
+        if flags & ZMQ_SNDMORE != 0 {
+            msg.set_flags(flags::MORE);
+        } else {
+            msg.reset_flags(flags::MORE);
+        }
+        msg.reset_flags(flags::COMMAND);
+        let timeout = if flags & ZMQ_DONTWAIT != 0 {
+            0
+        } else {
+            self.options.sndtimeo
+        };
+        self.blocking(timeout, |s| {
+            let (pattern, mut cx) = s.cx();
+            let r = pattern.send(msg, &mut cx);
+            s.reap_dead();
+            r
+        })
+    }
+
+    /// Receives one part.
+    pub fn recv(&mut self, flags: i32) -> Result<Msg> {
+        self.poll_commands()?;
+        let timeout = if flags & ZMQ_DONTWAIT != 0 {
+            0
+        } else {
+            self.options.rcvtimeo
+        };
+        let msg = self.blocking(timeout, |s| {
+            let (pattern, mut cx) = s.cx();
+            let r = pattern.recv(&mut cx);
+            s.reap_dead();
+            r
+        })?;
+        self.rcvmore = msg.more();
+        Ok(msg)
+    }
+
+    /// ZMQ_EVENTS: handles waiting commands, then reports POLLIN / POLLOUT.
+    pub fn events(&mut self) -> Result<i32> {
+        self.process_commands(0)?;
+        let (pattern, mut cx) = self.cx();
+        let mut ev = 0;
+        if pattern.has_in(&mut cx) {
+            ev |= ZMQ_POLLIN;
+        }
+        if pattern.has_out(&mut cx) {
+            ev |= ZMQ_POLLOUT;
+        }
+        self.reap_dead();
+        Ok(ev)
+    }
+
+    pub fn fd(&self) -> i32 {
+        self.mailbox.fd()
+    }
+
+    // ----- options -----
+
+    /// `value` is None when the caller passed a NULL optval (which some
+    /// options treat apart from an empty one).
+    pub fn setsockopt(&mut self, option: i32, value: Option<&[u8]>) -> Result<()> {
+        self.poll_commands()?;
+        let (pattern, mut cx) = self.cx();
+        if let Some(r) = pattern.setsockopt(option, value.unwrap_or(&[]), &mut cx) {
+            return r;
+        }
+        self.options.set_maybe_null(option, value)
+    }
+
+    /// Writes the option into `out`; returns the length to report.
+    pub fn getsockopt(&mut self, option: i32, out: &mut [u8]) -> Result<usize> {
+        if self.ctx_terminated {
+            return Err(Error::ETERM);
+        }
+        // Socket-level ints take any buffer of at least an int: the rest is
+        // zeroed, the length set to an int's (libzmq's rule for these).
+        let loose_int = |out: &mut [u8], v: i32| -> Result<usize> {
+            if out.len() < 4 {
+                return Err(Error::EINVAL);
+            }
+            out.fill(0);
+            out[..4].copy_from_slice(&v.to_ne_bytes());
+            Ok(4)
+        };
+        let exact_int = |out: &mut [u8], v: i32| -> Result<usize> {
+            if out.len() != 4 {
+                return Err(Error::EINVAL);
+            }
+            out.copy_from_slice(&v.to_ne_bytes());
+            Ok(4)
+        };
+        match option {
+            ZMQ_TYPE => exact_int(out, self.socket_type),
+            ZMQ_RCVMORE => loose_int(out, self.rcvmore as i32),
+            ZMQ_FD => loose_int(out, self.fd()),
+            ZMQ_EVENTS => {
+                let ev = self.events()?;
+                loose_int(out, ev)
+            }
+            ZMQ_THREAD_SAFE => loose_int(out, 0),
+            ZMQ_TOPICS_COUNT => match self.pattern.topics_count() {
+                Some(n) => exact_int(out, n as i32),
+                None => Err(Error::EINVAL),
+            },
+            ZMQ_LAST_ENDPOINT => {
+                let s = self.last_endpoint.as_bytes();
+                let dst = out.get_mut(..s.len() + 1).ok_or(Error::EINVAL)?;
+                dst[..s.len()].copy_from_slice(s);
+                dst[s.len()] = 0;
+                Ok(s.len() + 1)
+            }
+            _ => self.options.get(option, out),
+        }
+    }
+
+    // ----- endpoints -----
+
+    pub fn bind(&mut self, addr: &str) -> Result<()> {
+        self.poll_commands()?;
+        let (scheme, name) = parse_endpoint(addr)?;
+        check_scheme(scheme)?;
+        if name.is_empty() {
+            return Err(Error::EINVAL);
+        }
+        let pending = self.ctx.register_endpoint(addr, self.endpoint_info())?;
+        self.bound.push(addr.to_string());
+        self.last_endpoint = addr.to_string();
+        for pipe in pending {
+            self.attach_pipe(pipe);
+        }
+        Ok(())
+    }
+
+    pub fn connect(&mut self, addr: &str) -> Result<()> {
+        self.poll_commands()?;
+        let (scheme, name) = parse_endpoint(addr)?;
+        check_scheme(scheme)?;
+        if name.is_empty() {
+            return Err(Error::EINVAL);
+        }
+        let routing_id = self.options.connect_routing_id.take();
+        let mut pipe = self
+            .ctx
+            .connect_inproc(addr, self.endpoint_info(), routing_id)?;
+        pipe.endpoint = addr.to_string();
+        self.attach_pipe(pipe);
+        self.last_endpoint = addr.to_string();
+        Ok(())
+    }
+
+    /// zmq_unbind and zmq_disconnect, which libzmq treats alike: an endpoint
+    /// this socket bound is released (its connections stay); otherwise the
+    /// connections this socket made to it are ended. ENOENT when neither.
+    pub fn term_endpoint(&mut self, addr: &str) -> Result<()> {
+        self.poll_commands()?;
+        let (scheme, _) = parse_endpoint(addr)?;
+        check_scheme(scheme)?;
+        if let Some(pos) = self.bound.iter().position(|b| b == addr) {
+            self.bound.swap_remove(pos);
+            self.ctx.unregister_endpoint(addr, self.id);
+            return Ok(());
+        }
+        if self.terminate_endpoint_pipes(addr) == 0 {
+            return Err(Error(libc::ENOENT));
+        }
+        Ok(())
+    }
+
+    fn terminate_endpoint_pipes(&mut self, addr: &str) -> usize {
+        let doomed: Vec<PipeIdx> = self
+            .pipes
+            .indices()
+            .into_iter()
+            .filter(|&i| self.pipes.get(i).endpoint == addr)
+            .collect();
+        for &idx in &doomed {
+            self.terminate_pipe(idx);
+        }
+        doomed.len()
+    }
+
+    /// What an inproc peer needs to know about this socket.
+    fn endpoint_info(&self) -> crate::ctx::EndpointInfo {
+        crate::ctx::EndpointInfo {
+            socket_id: self.id,
+            socket_type: self.socket_type,
+            mailbox: Arc::clone(&self.mailbox),
+            sndhwm: self.options.sndhwm.max(0) as u64,
+            rcvhwm: self.options.rcvhwm.max(0) as u64,
+            conflate: self.options.conflate,
+            routing_id: self.options.routing_id.clone(),
+        }
+    }
+
+    /// zmq_close: ends every pipe (peers still read what was sent) and
+    /// leaves the context.
+    pub fn close(mut self) {
+        // Take what is queued for us first (e.g. pipes bound to us).
+        while let Some(cmd) = self.mailbox.try_recv() {
+            self.handle(cmd);
+        }
+        for addr in std::mem::take(&mut self.bound) {
+            self.ctx.unregister_endpoint(&addr, self.id);
+        }
+        self.ctx.connector_closed(self.id);
+        for idx in self.pipes.indices() {
+            self.terminate_pipe(idx);
+        }
+        self.ctx.socket_closed(self.id);
+    }
+}

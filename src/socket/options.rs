@@ -1,0 +1,1998 @@
+//! Socket options: their storage, defaults, validation, and the byte-level
+//! `zmq_setsockopt` / `zmq_getsockopt` behaviour of libzmq 4.3.5 (built with
+//! CURVE and the draft API; without GSSAPI, VMCI, NORM, PGM, TIPC and WS).
+//!
+//! This module owns every option libzmq keeps in `options_t`, plus the
+//! per-socket-type ones libzmq keeps in the socket classes (`ROUTER_*`,
+//! `PROBE_ROUTER`, `REQ_*`, `XPUB_*`, `STREAM_NOTIFY`, `CONNECT_ROUTING_ID`,
+//! `ONLY_FIRST_SUBSCRIBE`, `XSUB_VERBOSE_UNSUBSCRIBE`), with the same
+//! per-type acceptance rules (e.g. PUB accepts the XPUB options and REP the
+//! ROUTER ones, because libzmq's classes inherit them; SUB accepts neither
+//! `ONLY_FIRST_SUBSCRIBE` nor `XSUB_VERBOSE_UNSUBSCRIBE`).
+//!
+//! Not owned here (the socket answers them before calling [`Options::get`]):
+//! `ZMQ_TYPE`, `ZMQ_RCVMORE`, `ZMQ_FD`, `ZMQ_EVENTS`, `ZMQ_LAST_ENDPOINT`,
+//! `ZMQ_THREAD_SAFE`, `ZMQ_TOPICS_COUNT`. The side effects of `ZMQ_SUBSCRIBE`
+//! / `ZMQ_UNSUBSCRIBE` belong to the socket too: [`Options::set`] only checks
+//! that the socket type accepts them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::error::{Error, Result};
+use crate::ffi::constants::*;
+
+/// libzmq's `default_hwm`.
+const DEFAULT_HWM: i32 = 1000;
+/// Size of a CURVE key, raw and in Z85 text.
+const CURVE_KEYSIZE: usize = 32;
+const CURVE_KEYSIZE_Z85: usize = 40;
+/// `IFNAMSIZ` on Linux: the longest value ZMQ_BINDTODEVICE accepts.
+const BINDDEVSIZ: usize = 16;
+/// `UCHAR_MAX`: the longest routing id, PLAIN credential, ZAP domain, ...
+const UCHAR_MAX: usize = 255;
+/// HEARTBEAT_TTL is given in milliseconds and kept in deciseconds.
+const MS_PER_DECISECOND: i32 = 100;
+const INT_SIZE: usize = std::mem::size_of::<i32>();
+
+/// One ZMQ_TCP_ACCEPT_FILTER entry: a network address and a prefix length,
+/// as libzmq's `tcp_address_mask_t` resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TcpAcceptFilter {
+    /// The address as resolved at set time. With ZMQ_IPV6 on, an IPv4
+    /// literal becomes its IPv4-mapped IPv6 form (`AI_V4MAPPED`), exactly as
+    /// libzmq stores it, and then only matches IPv6 peers.
+    pub addr: IpAddr,
+    /// Number of leading bits compared; 0 matches every peer of the family.
+    pub prefix_len: u8,
+}
+
+impl TcpAcceptFilter {
+    /// Parses `addr[/prefix]` like `tcp_address_mask_t::resolve`: numeric
+    /// addresses only, optional `[...]` brackets, optional `%zone`, a prefix
+    /// of `0` or 1..=32 / 1..=128 (parsed with `strtol` leniency), none
+    /// meaning the full length. The text ends at its first NUL.
+    pub fn parse(text: &[u8], ipv6: bool) -> Result<TcpAcceptFilter> {
+        let text = until_nul(text);
+        let (addr_text, mask_text) = match text.iter().rposition(|&c| c == b'/') {
+            Some(pos) => {
+                let mask = text.get(pos + 1..).unwrap_or_default();
+                if mask.is_empty() {
+                    return Err(Error::EINVAL);
+                }
+                (text.get(..pos).unwrap_or_default(), Some(mask))
+            }
+            None => (text, None),
+        };
+        let addr = resolve_numeric(addr_text, ipv6)?;
+        let full: i64 = if addr.is_ipv6() { 128 } else { 32 };
+        let prefix_len = match mask_text {
+            None => full,
+            Some(b"0") => 0,
+            Some(mask) => {
+                let bits = strtol(mask);
+                if bits < 1 || bits > full {
+                    return Err(Error::EINVAL);
+                }
+                bits
+            }
+        };
+        let prefix_len = u8::try_from(prefix_len).map_err(|_| Error::EINVAL)?;
+        Ok(TcpAcceptFilter { addr, prefix_len })
+    }
+
+    /// Whether a connecting peer passes this filter (libzmq's
+    /// `match_address`): same address family, and the first `prefix_len`
+    /// bits equal. Pass the peer address as the kernel reported it (an IPv4
+    /// peer of a dual-stack listener is an IPv4-mapped IPv6 address).
+    pub fn matches(&self, peer: &IpAddr) -> bool {
+        let bits = usize::from(self.prefix_len);
+        match (&self.addr, peer) {
+            (IpAddr::V4(ours), IpAddr::V4(theirs)) => {
+                prefix_equal(&ours.octets(), &theirs.octets(), bits)
+            }
+            (IpAddr::V6(ours), IpAddr::V6(theirs)) => {
+                prefix_equal(&ours.octets(), &theirs.octets(), bits)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Compares the first `bits` bits of two addresses (capped at their size).
+fn prefix_equal(ours: &[u8], theirs: &[u8], bits: usize) -> bool {
+    let bits = bits.min(ours.len() * 8);
+    let full_bytes = bits / 8;
+    if ours.get(..full_bytes) != theirs.get(..full_bytes) {
+        return false;
+    }
+    let rest = bits % 8;
+    if rest == 0 {
+        return true;
+    }
+    let mask = 0xffu8 << (8 - rest);
+    match (ours.get(full_bytes), theirs.get(full_bytes)) {
+        (Some(a), Some(b)) => a & mask == b & mask,
+        _ => false,
+    }
+}
+
+/// libzmq's `ip_resolver_t::resolve` with bindable, DNS, NIC names and
+/// ports all off: strips `[...]` and `%zone`, then parses a numeric address
+/// of the family ZMQ_IPV6 selects (IPv4 literals map into IPv6 when on).
+fn resolve_numeric(text: &[u8], ipv6: bool) -> Result<IpAddr> {
+    let mut addr = text;
+    if addr.len() >= 2 && addr.first() == Some(&b'[') && addr.last() == Some(&b']') {
+        addr = addr.get(1..addr.len() - 1).unwrap_or_default();
+    }
+    if let Some(pos) = addr.iter().rposition(|&c| c == b'%') {
+        let zone = addr.get(pos + 1..).unwrap_or_default();
+        addr = addr.get(..pos).unwrap_or_default();
+        if zone_index(zone) == 0 {
+            return Err(Error::EINVAL);
+        }
+    }
+    let addr = std::str::from_utf8(addr).map_err(|_| Error::EINVAL)?;
+    if ipv6 {
+        if let Ok(v6) = addr.parse::<Ipv6Addr>() {
+            return Ok(IpAddr::V6(v6));
+        }
+        if let Ok(v4) = addr.parse::<Ipv4Addr>() {
+            return Ok(IpAddr::V6(v4.to_ipv6_mapped()));
+        }
+        Err(Error::EINVAL)
+    } else {
+        addr.parse::<Ipv4Addr>()
+            .map(IpAddr::V4)
+            .map_err(|_| Error::EINVAL)
+    }
+}
+
+/// The zone id of `%zone` as libzmq computes it: an interface name when it
+/// starts with a letter, else `atoi`. 0 means invalid.
+fn zone_index(zone: &[u8]) -> u32 {
+    match zone.first() {
+        None => 0,
+        Some(c) if c.is_ascii_alphabetic() => match std::ffi::CString::new(zone) {
+            // SAFETY: `name` is a valid NUL-terminated string for the call.
+            Ok(name) => unsafe { libc::if_nametoindex(name.as_ptr()) },
+            Err(_) => 0,
+        },
+        // glibc's atoi is (int) strtol: truncate, then reinterpret.
+        Some(_) => strtol(zone) as i32 as u32,
+    }
+}
+
+/// C `strtol(s, NULL, 10)` in the C locale: leading white space, a sign,
+/// then digits up to the first non-digit; 0 when there are none; saturates.
+fn strtol(s: &[u8]) -> i64 {
+    let mut iter = s
+        .iter()
+        .copied()
+        .skip_while(|c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .peekable();
+    let negative = match iter.peek() {
+        Some(b'-') => {
+            iter.next();
+            true
+        }
+        Some(b'+') => {
+            iter.next();
+            false
+        }
+        _ => false,
+    };
+    let mut value: i64 = 0;
+    for c in iter.take_while(u8::is_ascii_digit) {
+        let digit = i64::from(c - b'0');
+        value = if negative {
+            value.saturating_mul(10).saturating_sub(digit)
+        } else {
+            value.saturating_mul(10).saturating_add(digit)
+        };
+    }
+    value
+}
+
+/// The bytes of `s` before its first NUL (what `std::string::c_str` shows C).
+fn until_nul(s: &[u8]) -> &[u8] {
+    match s.iter().position(|&c| c == 0) {
+        Some(pos) => s.get(..pos).unwrap_or_default(),
+        None => s,
+    }
+}
+
+/// The options of one socket. Fields are named after their option; the
+/// default of each is in its comment (see [`Options::with_ctx`]).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The socket type (ZMQ_PAIR ...), which decides the type-specific
+    /// options. Read-only here: ZMQ_TYPE is answered by the socket.
+    pub socket_type: i32,
+
+    // ---- Queues and timeouts ----
+    /// ZMQ_SNDHWM, >= 0. Default 1000.
+    pub sndhwm: i32,
+    /// ZMQ_RCVHWM, >= 0. Default 1000.
+    pub rcvhwm: i32,
+    /// ZMQ_AFFINITY (uint64_t). Default 0.
+    pub affinity: u64,
+    /// ZMQ_LINGER in ms, >= -1. Default -1 (0 when the context is not
+    /// blocky, and always 0 for SUB, XSUB and DISH).
+    pub linger: i32,
+    /// ZMQ_RCVTIMEO in ms, >= -1. Default -1.
+    pub rcvtimeo: i32,
+    /// ZMQ_SNDTIMEO in ms, >= -1. Default -1.
+    pub sndtimeo: i32,
+    /// ZMQ_MAXMSGSIZE (int64_t, any value; < 0 means no limit). Default -1.
+    pub maxmsgsize: i64,
+    /// ZMQ_CONFLATE (0 or 1). Default false.
+    pub conflate: bool,
+    /// ZMQ_IMMEDIATE (0 or 1). Default false.
+    pub immediate: bool,
+    /// ZMQ_IN_BATCH_SIZE, > 0. Default 8192.
+    pub in_batch_size: i32,
+    /// ZMQ_OUT_BATCH_SIZE, > 0. Default 8192.
+    pub out_batch_size: i32,
+
+    // ---- Identity and routing ----
+    /// ZMQ_ROUTING_ID (ZMQ_IDENTITY): 1..=255 bytes once set. Default empty.
+    pub routing_id: Vec<u8>,
+    /// ZMQ_CONNECT_ROUTING_ID (ROUTER, REP, STREAM; set-only, any non-empty
+    /// length): consumed by the next connect, which should `take()` it.
+    pub connect_routing_id: Option<Vec<u8>>,
+    /// ZMQ_ROUTER_MANDATORY (ROUTER, REP; any value >= 0). Default false.
+    pub router_mandatory: bool,
+    /// ZMQ_ROUTER_HANDOVER (ROUTER, REP; >= 0). Default false.
+    pub router_handover: bool,
+    /// ZMQ_ROUTER_RAW (ROUTER, REP; >= 0). Default false. Turning it on also
+    /// sets `raw_socket` and clears `recv_routing_id`; turning it off later
+    /// does not undo that (as libzmq).
+    pub router_raw: bool,
+    /// ZMQ_ROUTER_NOTIFY (ROUTER, REP; 0..=3, ZMQ_NOTIFY_CONNECT |
+    /// ZMQ_NOTIFY_DISCONNECT). Readable on every socket. Default 0.
+    pub router_notify: i32,
+    /// ZMQ_PROBE_ROUTER (ROUTER, REP, DEALER, REQ; >= 0). Default false.
+    pub probe_router: bool,
+    /// ZMQ_REQ_CORRELATE (REQ; >= 0). Default false.
+    pub req_correlate: bool,
+    /// ZMQ_REQ_RELAXED (REQ; >= 0). Default false (strict).
+    pub req_relaxed: bool,
+    /// ZMQ_STREAM_NOTIFY (STREAM; 0 or 1). Default true. (libzmq's
+    /// `raw_notify`.)
+    pub stream_notify: bool,
+    /// Whether received messages carry the peer's routing id: true for
+    /// ROUTER and REP until ZMQ_ROUTER_RAW. Internal (no option).
+    pub recv_routing_id: bool,
+    /// Raw (non-ZMTP) wire protocol: STREAM, DGRAM, or ROUTER after
+    /// ZMQ_ROUTER_RAW. Internal.
+    pub raw_socket: bool,
+    /// Whether the socket sends ZMQ_HELLO_MSG to new peers (DEALER, REQ,
+    /// ROUTER, REP, CLIENT, SERVER, PEER). Internal.
+    pub can_send_hello_msg: bool,
+    /// Whether ZMQ_DISCONNECT_MSG is delivered (ROUTER, REP, SERVER, PEER).
+    /// Internal.
+    pub can_recv_disconnect_msg: bool,
+    /// Whether ZMQ_HICCUP_MSG is delivered (DEALER, REQ, CLIENT, PEER).
+    /// Internal.
+    pub can_recv_hiccup_msg: bool,
+    /// ZMQ_HELLO_MSG (any bytes; empty clears). Default None.
+    pub hello_msg: Option<Vec<u8>>,
+    /// ZMQ_DISCONNECT_MSG (any bytes; empty clears). Default None.
+    pub disconnect_msg: Option<Vec<u8>>,
+    /// ZMQ_HICCUP_MSG (any bytes; empty clears). Default None.
+    pub hiccup_msg: Option<Vec<u8>>,
+
+    // ---- Publish / subscribe ----
+    /// Whether SUB filters incoming messages (true for SUB only). Internal.
+    pub filter: bool,
+    /// ZMQ_INVERT_MATCHING (any int, non-zero is true). Default false.
+    pub invert_matching: bool,
+    /// Pass duplicate subscriptions upstream: ZMQ_XPUB_VERBOSE sets it (and
+    /// clears `xpub_verbose_unsubs`), ZMQ_XPUB_VERBOSER sets both (XPUB,
+    /// PUB; >= 0). Default false.
+    pub xpub_verbose_subs: bool,
+    /// Pass duplicate unsubscriptions upstream (ZMQ_XPUB_VERBOSER). Default
+    /// false.
+    pub xpub_verbose_unsubs: bool,
+    /// ZMQ_XPUB_MANUAL, also set by ZMQ_XPUB_MANUAL_LAST_VALUE (XPUB, PUB;
+    /// >= 0). Default false.
+    pub xpub_manual: bool,
+    /// ZMQ_XPUB_MANUAL_LAST_VALUE (libzmq's `_send_last_pipe`). Default
+    /// false.
+    pub xpub_manual_last_value: bool,
+    /// ZMQ_XPUB_NODROP (XPUB, PUB, RADIO; >= 0). Default false (lossy).
+    pub xpub_nodrop: bool,
+    /// ZMQ_XPUB_WELCOME_MSG (XPUB, PUB; any bytes, empty clears). Default
+    /// None.
+    pub xpub_welcome_msg: Option<Vec<u8>>,
+    /// ZMQ_ONLY_FIRST_SUBSCRIBE (XPUB, PUB, XSUB; >= 0). Default false.
+    pub only_first_subscribe: bool,
+    /// ZMQ_XSUB_VERBOSE_UNSUBSCRIBE (XSUB only; any int). Default false.
+    pub xsub_verbose_unsubscribe: bool,
+
+    // ---- Transport ----
+    /// ZMQ_IPV6 (0 or 1; ZMQ_IPV4ONLY is its inverse). Default: the
+    /// context's ZMQ_IPV6.
+    pub ipv6: bool,
+    /// ZMQ_SNDBUF, >= -1 (-1 keeps the OS default). Default -1.
+    pub sndbuf: i32,
+    /// ZMQ_RCVBUF, >= -1. Default -1.
+    pub rcvbuf: i32,
+    /// ZMQ_TOS, >= 0. Default 0.
+    pub tos: i32,
+    /// ZMQ_PRIORITY (SO_PRIORITY), >= 0. Default 0.
+    pub priority: i32,
+    /// ZMQ_BACKLOG, >= 0. Default 100.
+    pub backlog: i32,
+    /// ZMQ_CONNECT_TIMEOUT in ms, >= 0. Default 0 (OS default).
+    pub connect_timeout: i32,
+    /// ZMQ_TCP_MAXRT in ms, >= 0. Default 0.
+    pub tcp_maxrt: i32,
+    /// ZMQ_TCP_KEEPALIVE: -1, 0 or 1. Default -1.
+    pub tcp_keepalive: i32,
+    /// ZMQ_TCP_KEEPALIVE_CNT, >= -1. Default -1.
+    pub tcp_keepalive_cnt: i32,
+    /// ZMQ_TCP_KEEPALIVE_IDLE, >= -1. Default -1.
+    pub tcp_keepalive_idle: i32,
+    /// ZMQ_TCP_KEEPALIVE_INTVL, >= -1. Default -1.
+    pub tcp_keepalive_intvl: i32,
+    /// ZMQ_TCP_ACCEPT_FILTER (set-only): each set appends one, NULL clears.
+    /// Empty means accept everyone.
+    pub tcp_accept_filters: Vec<TcpAcceptFilter>,
+    /// ZMQ_IPC_FILTER_UID (set-only, uid_t): each set adds one, NULL clears.
+    pub ipc_filter_uid: BTreeSet<u32>,
+    /// ZMQ_IPC_FILTER_GID (set-only, gid_t).
+    pub ipc_filter_gid: BTreeSet<u32>,
+    /// ZMQ_IPC_FILTER_PID (set-only, pid_t).
+    pub ipc_filter_pid: BTreeSet<i32>,
+    /// ZMQ_RECONNECT_IVL in ms, >= -1 (-1: never reconnect). Default 100.
+    pub reconnect_ivl: i32,
+    /// ZMQ_RECONNECT_IVL_MAX in ms, >= 0. Default 0.
+    pub reconnect_ivl_max: i32,
+    /// ZMQ_RECONNECT_STOP: any int, a mask of ZMQ_RECONNECT_STOP_*.
+    /// Default 0.
+    pub reconnect_stop: i32,
+    /// ZMQ_HANDSHAKE_IVL in ms, >= 0. Default 30000.
+    pub handshake_ivl: i32,
+    /// ZMQ_HEARTBEAT_IVL in ms, >= 0. Default 0.
+    pub heartbeat_ivl: i32,
+    /// ZMQ_HEARTBEAT_TTL in deciseconds, as libzmq stores it: set takes ms
+    /// and truncates towards zero, get returns `* 100`. Default 0.
+    pub heartbeat_ttl: u16,
+    /// ZMQ_HEARTBEAT_TIMEOUT in ms, >= 0 (the default -1 means "use the
+    /// heartbeat interval" and cannot be set back).
+    pub heartbeat_timeout: i32,
+    /// ZMQ_USE_FD, >= -1. Default -1.
+    pub use_fd: i32,
+    /// ZMQ_BINDTODEVICE: at most 16 bytes; NULL clears. Default empty.
+    pub bindtodevice: Vec<u8>,
+    /// ZMQ_SOCKS_PROXY ("host:port"): NULL clears. Default empty.
+    pub socks_proxy: Vec<u8>,
+    /// ZMQ_SOCKS_USERNAME: at most 255 bytes; NULL or empty clears.
+    pub socks_username: Vec<u8>,
+    /// ZMQ_SOCKS_PASSWORD: at most 255 bytes; NULL or empty clears.
+    pub socks_password: Vec<u8>,
+    /// ZMQ_LOOPBACK_FASTPATH (any int, non-zero true; Windows only in
+    /// effect). Default false.
+    pub loopback_fastpath: bool,
+    /// ZMQ_BUSY_POLL (any int). Default 0.
+    pub busy_poll: i32,
+    /// ZMQ_MULTICAST_LOOP (draft, any int). Default true.
+    pub multicast_loop: bool,
+    /// ZMQ_RATE in kbit/s, > 0. Default 100.
+    pub rate: i32,
+    /// ZMQ_RECOVERY_IVL in ms, >= 0. Default 10000.
+    pub recovery_ivl: i32,
+    /// ZMQ_MULTICAST_HOPS, > 0. Default 1.
+    pub multicast_hops: i32,
+    /// ZMQ_MULTICAST_MAXTPDU, > 0. Default 1500.
+    pub multicast_maxtpdu: i32,
+
+    // ---- Security ----
+    /// ZMQ_MECHANISM (read-only): ZMQ_NULL, ZMQ_PLAIN or ZMQ_CURVE, switched
+    /// by the PLAIN / CURVE options in the order they are set.
+    pub mechanism: i32,
+    /// Server role, set by ZMQ_PLAIN_SERVER / ZMQ_CURVE_SERVER and cleared
+    /// by the PLAIN credentials and ZMQ_CURVE_SERVERKEY.
+    pub as_server: bool,
+    /// ZMQ_PLAIN_USERNAME: 1..=255 bytes (NULL sets the NULL mechanism and
+    /// keeps the value).
+    pub plain_username: Vec<u8>,
+    /// ZMQ_PLAIN_PASSWORD: same rules.
+    pub plain_password: Vec<u8>,
+    /// ZMQ_CURVE_PUBLICKEY; reads as 32 zero bytes while None.
+    pub curve_public_key: Option<[u8; 32]>,
+    /// ZMQ_CURVE_SECRETKEY; reads as zeros while None.
+    pub curve_secret_key: Option<[u8; 32]>,
+    /// ZMQ_CURVE_SERVERKEY; reads as zeros while None.
+    pub curve_server_key: Option<[u8; 32]>,
+    /// ZMQ_ZAP_DOMAIN: 1..=255 bytes (cannot be cleared). Default empty.
+    pub zap_domain: Vec<u8>,
+    /// ZMQ_ZAP_ENFORCE_DOMAIN (any int, non-zero true). Default false.
+    pub zap_enforce_domain: bool,
+    /// ZMQ_METADATA ("X-key:value", set-only): key -> value, sorted by key
+    /// as libzmq's `std::map`; a key already present is not replaced.
+    pub metadata: BTreeMap<Vec<u8>, Vec<u8>>,
+}
+
+/// Reads an `int` option value: exactly `sizeof (int)` bytes.
+fn int_value(v: &[u8]) -> Option<i32> {
+    let bytes: [u8; INT_SIZE] = v.try_into().ok()?;
+    Some(i32::from_ne_bytes(bytes))
+}
+
+/// An int within `ok`, else EINVAL.
+fn int_where(v: &[u8], ok: impl Fn(i32) -> bool) -> Result<i32> {
+    match int_value(v) {
+        Some(x) if ok(x) => Ok(x),
+        _ => Err(Error::EINVAL),
+    }
+}
+
+/// libzmq's `do_setsockopt_int_as_bool_strict`: 0 or 1.
+fn bool_strict(v: &[u8]) -> Result<bool> {
+    int_where(v, |x| x == 0 || x == 1).map(|x| x != 0)
+}
+
+/// libzmq's `do_setsockopt_int_as_bool_relaxed`: any int, non-zero true.
+fn bool_relaxed(v: &[u8]) -> Result<bool> {
+    int_where(v, |_| true).map(|x| x != 0)
+}
+
+/// The socket-class flags (ROUTER_MANDATORY, XPUB_VERBOSE, ...): any int
+/// >= 0, non-zero true.
+fn bool_nonneg(v: &[u8]) -> Result<bool> {
+    int_where(v, |x| x >= 0).map(|x| x != 0)
+}
+
+/// `do_setsockopt_string_allow_empty_strict`: NULL clears, otherwise
+/// 1..=`max` bytes.
+fn string_strict(optval: Option<&[u8]>, max: usize) -> Result<Vec<u8>> {
+    match optval {
+        None => Ok(Vec::new()),
+        Some(v) if !v.is_empty() && v.len() <= max => Ok(v.to_vec()),
+        Some(_) => Err(Error::EINVAL),
+    }
+}
+
+/// `do_setsockopt_set`: NULL clears, otherwise exactly one 4-byte id.
+fn set_insert(optval: Option<&[u8]>) -> Result<Option<[u8; 4]>> {
+    match optval {
+        None => Ok(None),
+        Some(v) => v.try_into().map(Some).map_err(|_| Error::EINVAL),
+    }
+}
+
+/// An optional message: empty means none.
+fn optional_bytes(v: &[u8]) -> Option<Vec<u8>> {
+    if v.is_empty() {
+        None
+    } else {
+        Some(v.to_vec())
+    }
+}
+
+/// Writes an `int`: libzmq wants `*optvallen == sizeof (int)` exactly.
+fn put_int(out: &mut [u8], value: i32) -> Result<usize> {
+    if out.len() != INT_SIZE {
+        return Err(Error::EINVAL);
+    }
+    out.copy_from_slice(&value.to_ne_bytes());
+    Ok(INT_SIZE)
+}
+
+fn put_bool(out: &mut [u8], value: bool) -> Result<usize> {
+    put_int(out, i32::from(value))
+}
+
+/// libzmq's `do_getsockopt (void *, size_t *, const void *, size_t)`: the
+/// buffer must be at least as long as the value; the rest is zeroed and the
+/// value's length is stored back.
+fn put_bytes(out: &mut [u8], value: &[u8]) -> Result<usize> {
+    if out.len() < value.len() {
+        return Err(Error::EINVAL);
+    }
+    let (head, tail) = out.split_at_mut(value.len());
+    head.copy_from_slice(value);
+    tail.fill(0);
+    Ok(value.len())
+}
+
+/// A string option: the value plus its NUL, counted in the length.
+fn put_string(out: &mut [u8], value: &[u8]) -> Result<usize> {
+    if out.len() <= value.len() {
+        return Err(Error::EINVAL);
+    }
+    put_bytes(out, value)?;
+    // put_bytes zeroed everything after the value, NUL included.
+    Ok(value.len() + 1)
+}
+
+/// A CURVE key: raw when `*optvallen` is 32, Z85 plus NUL when it is 41;
+/// `*optvallen` is left as it was.
+fn put_curve_key(out: &mut [u8], key: &Option<[u8; 32]>) -> Result<usize> {
+    let key = key.unwrap_or([0; CURVE_KEYSIZE]);
+    match out.len() {
+        CURVE_KEYSIZE => {
+            out.copy_from_slice(&key);
+            Ok(CURVE_KEYSIZE)
+        }
+        n if n == CURVE_KEYSIZE_Z85 + 1 => {
+            let (nul, text) = out.split_last_mut().ok_or(Error::EINVAL)?;
+            crate::z85::encode_into(&key, text).ok_or(Error::EINVAL)?;
+            *nul = 0;
+            Ok(n)
+        }
+        _ => Err(Error::EINVAL),
+    }
+}
+
+impl Options {
+    /// Defaults for a socket of `socket_type`, with ZMQ_IPV6 from the
+    /// context and a blocky context (ZMQ_BLOCKY's default).
+    pub fn new(socket_type: i32, ctx_ipv6: bool) -> Options {
+        Options::with_ctx(socket_type, ctx_ipv6, true)
+    }
+
+    /// Defaults as libzmq's `options_t` constructor, then `socket_base_t`
+    /// (ZMQ_IPV6 from the context; linger -1, or 0 when the context's
+    /// ZMQ_BLOCKY is off), then the socket type's constructor.
+    pub fn with_ctx(socket_type: i32, ctx_ipv6: bool, ctx_blocky: bool) -> Options {
+        let mut o = Options {
+            socket_type,
+            sndhwm: DEFAULT_HWM,
+            rcvhwm: DEFAULT_HWM,
+            affinity: 0,
+            linger: if ctx_blocky { -1 } else { 0 },
+            rcvtimeo: -1,
+            sndtimeo: -1,
+            maxmsgsize: -1,
+            conflate: false,
+            immediate: false,
+            in_batch_size: 8192,
+            out_batch_size: 8192,
+            routing_id: Vec::new(),
+            connect_routing_id: None,
+            router_mandatory: false,
+            router_handover: false,
+            router_raw: false,
+            router_notify: 0,
+            probe_router: false,
+            req_correlate: false,
+            req_relaxed: false,
+            stream_notify: true,
+            recv_routing_id: false,
+            raw_socket: false,
+            can_send_hello_msg: false,
+            can_recv_disconnect_msg: false,
+            can_recv_hiccup_msg: false,
+            hello_msg: None,
+            disconnect_msg: None,
+            hiccup_msg: None,
+            filter: false,
+            invert_matching: false,
+            xpub_verbose_subs: false,
+            xpub_verbose_unsubs: false,
+            xpub_manual: false,
+            xpub_manual_last_value: false,
+            xpub_nodrop: false,
+            xpub_welcome_msg: None,
+            only_first_subscribe: false,
+            xsub_verbose_unsubscribe: false,
+            ipv6: ctx_ipv6,
+            sndbuf: -1,
+            rcvbuf: -1,
+            tos: 0,
+            priority: 0,
+            backlog: 100,
+            connect_timeout: 0,
+            tcp_maxrt: 0,
+            tcp_keepalive: -1,
+            tcp_keepalive_cnt: -1,
+            tcp_keepalive_idle: -1,
+            tcp_keepalive_intvl: -1,
+            tcp_accept_filters: Vec::new(),
+            ipc_filter_uid: BTreeSet::new(),
+            ipc_filter_gid: BTreeSet::new(),
+            ipc_filter_pid: BTreeSet::new(),
+            reconnect_ivl: 100,
+            reconnect_ivl_max: 0,
+            reconnect_stop: 0,
+            handshake_ivl: 30000,
+            heartbeat_ivl: 0,
+            heartbeat_ttl: 0,
+            heartbeat_timeout: -1,
+            use_fd: -1,
+            bindtodevice: Vec::new(),
+            socks_proxy: Vec::new(),
+            socks_username: Vec::new(),
+            socks_password: Vec::new(),
+            loopback_fastpath: false,
+            busy_poll: 0,
+            multicast_loop: true,
+            rate: 100,
+            recovery_ivl: 10000,
+            multicast_hops: 1,
+            multicast_maxtpdu: 1500,
+            mechanism: ZMQ_NULL,
+            as_server: false,
+            plain_username: Vec::new(),
+            plain_password: Vec::new(),
+            curve_public_key: None,
+            curve_secret_key: None,
+            curve_server_key: None,
+            zap_domain: Vec::new(),
+            zap_enforce_domain: false,
+            metadata: BTreeMap::new(),
+        };
+        // What each socket class's constructor adds (derived classes after
+        // their bases: REQ is a DEALER, REP a ROUTER, SUB an XSUB).
+        match socket_type {
+            ZMQ_DEALER | ZMQ_REQ => {
+                o.can_send_hello_msg = true;
+                o.can_recv_hiccup_msg = true;
+            }
+            ZMQ_ROUTER | ZMQ_REP => {
+                o.recv_routing_id = true;
+                o.can_send_hello_msg = true;
+                o.can_recv_disconnect_msg = true;
+            }
+            ZMQ_XSUB => o.linger = 0,
+            ZMQ_SUB => {
+                o.linger = 0;
+                o.filter = true;
+            }
+            ZMQ_STREAM => o.raw_socket = true,
+            _ => {}
+        }
+        #[cfg(feature = "draft")]
+        match socket_type {
+            ZMQ_CLIENT => {
+                o.can_send_hello_msg = true;
+                o.can_recv_hiccup_msg = true;
+            }
+            ZMQ_SERVER => {
+                o.can_send_hello_msg = true;
+                o.can_recv_disconnect_msg = true;
+            }
+            ZMQ_PEER => {
+                o.can_send_hello_msg = true;
+                o.can_recv_disconnect_msg = true;
+                o.can_recv_hiccup_msg = true;
+            }
+            ZMQ_DISH => o.linger = 0,
+            ZMQ_DGRAM => o.raw_socket = true,
+            _ => {}
+        }
+        o
+    }
+
+    /// ZMQ_HEARTBEAT_TTL in milliseconds (what getsockopt reports).
+    pub fn heartbeat_ttl_ms(&self) -> i32 {
+        i32::from(self.heartbeat_ttl) * MS_PER_DECISECOND
+    }
+
+    fn is_router_class(&self) -> bool {
+        matches!(self.socket_type, ZMQ_ROUTER | ZMQ_REP)
+    }
+
+    fn is_routing_socket(&self) -> bool {
+        matches!(self.socket_type, ZMQ_ROUTER | ZMQ_REP | ZMQ_STREAM)
+    }
+
+    fn is_dealer_class(&self) -> bool {
+        matches!(self.socket_type, ZMQ_DEALER | ZMQ_REQ)
+    }
+
+    fn is_xpub_class(&self) -> bool {
+        matches!(self.socket_type, ZMQ_XPUB | ZMQ_PUB)
+    }
+
+    fn is_radio(&self) -> bool {
+        #[cfg(feature = "draft")]
+        {
+            self.socket_type == ZMQ_RADIO
+        }
+        #[cfg(not(feature = "draft"))]
+        {
+            false
+        }
+    }
+
+    /// zmq_setsockopt with a NULL `optval` when `value` is empty (the usual
+    /// `NULL, 0`). Use [`Options::set_maybe_null`] to tell a non-NULL
+    /// zero-length value apart, which a few options reject.
+    pub fn set(&mut self, option: i32, value: &[u8]) -> Result<()> {
+        self.set_maybe_null(option, if value.is_empty() { None } else { Some(value) })
+    }
+
+    /// zmq_setsockopt where `None` is a NULL `optval` (with `optvallen` 0)
+    /// and `Some(bytes)` a non-NULL one, possibly empty. The difference
+    /// matters for ZMQ_SOCKS_PROXY, ZMQ_TCP_ACCEPT_FILTER, ZMQ_BINDTODEVICE,
+    /// ZMQ_PLAIN_USERNAME / PASSWORD and ZMQ_IPC_FILTER_*: NULL resets them,
+    /// a non-NULL empty value is EINVAL. (A NULL `optval` with a non-zero
+    /// length is for the caller to refuse; libzmq would crash.)
+    pub fn set_maybe_null(&mut self, option: i32, optval: Option<&[u8]>) -> Result<()> {
+        let v = optval.unwrap_or_default();
+        match option {
+            // ---- Socket-type specific (libzmq's xsetsockopt) ----
+            ZMQ_SUBSCRIBE | ZMQ_UNSUBSCRIBE
+                if self.socket_type == ZMQ_SUB || (self.is_xpub_class() && self.xpub_manual) =>
+            {
+                // The subscription itself is the socket's business.
+            }
+            ZMQ_CONNECT_ROUTING_ID if self.is_routing_socket() => {
+                if v.is_empty() {
+                    return Err(Error::EINVAL);
+                }
+                self.connect_routing_id = Some(v.to_vec());
+            }
+            ZMQ_ROUTER_RAW if self.is_router_class() => {
+                self.router_raw = bool_nonneg(v)?;
+                if self.router_raw {
+                    self.recv_routing_id = false;
+                    self.raw_socket = true;
+                }
+            }
+            ZMQ_ROUTER_MANDATORY if self.is_router_class() => {
+                self.router_mandatory = bool_nonneg(v)?;
+            }
+            ZMQ_ROUTER_HANDOVER if self.is_router_class() => {
+                self.router_handover = bool_nonneg(v)?;
+            }
+            #[cfg(feature = "draft")]
+            ZMQ_ROUTER_NOTIFY if self.is_router_class() => {
+                self.router_notify = int_where(v, |x| {
+                    (0..=(ZMQ_NOTIFY_CONNECT | ZMQ_NOTIFY_DISCONNECT)).contains(&x)
+                })?;
+            }
+            ZMQ_PROBE_ROUTER if self.is_router_class() || self.is_dealer_class() => {
+                self.probe_router = bool_nonneg(v)?;
+            }
+            ZMQ_REQ_CORRELATE if self.socket_type == ZMQ_REQ => {
+                self.req_correlate = bool_nonneg(v)?;
+            }
+            ZMQ_REQ_RELAXED if self.socket_type == ZMQ_REQ => {
+                self.req_relaxed = bool_nonneg(v)?;
+            }
+            ZMQ_STREAM_NOTIFY if self.socket_type == ZMQ_STREAM => {
+                self.stream_notify = bool_strict(v)?;
+            }
+            ZMQ_XPUB_VERBOSE if self.is_xpub_class() => {
+                self.xpub_verbose_subs = bool_nonneg(v)?;
+                self.xpub_verbose_unsubs = false;
+            }
+            ZMQ_XPUB_VERBOSER if self.is_xpub_class() => {
+                let on = bool_nonneg(v)?;
+                self.xpub_verbose_subs = on;
+                self.xpub_verbose_unsubs = on;
+            }
+            #[cfg(feature = "draft")]
+            ZMQ_XPUB_MANUAL_LAST_VALUE if self.is_xpub_class() => {
+                let on = bool_nonneg(v)?;
+                self.xpub_manual = on;
+                self.xpub_manual_last_value = on;
+            }
+            ZMQ_XPUB_MANUAL if self.is_xpub_class() => {
+                self.xpub_manual = bool_nonneg(v)?;
+            }
+            ZMQ_XPUB_NODROP if self.is_xpub_class() || self.is_radio() => {
+                self.xpub_nodrop = bool_nonneg(v)?;
+            }
+            ZMQ_XPUB_WELCOME_MSG if self.is_xpub_class() => {
+                self.xpub_welcome_msg = optional_bytes(v);
+            }
+            #[cfg(feature = "draft")]
+            ZMQ_ONLY_FIRST_SUBSCRIBE if self.is_xpub_class() || self.socket_type == ZMQ_XSUB => {
+                self.only_first_subscribe = bool_nonneg(v)?;
+            }
+            #[cfg(feature = "draft")]
+            ZMQ_XSUB_VERBOSE_UNSUBSCRIBE if self.socket_type == ZMQ_XSUB => {
+                // libzmq reads an int without checking the length; a short
+                // value is refused here instead of read past its end.
+                let first: [u8; INT_SIZE] = v
+                    .get(..INT_SIZE)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or(Error::EINVAL)?;
+                self.xsub_verbose_unsubscribe = i32::from_ne_bytes(first) != 0;
+            }
+
+            // ---- Generic (libzmq's options_t::setsockopt) ----
+            ZMQ_SNDHWM => self.sndhwm = int_where(v, |x| x >= 0)?,
+            ZMQ_RCVHWM => self.rcvhwm = int_where(v, |x| x >= 0)?,
+            ZMQ_AFFINITY => {
+                let bytes: [u8; 8] = v.try_into().map_err(|_| Error::EINVAL)?;
+                self.affinity = u64::from_ne_bytes(bytes);
+            }
+            ZMQ_ROUTING_ID => {
+                if v.is_empty() || v.len() > UCHAR_MAX {
+                    return Err(Error::EINVAL);
+                }
+                self.routing_id = v.to_vec();
+            }
+            ZMQ_RATE => self.rate = int_where(v, |x| x > 0)?,
+            ZMQ_RECOVERY_IVL => self.recovery_ivl = int_where(v, |x| x >= 0)?,
+            ZMQ_SNDBUF => self.sndbuf = int_where(v, |x| x >= -1)?,
+            ZMQ_RCVBUF => self.rcvbuf = int_where(v, |x| x >= -1)?,
+            ZMQ_TOS => self.tos = int_where(v, |x| x >= 0)?,
+            ZMQ_LINGER => self.linger = int_where(v, |x| x >= -1)?,
+            ZMQ_CONNECT_TIMEOUT => self.connect_timeout = int_where(v, |x| x >= 0)?,
+            ZMQ_TCP_MAXRT => self.tcp_maxrt = int_where(v, |x| x >= 0)?,
+            #[cfg(feature = "draft")]
+            ZMQ_RECONNECT_STOP => self.reconnect_stop = int_where(v, |_| true)?,
+            ZMQ_RECONNECT_IVL => self.reconnect_ivl = int_where(v, |x| x >= -1)?,
+            ZMQ_RECONNECT_IVL_MAX => self.reconnect_ivl_max = int_where(v, |x| x >= 0)?,
+            ZMQ_BACKLOG => self.backlog = int_where(v, |x| x >= 0)?,
+            ZMQ_MAXMSGSIZE => {
+                let bytes: [u8; 8] = v.try_into().map_err(|_| Error::EINVAL)?;
+                self.maxmsgsize = i64::from_ne_bytes(bytes);
+            }
+            ZMQ_MULTICAST_HOPS => self.multicast_hops = int_where(v, |x| x > 0)?,
+            ZMQ_MULTICAST_MAXTPDU => self.multicast_maxtpdu = int_where(v, |x| x > 0)?,
+            ZMQ_RCVTIMEO => self.rcvtimeo = int_where(v, |x| x >= -1)?,
+            ZMQ_SNDTIMEO => self.sndtimeo = int_where(v, |x| x >= -1)?,
+            ZMQ_IPV4ONLY => self.ipv6 = !bool_strict(v)?,
+            ZMQ_IPV6 => self.ipv6 = bool_strict(v)?,
+            ZMQ_SOCKS_PROXY => self.socks_proxy = string_strict(optval, usize::MAX)?,
+            #[cfg(feature = "draft")]
+            ZMQ_SOCKS_USERNAME => {
+                if v.len() > UCHAR_MAX {
+                    return Err(Error::EINVAL);
+                }
+                self.socks_username = v.to_vec();
+            }
+            #[cfg(feature = "draft")]
+            ZMQ_SOCKS_PASSWORD => {
+                if v.len() > UCHAR_MAX {
+                    return Err(Error::EINVAL);
+                }
+                self.socks_password = v.to_vec();
+            }
+            ZMQ_TCP_KEEPALIVE => self.tcp_keepalive = int_where(v, |x| (-1..=1).contains(&x))?,
+            ZMQ_TCP_KEEPALIVE_CNT => self.tcp_keepalive_cnt = int_where(v, |x| x >= -1)?,
+            ZMQ_TCP_KEEPALIVE_IDLE => self.tcp_keepalive_idle = int_where(v, |x| x >= -1)?,
+            ZMQ_TCP_KEEPALIVE_INTVL => self.tcp_keepalive_intvl = int_where(v, |x| x >= -1)?,
+            ZMQ_IMMEDIATE => self.immediate = bool_strict(v)?,
+            ZMQ_TCP_ACCEPT_FILTER => {
+                let text = string_strict(optval, UCHAR_MAX)?;
+                if text.is_empty() {
+                    self.tcp_accept_filters.clear();
+                } else {
+                    let filter = TcpAcceptFilter::parse(&text, self.ipv6)?;
+                    self.tcp_accept_filters.push(filter);
+                }
+            }
+            ZMQ_IPC_FILTER_UID => match set_insert(optval)? {
+                None => self.ipc_filter_uid.clear(),
+                Some(b) => {
+                    self.ipc_filter_uid.insert(u32::from_ne_bytes(b));
+                }
+            },
+            ZMQ_IPC_FILTER_GID => match set_insert(optval)? {
+                None => self.ipc_filter_gid.clear(),
+                Some(b) => {
+                    self.ipc_filter_gid.insert(u32::from_ne_bytes(b));
+                }
+            },
+            ZMQ_IPC_FILTER_PID => match set_insert(optval)? {
+                None => self.ipc_filter_pid.clear(),
+                Some(b) => {
+                    self.ipc_filter_pid.insert(i32::from_ne_bytes(b));
+                }
+            },
+            ZMQ_PLAIN_SERVER => {
+                self.as_server = bool_strict(v)?;
+                self.mechanism = if self.as_server { ZMQ_PLAIN } else { ZMQ_NULL };
+            }
+            ZMQ_PLAIN_USERNAME | ZMQ_PLAIN_PASSWORD => match optval {
+                None => self.mechanism = ZMQ_NULL,
+                Some(v) if !v.is_empty() && v.len() <= UCHAR_MAX => {
+                    if option == ZMQ_PLAIN_USERNAME {
+                        self.plain_username = v.to_vec();
+                    } else {
+                        self.plain_password = v.to_vec();
+                    }
+                    self.as_server = false;
+                    self.mechanism = ZMQ_PLAIN;
+                }
+                Some(_) => return Err(Error::EINVAL),
+            },
+            ZMQ_ZAP_DOMAIN => {
+                if v.is_empty() || v.len() > UCHAR_MAX {
+                    return Err(Error::EINVAL);
+                }
+                self.zap_domain = v.to_vec();
+            }
+            ZMQ_CURVE_SERVER => {
+                self.as_server = bool_strict(v)?;
+                self.mechanism = if self.as_server { ZMQ_CURVE } else { ZMQ_NULL };
+            }
+            ZMQ_CURVE_PUBLICKEY => {
+                self.curve_public_key = Some(curve_key(v, self.curve_public_key)?);
+                self.mechanism = ZMQ_CURVE;
+            }
+            ZMQ_CURVE_SECRETKEY => {
+                self.curve_secret_key = Some(curve_key(v, self.curve_secret_key)?);
+                self.mechanism = ZMQ_CURVE;
+            }
+            ZMQ_CURVE_SERVERKEY => {
+                self.curve_server_key = Some(curve_key(v, self.curve_server_key)?);
+                self.mechanism = ZMQ_CURVE;
+                self.as_server = false;
+            }
+            ZMQ_CONFLATE => self.conflate = bool_strict(v)?,
+            ZMQ_HANDSHAKE_IVL => self.handshake_ivl = int_where(v, |x| x >= 0)?,
+            ZMQ_INVERT_MATCHING => self.invert_matching = bool_relaxed(v)?,
+            ZMQ_HEARTBEAT_IVL => self.heartbeat_ivl = int_where(v, |x| x >= 0)?,
+            ZMQ_HEARTBEAT_TTL => {
+                // Truncated to deciseconds first: -99..=-1 become 0.
+                let ds = int_value(v).ok_or(Error::EINVAL)? / MS_PER_DECISECOND;
+                self.heartbeat_ttl = u16::try_from(ds).map_err(|_| Error::EINVAL)?;
+            }
+            ZMQ_HEARTBEAT_TIMEOUT => self.heartbeat_timeout = int_where(v, |x| x >= 0)?,
+            ZMQ_USE_FD => self.use_fd = int_where(v, |x| x >= -1)?,
+            ZMQ_BINDTODEVICE => self.bindtodevice = string_strict(optval, BINDDEVSIZ)?,
+            #[cfg(feature = "draft")]
+            ZMQ_ZAP_ENFORCE_DOMAIN => self.zap_enforce_domain = bool_relaxed(v)?,
+            #[cfg(feature = "draft")]
+            ZMQ_LOOPBACK_FASTPATH => self.loopback_fastpath = bool_relaxed(v)?,
+            #[cfg(feature = "draft")]
+            ZMQ_METADATA => self.add_metadata(v)?,
+            #[cfg(feature = "draft")]
+            ZMQ_MULTICAST_LOOP => self.multicast_loop = bool_relaxed(v)?,
+            #[cfg(feature = "draft")]
+            ZMQ_IN_BATCH_SIZE => self.in_batch_size = int_where(v, |x| x > 0)?,
+            #[cfg(feature = "draft")]
+            ZMQ_OUT_BATCH_SIZE => self.out_batch_size = int_where(v, |x| x > 0)?,
+            #[cfg(feature = "draft")]
+            ZMQ_BUSY_POLL => self.busy_poll = int_where(v, |_| true)?,
+            #[cfg(feature = "draft")]
+            ZMQ_HELLO_MSG => self.hello_msg = optional_bytes(v),
+            #[cfg(feature = "draft")]
+            ZMQ_DISCONNECT_MSG => self.disconnect_msg = optional_bytes(v),
+            #[cfg(feature = "draft")]
+            ZMQ_HICCUP_MSG => self.hiccup_msg = optional_bytes(v),
+            #[cfg(feature = "draft")]
+            ZMQ_PRIORITY => self.priority = int_where(v, |x| x >= 0)?,
+
+            // Unknown, read-only, not built (GSSAPI, VMCI, NORM, WSS), or
+            // not valid for this socket type.
+            _ => return Err(Error::EINVAL),
+        }
+        Ok(())
+    }
+
+    /// ZMQ_METADATA: "X-key:value" split at the first ':', the key starting
+    /// with "X-" (case-sensitive) and at most 255 bytes, the value non-empty
+    /// (it may contain ':'); the whole length may not be sizeof (int). An
+    /// existing key keeps its first value.
+    #[cfg(feature = "draft")]
+    fn add_metadata(&mut self, v: &[u8]) -> Result<()> {
+        if v.is_empty() || v.len() == INT_SIZE {
+            return Err(Error::EINVAL);
+        }
+        let pos = v.iter().position(|&c| c == b':').ok_or(Error::EINVAL)?;
+        if pos == 0 || pos == v.len() - 1 {
+            return Err(Error::EINVAL);
+        }
+        let (key, rest) = v.split_at(pos);
+        let value = rest.get(1..).unwrap_or_default();
+        if !key.starts_with(b"X-") || key.len() > UCHAR_MAX {
+            return Err(Error::EINVAL);
+        }
+        self.metadata
+            .entry(key.to_vec())
+            .or_insert_with(|| value.to_vec());
+        Ok(())
+    }
+
+    /// zmq_getsockopt: fills `out` (its length is the caller's
+    /// `*optvallen`) and returns the length to store back in `*optvallen`.
+    /// Int options need `*optvallen == sizeof (int)` exactly (and leave it
+    /// as is); AFFINITY and MAXMSGSIZE exactly 8; strings need room for the
+    /// value and its NUL, zero the rest and report value + NUL; the routing
+    /// id likewise without a NUL; CURVE keys need exactly 32 or 41.
+    ///
+    /// ZMQ_BUSY_POLL reproduces a libzmq 4.3.5 bug: the value is written,
+    /// but the call still fails with EINVAL.
+    pub fn get(&self, option: i32, out: &mut [u8]) -> Result<usize> {
+        match option {
+            ZMQ_SNDHWM => put_int(out, self.sndhwm),
+            ZMQ_RCVHWM => put_int(out, self.rcvhwm),
+            ZMQ_AFFINITY => {
+                if out.len() != 8 {
+                    return Err(Error::EINVAL);
+                }
+                out.copy_from_slice(&self.affinity.to_ne_bytes());
+                Ok(8)
+            }
+            ZMQ_ROUTING_ID => put_bytes(out, &self.routing_id),
+            ZMQ_RATE => put_int(out, self.rate),
+            ZMQ_RECOVERY_IVL => put_int(out, self.recovery_ivl),
+            ZMQ_SNDBUF => put_int(out, self.sndbuf),
+            ZMQ_RCVBUF => put_int(out, self.rcvbuf),
+            ZMQ_TOS => put_int(out, self.tos),
+            ZMQ_LINGER => put_int(out, self.linger),
+            ZMQ_CONNECT_TIMEOUT => put_int(out, self.connect_timeout),
+            ZMQ_TCP_MAXRT => put_int(out, self.tcp_maxrt),
+            #[cfg(feature = "draft")]
+            ZMQ_RECONNECT_STOP => put_int(out, self.reconnect_stop),
+            ZMQ_RECONNECT_IVL => put_int(out, self.reconnect_ivl),
+            ZMQ_RECONNECT_IVL_MAX => put_int(out, self.reconnect_ivl_max),
+            ZMQ_BACKLOG => put_int(out, self.backlog),
+            ZMQ_MAXMSGSIZE => {
+                if out.len() != 8 {
+                    return Err(Error::EINVAL);
+                }
+                out.copy_from_slice(&self.maxmsgsize.to_ne_bytes());
+                Ok(8)
+            }
+            ZMQ_MULTICAST_HOPS => put_int(out, self.multicast_hops),
+            ZMQ_MULTICAST_MAXTPDU => put_int(out, self.multicast_maxtpdu),
+            ZMQ_RCVTIMEO => put_int(out, self.rcvtimeo),
+            ZMQ_SNDTIMEO => put_int(out, self.sndtimeo),
+            ZMQ_IPV4ONLY => put_bool(out, !self.ipv6),
+            ZMQ_IPV6 => put_bool(out, self.ipv6),
+            ZMQ_IMMEDIATE => put_bool(out, self.immediate),
+            ZMQ_SOCKS_PROXY => put_string(out, &self.socks_proxy),
+            #[cfg(feature = "draft")]
+            ZMQ_SOCKS_USERNAME => put_string(out, &self.socks_username),
+            #[cfg(feature = "draft")]
+            ZMQ_SOCKS_PASSWORD => put_string(out, &self.socks_password),
+            ZMQ_TCP_KEEPALIVE => put_int(out, self.tcp_keepalive),
+            ZMQ_TCP_KEEPALIVE_CNT => put_int(out, self.tcp_keepalive_cnt),
+            ZMQ_TCP_KEEPALIVE_IDLE => put_int(out, self.tcp_keepalive_idle),
+            ZMQ_TCP_KEEPALIVE_INTVL => put_int(out, self.tcp_keepalive_intvl),
+            ZMQ_MECHANISM => put_int(out, self.mechanism),
+            ZMQ_PLAIN_SERVER => put_bool(out, self.as_server && self.mechanism == ZMQ_PLAIN),
+            ZMQ_PLAIN_USERNAME => put_string(out, &self.plain_username),
+            ZMQ_PLAIN_PASSWORD => put_string(out, &self.plain_password),
+            ZMQ_ZAP_DOMAIN => put_string(out, &self.zap_domain),
+            ZMQ_CURVE_SERVER => put_bool(out, self.as_server && self.mechanism == ZMQ_CURVE),
+            ZMQ_CURVE_PUBLICKEY => put_curve_key(out, &self.curve_public_key),
+            ZMQ_CURVE_SECRETKEY => put_curve_key(out, &self.curve_secret_key),
+            ZMQ_CURVE_SERVERKEY => put_curve_key(out, &self.curve_server_key),
+            ZMQ_CONFLATE => put_bool(out, self.conflate),
+            ZMQ_HANDSHAKE_IVL => put_int(out, self.handshake_ivl),
+            ZMQ_INVERT_MATCHING => put_bool(out, self.invert_matching),
+            ZMQ_HEARTBEAT_IVL => put_int(out, self.heartbeat_ivl),
+            ZMQ_HEARTBEAT_TTL => put_int(out, self.heartbeat_ttl_ms()),
+            ZMQ_HEARTBEAT_TIMEOUT => put_int(out, self.heartbeat_timeout),
+            ZMQ_USE_FD => put_int(out, self.use_fd),
+            ZMQ_BINDTODEVICE => put_string(out, &self.bindtodevice),
+            #[cfg(feature = "draft")]
+            ZMQ_ZAP_ENFORCE_DOMAIN => put_bool(out, self.zap_enforce_domain),
+            #[cfg(feature = "draft")]
+            ZMQ_LOOPBACK_FASTPATH => put_bool(out, self.loopback_fastpath),
+            #[cfg(feature = "draft")]
+            ZMQ_MULTICAST_LOOP => put_bool(out, self.multicast_loop),
+            #[cfg(feature = "draft")]
+            ZMQ_ROUTER_NOTIFY => put_int(out, self.router_notify),
+            #[cfg(feature = "draft")]
+            ZMQ_IN_BATCH_SIZE => put_int(out, self.in_batch_size),
+            #[cfg(feature = "draft")]
+            ZMQ_OUT_BATCH_SIZE => put_int(out, self.out_batch_size),
+            #[cfg(feature = "draft")]
+            ZMQ_PRIORITY => put_int(out, self.priority),
+            #[cfg(feature = "draft")]
+            ZMQ_BUSY_POLL => {
+                // libzmq 4.3.5 writes the value, then falls through to EINVAL.
+                put_int(out, self.busy_poll)?;
+                Err(Error::EINVAL)
+            }
+            // Unknown, set-only, not built, or answered by the socket
+            // (TYPE, RCVMORE, FD, EVENTS, LAST_ENDPOINT, THREAD_SAFE,
+            // TOPICS_COUNT).
+            _ => Err(Error::EINVAL),
+        }
+    }
+}
+
+/// A CURVE key from 32 raw bytes, or Z85 text of 40 bytes or 41 (as C
+/// strings: up to the first NUL; libzmq then decodes whatever multiple of 5
+/// characters precedes that NUL over the start of the key, leaving the rest
+/// of `current` as it was).
+fn curve_key(v: &[u8], current: Option<[u8; 32]>) -> Result<[u8; 32]> {
+    match v.len() {
+        CURVE_KEYSIZE => v.try_into().map_err(|_| Error::EINVAL),
+        n if n == CURVE_KEYSIZE_Z85 || n == CURVE_KEYSIZE_Z85 + 1 => {
+            let text = until_nul(v);
+            let mut key = current.unwrap_or([0; CURVE_KEYSIZE]);
+            let decoded_len = text.len() / 5 * 4;
+            let dest = key.get_mut(..decoded_len).ok_or(Error::EINVAL)?;
+            crate::z85::decode_into(text, dest).ok_or(Error::EINVAL)?;
+            Ok(key)
+        }
+        _ => Err(Error::EINVAL),
+    }
+}
+
+#[cfg(all(test, feature = "draft"))]
+mod tests {
+    use super::*;
+
+    fn int(x: i32) -> [u8; 4] {
+        x.to_ne_bytes()
+    }
+
+    fn get_int(o: &Options, option: i32) -> i32 {
+        let mut buf = [0u8; 4];
+        assert_eq!(o.get(option, &mut buf), Ok(4), "option {option}");
+        i32::from_ne_bytes(buf)
+    }
+
+    fn get_vec(o: &Options, option: i32, cap: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0xaa; cap];
+        let n = o.get(option, &mut buf)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    const EINVAL: Result<()> = Err(Error::EINVAL);
+
+    const ALL_TYPES: [i32; 12] = [
+        ZMQ_PAIR, ZMQ_PUB, ZMQ_SUB, ZMQ_REQ, ZMQ_REP, ZMQ_DEALER, ZMQ_ROUTER, ZMQ_PULL, ZMQ_PUSH,
+        ZMQ_XPUB, ZMQ_XSUB, ZMQ_STREAM,
+    ];
+
+    #[test]
+    fn default_int_options() {
+        let o = Options::new(ZMQ_PAIR, false);
+        let table: &[(i32, i32)] = &[
+            (ZMQ_SNDHWM, 1000),
+            (ZMQ_RCVHWM, 1000),
+            (ZMQ_RATE, 100),
+            (ZMQ_RECOVERY_IVL, 10000),
+            (ZMQ_SNDBUF, -1),
+            (ZMQ_RCVBUF, -1),
+            (ZMQ_TOS, 0),
+            (ZMQ_LINGER, -1),
+            (ZMQ_CONNECT_TIMEOUT, 0),
+            (ZMQ_TCP_MAXRT, 0),
+            (ZMQ_RECONNECT_STOP, 0),
+            (ZMQ_RECONNECT_IVL, 100),
+            (ZMQ_RECONNECT_IVL_MAX, 0),
+            (ZMQ_BACKLOG, 100),
+            (ZMQ_MULTICAST_HOPS, 1),
+            (ZMQ_MULTICAST_MAXTPDU, 1500),
+            (ZMQ_RCVTIMEO, -1),
+            (ZMQ_SNDTIMEO, -1),
+            (ZMQ_IPV4ONLY, 1),
+            (ZMQ_IPV6, 0),
+            (ZMQ_IMMEDIATE, 0),
+            (ZMQ_TCP_KEEPALIVE, -1),
+            (ZMQ_TCP_KEEPALIVE_CNT, -1),
+            (ZMQ_TCP_KEEPALIVE_IDLE, -1),
+            (ZMQ_TCP_KEEPALIVE_INTVL, -1),
+            (ZMQ_MECHANISM, ZMQ_NULL),
+            (ZMQ_PLAIN_SERVER, 0),
+            (ZMQ_CURVE_SERVER, 0),
+            (ZMQ_CONFLATE, 0),
+            (ZMQ_HANDSHAKE_IVL, 30000),
+            (ZMQ_INVERT_MATCHING, 0),
+            (ZMQ_HEARTBEAT_IVL, 0),
+            (ZMQ_HEARTBEAT_TTL, 0),
+            (ZMQ_HEARTBEAT_TIMEOUT, -1),
+            (ZMQ_USE_FD, -1),
+            (ZMQ_ZAP_ENFORCE_DOMAIN, 0),
+            (ZMQ_LOOPBACK_FASTPATH, 0),
+            (ZMQ_MULTICAST_LOOP, 1),
+            (ZMQ_ROUTER_NOTIFY, 0),
+            (ZMQ_IN_BATCH_SIZE, 8192),
+            (ZMQ_OUT_BATCH_SIZE, 8192),
+            (ZMQ_PRIORITY, 0),
+        ];
+        for &(option, expected) in table {
+            assert_eq!(get_int(&o, option), expected, "option {option}");
+        }
+        let mut b8 = [0xffu8; 8];
+        assert_eq!(o.get(ZMQ_AFFINITY, &mut b8), Ok(8));
+        assert_eq!(u64::from_ne_bytes(b8), 0);
+        assert_eq!(o.get(ZMQ_MAXMSGSIZE, &mut b8), Ok(8));
+        assert_eq!(i64::from_ne_bytes(b8), -1);
+        for option in [
+            ZMQ_SOCKS_PROXY,
+            ZMQ_SOCKS_USERNAME,
+            ZMQ_SOCKS_PASSWORD,
+            ZMQ_PLAIN_USERNAME,
+            ZMQ_PLAIN_PASSWORD,
+            ZMQ_ZAP_DOMAIN,
+            ZMQ_BINDTODEVICE,
+        ] {
+            assert_eq!(get_vec(&o, option, 8), Ok(vec![0]), "option {option}");
+        }
+        assert_eq!(get_vec(&o, ZMQ_ROUTING_ID, 8), Ok(vec![]));
+        for option in [
+            ZMQ_CURVE_PUBLICKEY,
+            ZMQ_CURVE_SECRETKEY,
+            ZMQ_CURVE_SERVERKEY,
+        ] {
+            assert_eq!(get_vec(&o, option, 32), Ok(vec![0; 32]));
+        }
+    }
+
+    #[test]
+    fn default_per_type() {
+        for t in ALL_TYPES {
+            let o = Options::new(t, false);
+            let linger = if t == ZMQ_SUB || t == ZMQ_XSUB { 0 } else { -1 };
+            assert_eq!(o.linger, linger, "type {t}");
+            assert_eq!(o.filter, t == ZMQ_SUB);
+            assert_eq!(o.recv_routing_id, t == ZMQ_ROUTER || t == ZMQ_REP);
+            assert_eq!(o.raw_socket, t == ZMQ_STREAM);
+            assert_eq!(
+                o.can_send_hello_msg,
+                matches!(t, ZMQ_DEALER | ZMQ_REQ | ZMQ_ROUTER | ZMQ_REP)
+            );
+            assert_eq!(o.can_recv_disconnect_msg, matches!(t, ZMQ_ROUTER | ZMQ_REP));
+            assert_eq!(o.can_recv_hiccup_msg, matches!(t, ZMQ_DEALER | ZMQ_REQ));
+            assert!(o.stream_notify);
+        }
+        assert_eq!(Options::new(ZMQ_DISH, false).linger, 0);
+        assert!(Options::new(ZMQ_DGRAM, false).raw_socket);
+        assert!(Options::new(ZMQ_PEER, false).can_recv_hiccup_msg);
+        // ZMQ_IPV6 comes from the context, linger from ZMQ_BLOCKY.
+        assert!(Options::new(ZMQ_PAIR, true).ipv6);
+        assert_eq!(get_int(&Options::new(ZMQ_PAIR, true), ZMQ_IPV4ONLY), 0);
+        assert_eq!(Options::with_ctx(ZMQ_PUSH, false, false).linger, 0);
+        assert_eq!(Options::with_ctx(ZMQ_SUB, false, true).linger, 0);
+    }
+
+    #[test]
+    fn int_round_trips_and_ranges() {
+        // (option, lowest accepted, first rejected below it)
+        let table: &[(i32, i32)] = &[
+            (ZMQ_SNDHWM, 0),
+            (ZMQ_RCVHWM, 0),
+            (ZMQ_RATE, 1),
+            (ZMQ_RECOVERY_IVL, 0),
+            (ZMQ_SNDBUF, -1),
+            (ZMQ_RCVBUF, -1),
+            (ZMQ_TOS, 0),
+            (ZMQ_LINGER, -1),
+            (ZMQ_CONNECT_TIMEOUT, 0),
+            (ZMQ_TCP_MAXRT, 0),
+            (ZMQ_RECONNECT_IVL, -1),
+            (ZMQ_RECONNECT_IVL_MAX, 0),
+            (ZMQ_BACKLOG, 0),
+            (ZMQ_MULTICAST_HOPS, 1),
+            (ZMQ_MULTICAST_MAXTPDU, 1),
+            (ZMQ_RCVTIMEO, -1),
+            (ZMQ_SNDTIMEO, -1),
+            (ZMQ_TCP_KEEPALIVE_CNT, -1),
+            (ZMQ_TCP_KEEPALIVE_IDLE, -1),
+            (ZMQ_TCP_KEEPALIVE_INTVL, -1),
+            (ZMQ_HANDSHAKE_IVL, 0),
+            (ZMQ_HEARTBEAT_IVL, 0),
+            (ZMQ_HEARTBEAT_TIMEOUT, 0),
+            (ZMQ_USE_FD, -1),
+            (ZMQ_IN_BATCH_SIZE, 1),
+            (ZMQ_OUT_BATCH_SIZE, 1),
+            (ZMQ_PRIORITY, 0),
+        ];
+        for &(option, low) in table {
+            let mut o = Options::new(ZMQ_DEALER, false);
+            for x in [low, low + 1, 12345, i32::MAX] {
+                assert_eq!(o.set(option, &int(x)), Ok(()), "option {option} = {x}");
+                assert_eq!(get_int(&o, option), x, "option {option}");
+            }
+            assert_eq!(o.set(option, &int(low - 1)), EINVAL, "option {option}");
+            assert_eq!(o.set(option, &int(i32::MIN)), EINVAL, "option {option}");
+            assert_eq!(get_int(&o, option), i32::MAX, "unchanged after EINVAL");
+            // Wrong lengths, both ways.
+            assert_eq!(o.set(option, &[]), EINVAL);
+            assert_eq!(o.set(option, &[1, 0, 0]), EINVAL);
+            assert_eq!(o.set(option, &[1, 0, 0, 0, 0, 0, 0, 0]), EINVAL);
+            let mut small = [0u8; 2];
+            let mut large = [0u8; 8];
+            assert_eq!(o.get(option, &mut small), Err(Error::EINVAL));
+            assert_eq!(o.get(option, &mut large), Err(Error::EINVAL));
+            assert_eq!(o.get(option, &mut []), Err(Error::EINVAL));
+        }
+    }
+
+    #[test]
+    fn unconstrained_ints() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        for x in [i32::MIN, -7, 0, 5] {
+            o.set(ZMQ_RECONNECT_STOP, &int(x)).unwrap();
+            assert_eq!(get_int(&o, ZMQ_RECONNECT_STOP), x);
+            o.set(ZMQ_BUSY_POLL, &int(x)).unwrap();
+            assert_eq!(o.busy_poll, x);
+        }
+        assert_eq!(o.set(ZMQ_RECONNECT_STOP, &[0; 8]), EINVAL);
+    }
+
+    #[test]
+    fn busy_poll_get_writes_then_fails() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        o.set(ZMQ_BUSY_POLL, &int(9)).unwrap();
+        let mut buf = [0u8; 4];
+        assert_eq!(o.get(ZMQ_BUSY_POLL, &mut buf), Err(Error::EINVAL));
+        assert_eq!(i32::from_ne_bytes(buf), 9);
+    }
+
+    #[test]
+    fn tcp_keepalive_values() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        for x in [-1, 0, 1] {
+            assert_eq!(o.set(ZMQ_TCP_KEEPALIVE, &int(x)), Ok(()));
+            assert_eq!(get_int(&o, ZMQ_TCP_KEEPALIVE), x);
+        }
+        assert_eq!(o.set(ZMQ_TCP_KEEPALIVE, &int(2)), EINVAL);
+        assert_eq!(o.set(ZMQ_TCP_KEEPALIVE, &int(-2)), EINVAL);
+    }
+
+    #[test]
+    fn strict_and_relaxed_bools() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        for option in [ZMQ_CONFLATE, ZMQ_IMMEDIATE, ZMQ_IPV6, ZMQ_IPV4ONLY] {
+            assert_eq!(o.set(option, &int(1)), Ok(()));
+            assert_eq!(get_int(&o, option), 1);
+            assert_eq!(o.set(option, &int(0)), Ok(()));
+            assert_eq!(get_int(&o, option), 0);
+            assert_eq!(o.set(option, &int(2)), EINVAL, "option {option}");
+            assert_eq!(o.set(option, &int(-1)), EINVAL, "option {option}");
+        }
+        for option in [
+            ZMQ_INVERT_MATCHING,
+            ZMQ_ZAP_ENFORCE_DOMAIN,
+            ZMQ_LOOPBACK_FASTPATH,
+            ZMQ_MULTICAST_LOOP,
+        ] {
+            assert_eq!(o.set(option, &int(-5)), Ok(()));
+            assert_eq!(get_int(&o, option), 1, "option {option}");
+            assert_eq!(o.set(option, &int(0)), Ok(()));
+            assert_eq!(get_int(&o, option), 0);
+            assert_eq!(o.set(option, &[1]), EINVAL);
+        }
+    }
+
+    #[test]
+    fn ipv4only_is_inverse_of_ipv6() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        o.set(ZMQ_IPV4ONLY, &int(0)).unwrap();
+        assert!(o.ipv6);
+        assert_eq!(get_int(&o, ZMQ_IPV6), 1);
+        o.set(ZMQ_IPV6, &int(0)).unwrap();
+        assert_eq!(get_int(&o, ZMQ_IPV4ONLY), 1);
+    }
+
+    #[test]
+    fn int64_options() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        o.set(ZMQ_AFFINITY, &u64::MAX.to_ne_bytes()).unwrap();
+        assert_eq!(o.affinity, u64::MAX);
+        o.set(ZMQ_MAXMSGSIZE, &(-5i64).to_ne_bytes()).unwrap();
+        assert_eq!(o.maxmsgsize, -5);
+        o.set(ZMQ_MAXMSGSIZE, &(1i64 << 40).to_ne_bytes()).unwrap();
+        let mut b8 = [0u8; 8];
+        assert_eq!(o.get(ZMQ_MAXMSGSIZE, &mut b8), Ok(8));
+        assert_eq!(i64::from_ne_bytes(b8), 1 << 40);
+        for option in [ZMQ_AFFINITY, ZMQ_MAXMSGSIZE] {
+            assert_eq!(o.set(option, &int(1)), EINVAL);
+            assert_eq!(o.get(option, &mut [0u8; 4]), Err(Error::EINVAL));
+            assert_eq!(o.get(option, &mut [0u8; 16]), Err(Error::EINVAL));
+        }
+    }
+
+    #[test]
+    fn heartbeat_ttl_deciseconds() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        let max = 65536 * 100 - 1;
+        for (ms, back) in [(99, 0), (150, 100), (1000, 1000), (max, 6553500), (-99, 0)] {
+            assert_eq!(o.set(ZMQ_HEARTBEAT_TTL, &int(ms)), Ok(()), "{ms}");
+            assert_eq!(get_int(&o, ZMQ_HEARTBEAT_TTL), back, "{ms}");
+        }
+        assert_eq!(o.heartbeat_ttl, 0);
+        assert_eq!(o.set(ZMQ_HEARTBEAT_TTL, &int(max + 1)), EINVAL);
+        assert_eq!(o.set(ZMQ_HEARTBEAT_TTL, &int(-100)), EINVAL);
+        assert_eq!(o.set(ZMQ_HEARTBEAT_TTL, &[0; 2]), EINVAL);
+    }
+
+    #[test]
+    fn routing_id() {
+        let mut o = Options::new(ZMQ_DEALER, false);
+        assert_eq!(o.set(ZMQ_ROUTING_ID, &[]), EINVAL);
+        assert_eq!(o.set_maybe_null(ZMQ_ROUTING_ID, Some(&[])), EINVAL);
+        assert_eq!(o.set(ZMQ_ROUTING_ID, &[7; 256]), EINVAL);
+        assert_eq!(o.set(ZMQ_ROUTING_ID, &[7; 255]), Ok(()));
+        assert_eq!(o.set(ZMQ_IDENTITY, b"\0abc"), Ok(()));
+        // Binary, no NUL; a larger buffer is zero-filled; too small is EINVAL.
+        let mut buf = [0xaa; 6];
+        assert_eq!(o.get(ZMQ_ROUTING_ID, &mut buf), Ok(4));
+        assert_eq!(buf, *b"\0abc\0\0");
+        assert_eq!(get_vec(&o, ZMQ_ROUTING_ID, 4), Ok(b"\0abc".to_vec()));
+        assert_eq!(get_vec(&o, ZMQ_ROUTING_ID, 3), Err(Error::EINVAL));
+    }
+
+    #[test]
+    fn string_get_counts_the_nul() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        o.set(ZMQ_SOCKS_PROXY, b"somehost:1080").unwrap();
+        let mut buf = [0xaa; 20];
+        assert_eq!(o.get(ZMQ_SOCKS_PROXY, &mut buf), Ok(14));
+        assert_eq!(&buf[..14], b"somehost:1080\0");
+        assert!(buf[14..].iter().all(|&b| b == 0));
+        assert_eq!(
+            get_vec(&o, ZMQ_SOCKS_PROXY, 14),
+            Ok(b"somehost:1080\0".to_vec())
+        );
+        // Room for the text but not its NUL.
+        assert_eq!(get_vec(&o, ZMQ_SOCKS_PROXY, 13), Err(Error::EINVAL));
+        assert_eq!(get_vec(&o, ZMQ_ZAP_DOMAIN, 0), Err(Error::EINVAL));
+    }
+
+    #[test]
+    fn socks_options() {
+        let mut o = Options::new(ZMQ_SUB, false);
+        // NULL clears the proxy; a non-NULL empty value is EINVAL.
+        o.set(ZMQ_SOCKS_PROXY, b"h:1").unwrap();
+        assert_eq!(o.set_maybe_null(ZMQ_SOCKS_PROXY, Some(b"")), EINVAL);
+        assert_eq!(o.socks_proxy, b"h:1");
+        assert_eq!(o.set_maybe_null(ZMQ_SOCKS_PROXY, None), Ok(()));
+        assert!(o.socks_proxy.is_empty());
+        o.set(ZMQ_SOCKS_PROXY, &[b'x'; 1000]).unwrap();
+        // Username / password: NULL and "" both clear, at most 255 bytes.
+        for option in [ZMQ_SOCKS_USERNAME, ZMQ_SOCKS_PASSWORD] {
+            o.set(option, &[b'a'; 255]).unwrap();
+            assert_eq!(get_vec(&o, option, 300).map(|v| v.len()), Ok(256));
+            assert_eq!(o.set(option, &[b'a'; 256]), EINVAL);
+            assert_eq!(o.set_maybe_null(option, Some(b"")), Ok(()));
+            assert_eq!(get_vec(&o, option, 8), Ok(vec![0]));
+            o.set(option, b"u").unwrap();
+            assert_eq!(o.set_maybe_null(option, None), Ok(()));
+            assert_eq!(get_vec(&o, option, 8), Ok(vec![0]));
+        }
+    }
+
+    #[test]
+    fn bindtodevice() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        o.set(ZMQ_BINDTODEVICE, b"testdev").unwrap();
+        assert_eq!(
+            get_vec(&o, ZMQ_BINDTODEVICE, 255),
+            Ok(b"testdev\0".to_vec())
+        );
+        assert_eq!(o.set(ZMQ_BINDTODEVICE, &[b'e'; 16]), Ok(()));
+        assert_eq!(o.set(ZMQ_BINDTODEVICE, &[b'e'; 17]), EINVAL);
+        assert_eq!(o.set_maybe_null(ZMQ_BINDTODEVICE, Some(b"")), EINVAL);
+        assert_eq!(o.set(ZMQ_BINDTODEVICE, &[]), Ok(()));
+        assert!(o.bindtodevice.is_empty());
+    }
+
+    #[test]
+    fn zap_domain() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        assert_eq!(o.set(ZMQ_ZAP_DOMAIN, &[]), EINVAL);
+        assert_eq!(o.set_maybe_null(ZMQ_ZAP_DOMAIN, Some(b"")), EINVAL);
+        assert_eq!(o.set(ZMQ_ZAP_DOMAIN, &[b'd'; 256]), EINVAL);
+        o.set(ZMQ_ZAP_DOMAIN, b"global").unwrap();
+        assert_eq!(get_vec(&o, ZMQ_ZAP_DOMAIN, 7), Ok(b"global\0".to_vec()));
+    }
+
+    #[test]
+    fn plain_switches_mechanism() {
+        let mut o = Options::new(ZMQ_REQ, false);
+        o.set(ZMQ_PLAIN_SERVER, &int(1)).unwrap();
+        assert_eq!(get_int(&o, ZMQ_MECHANISM), ZMQ_PLAIN);
+        assert_eq!(get_int(&o, ZMQ_PLAIN_SERVER), 1);
+        // A credential makes it a PLAIN client.
+        o.set(ZMQ_PLAIN_USERNAME, b"admin").unwrap();
+        assert_eq!(get_int(&o, ZMQ_PLAIN_SERVER), 0);
+        assert_eq!(get_int(&o, ZMQ_MECHANISM), ZMQ_PLAIN);
+        o.set(ZMQ_PLAIN_PASSWORD, b"secret").unwrap();
+        assert_eq!(get_vec(&o, ZMQ_PLAIN_USERNAME, 64), Ok(b"admin\0".to_vec()));
+        assert_eq!(
+            get_vec(&o, ZMQ_PLAIN_PASSWORD, 64),
+            Ok(b"secret\0".to_vec())
+        );
+        // NULL resets the mechanism but keeps the stored value.
+        assert_eq!(o.set_maybe_null(ZMQ_PLAIN_USERNAME, None), Ok(()));
+        assert_eq!(get_int(&o, ZMQ_MECHANISM), ZMQ_NULL);
+        assert_eq!(o.plain_username, b"admin");
+        // A non-NULL empty value and 256 bytes are EINVAL.
+        assert_eq!(o.set_maybe_null(ZMQ_PLAIN_PASSWORD, Some(b"")), EINVAL);
+        assert_eq!(o.set(ZMQ_PLAIN_PASSWORD, &[b'p'; 256]), EINVAL);
+        assert_eq!(o.set(ZMQ_PLAIN_PASSWORD, &[b'p'; 255]), Ok(()));
+        // PLAIN_SERVER 0 goes back to NULL; 2 is EINVAL.
+        o.set(ZMQ_PLAIN_SERVER, &int(0)).unwrap();
+        assert_eq!(get_int(&o, ZMQ_MECHANISM), ZMQ_NULL);
+        assert_eq!(o.set(ZMQ_PLAIN_SERVER, &int(2)), EINVAL);
+        // MECHANISM is read-only.
+        assert_eq!(o.set(ZMQ_MECHANISM, &int(ZMQ_PLAIN)), EINVAL);
+    }
+
+    // A key pair from libzmq's documentation (zmq_curve.7).
+    const PUBLIC_Z85: &[u8; 40] = b"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+    const SECRET_Z85: &[u8; 40] = b"D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs";
+
+    #[test]
+    fn curve_keys() {
+        let mut o = Options::new(ZMQ_DEALER, false);
+        // 40-char Z85.
+        o.set(ZMQ_CURVE_PUBLICKEY, PUBLIC_Z85).unwrap();
+        assert_eq!(get_int(&o, ZMQ_MECHANISM), ZMQ_CURVE);
+        let raw = get_vec(&o, ZMQ_CURVE_PUBLICKEY, 32).unwrap();
+        assert_eq!(raw.len(), 32);
+        let mut z = [0xaa; 41];
+        assert_eq!(o.get(ZMQ_CURVE_PUBLICKEY, &mut z), Ok(41));
+        assert_eq!(&z[..40], PUBLIC_Z85);
+        assert_eq!(z[40], 0);
+        // 41 bytes with the NUL.
+        let mut with_nul = SECRET_Z85.to_vec();
+        with_nul.push(0);
+        o.set(ZMQ_CURVE_SECRETKEY, &with_nul).unwrap();
+        assert_eq!(get_vec(&o, ZMQ_CURVE_SECRETKEY, 41), Ok(with_nul.clone()));
+        // 32 raw bytes round trip.
+        o.set(ZMQ_CURVE_SERVERKEY, &raw).unwrap();
+        assert_eq!(get_vec(&o, ZMQ_CURVE_SERVERKEY, 32), Ok(raw.clone()));
+        assert_eq!(o.curve_server_key.map(|k| k.to_vec()), Some(raw.clone()));
+        // Other lengths, bad text, and 41 bytes without the NUL.
+        for bad in [
+            &raw[..31],
+            &with_nul[..39],
+            b"~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        ] {
+            assert_eq!(o.set(ZMQ_CURVE_PUBLICKEY, bad), EINVAL);
+        }
+        let mut no_nul = SECRET_Z85.to_vec();
+        no_nul.push(b'0');
+        assert_eq!(o.set(ZMQ_CURVE_SECRETKEY, &no_nul), EINVAL);
+        // Reads need exactly 32 or 41 bytes.
+        for cap in [0, 31, 33, 40, 42] {
+            assert_eq!(get_vec(&o, ZMQ_CURVE_SERVERKEY, cap), Err(Error::EINVAL));
+        }
+    }
+
+    #[test]
+    fn curve_key_with_early_nul_decodes_a_prefix() {
+        let mut o = Options::new(ZMQ_DEALER, false);
+        o.set(ZMQ_CURVE_SECRETKEY, &[0x11; 32]).unwrap();
+        let mut text = PUBLIC_Z85.to_vec();
+        text[10] = 0; // a 10-character C string: 8 bytes decoded
+        o.set(ZMQ_CURVE_SECRETKEY, &text).unwrap();
+        let mut expected = [0x11; 32];
+        crate::z85::decode_into(&PUBLIC_Z85[..10], &mut expected[..8]).unwrap();
+        assert_eq!(o.curve_secret_key, Some(expected));
+        text[10] = b'x';
+        text[3] = 0; // 3 characters: not a multiple of 5
+        assert_eq!(o.set(ZMQ_CURVE_SECRETKEY, &text), EINVAL);
+    }
+
+    #[test]
+    fn curve_server_roles() {
+        let mut o = Options::new(ZMQ_ROUTER, false);
+        o.set(ZMQ_CURVE_SERVER, &int(1)).unwrap();
+        assert_eq!(get_int(&o, ZMQ_CURVE_SERVER), 1);
+        assert_eq!(get_int(&o, ZMQ_PLAIN_SERVER), 0);
+        assert_eq!(get_int(&o, ZMQ_MECHANISM), ZMQ_CURVE);
+        // Setting the public/secret key keeps the server role ...
+        o.set(ZMQ_CURVE_SECRETKEY, SECRET_Z85).unwrap();
+        assert_eq!(get_int(&o, ZMQ_CURVE_SERVER), 1);
+        // ... the server key makes it a client.
+        o.set(ZMQ_CURVE_SERVERKEY, PUBLIC_Z85).unwrap();
+        assert_eq!(get_int(&o, ZMQ_CURVE_SERVER), 0);
+        assert_eq!(get_int(&o, ZMQ_MECHANISM), ZMQ_CURVE);
+        o.set(ZMQ_CURVE_SERVER, &int(0)).unwrap();
+        assert_eq!(get_int(&o, ZMQ_MECHANISM), ZMQ_NULL);
+        assert_eq!(o.set(ZMQ_CURVE_SERVER, &int(-1)), EINVAL);
+        // PLAIN after CURVE wins: the last one set decides.
+        o.set(ZMQ_CURVE_SERVER, &int(1)).unwrap();
+        o.set(ZMQ_PLAIN_SERVER, &int(1)).unwrap();
+        assert_eq!(get_int(&o, ZMQ_CURVE_SERVER), 0);
+        assert_eq!(get_int(&o, ZMQ_PLAIN_SERVER), 1);
+    }
+
+    #[test]
+    fn not_built_and_unknown_options() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        for option in [
+            ZMQ_GSSAPI_SERVER,
+            ZMQ_GSSAPI_PRINCIPAL,
+            ZMQ_GSSAPI_SERVICE_PRINCIPAL,
+            ZMQ_GSSAPI_PLAINTEXT,
+            ZMQ_GSSAPI_PRINCIPAL_NAMETYPE,
+            ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE,
+            ZMQ_VMCI_BUFFER_SIZE,
+            ZMQ_VMCI_BUFFER_MIN_SIZE,
+            ZMQ_VMCI_BUFFER_MAX_SIZE,
+            ZMQ_VMCI_CONNECT_TIMEOUT,
+            ZMQ_NORM_MODE,
+            ZMQ_NORM_PUSH,
+            ZMQ_WSS_KEY_PEM,
+            ZMQ_WSS_TRUST_SYSTEM,
+            ZMQ_BLOCKY,
+            ZMQ_MECHANISM,
+            ZMQ_TYPE,
+            ZMQ_RCVMORE,
+            ZMQ_FD,
+            ZMQ_EVENTS,
+            ZMQ_LAST_ENDPOINT,
+            ZMQ_THREAD_SAFE,
+            ZMQ_TOPICS_COUNT,
+            0,
+            -1,
+            1000,
+        ] {
+            assert_eq!(o.set(option, &int(1)), EINVAL, "set {option}");
+            assert_eq!(o.set(option, b"text"), EINVAL, "set {option}");
+            if option != ZMQ_MECHANISM {
+                assert_eq!(
+                    o.get(option, &mut [0u8; 4]),
+                    Err(Error::EINVAL),
+                    "get {option}"
+                );
+                assert_eq!(
+                    o.get(option, &mut [0u8; 64]),
+                    Err(Error::EINVAL),
+                    "get {option}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn set_only_options_fail_on_get() {
+        let mut o = Options::new(ZMQ_ROUTER, false);
+        o.set(ZMQ_ROUTER_MANDATORY, &int(1)).unwrap();
+        for option in [
+            ZMQ_SUBSCRIBE,
+            ZMQ_UNSUBSCRIBE,
+            ZMQ_TCP_ACCEPT_FILTER,
+            ZMQ_IPC_FILTER_PID,
+            ZMQ_IPC_FILTER_UID,
+            ZMQ_IPC_FILTER_GID,
+            ZMQ_CONNECT_ROUTING_ID,
+            ZMQ_ROUTER_MANDATORY,
+            ZMQ_ROUTER_RAW,
+            ZMQ_ROUTER_HANDOVER,
+            ZMQ_PROBE_ROUTER,
+            ZMQ_REQ_CORRELATE,
+            ZMQ_REQ_RELAXED,
+            ZMQ_XPUB_VERBOSE,
+            ZMQ_XPUB_VERBOSER,
+            ZMQ_XPUB_MANUAL,
+            ZMQ_XPUB_MANUAL_LAST_VALUE,
+            ZMQ_XPUB_NODROP,
+            ZMQ_XPUB_WELCOME_MSG,
+            ZMQ_STREAM_NOTIFY,
+            ZMQ_METADATA,
+            ZMQ_HELLO_MSG,
+            ZMQ_DISCONNECT_MSG,
+            ZMQ_HICCUP_MSG,
+            ZMQ_ONLY_FIRST_SUBSCRIBE,
+            ZMQ_XSUB_VERBOSE_UNSUBSCRIBE,
+        ] {
+            for cap in [4, 8, 256] {
+                assert_eq!(get_vec(&o, option, cap), Err(Error::EINVAL), "get {option}");
+            }
+        }
+    }
+
+    /// Which socket types accept each type-specific option.
+    #[test]
+    fn type_specific_acceptance() {
+        let table: &[(i32, &[i32])] = &[
+            (ZMQ_ROUTER_MANDATORY, &[ZMQ_ROUTER, ZMQ_REP]),
+            (ZMQ_ROUTER_HANDOVER, &[ZMQ_ROUTER, ZMQ_REP]),
+            (ZMQ_ROUTER_RAW, &[ZMQ_ROUTER, ZMQ_REP]),
+            (ZMQ_ROUTER_NOTIFY, &[ZMQ_ROUTER, ZMQ_REP]),
+            (
+                ZMQ_PROBE_ROUTER,
+                &[ZMQ_ROUTER, ZMQ_REP, ZMQ_DEALER, ZMQ_REQ],
+            ),
+            (ZMQ_REQ_CORRELATE, &[ZMQ_REQ]),
+            (ZMQ_REQ_RELAXED, &[ZMQ_REQ]),
+            (ZMQ_STREAM_NOTIFY, &[ZMQ_STREAM]),
+            (ZMQ_CONNECT_ROUTING_ID, &[ZMQ_ROUTER, ZMQ_REP, ZMQ_STREAM]),
+            (ZMQ_XPUB_VERBOSE, &[ZMQ_XPUB, ZMQ_PUB]),
+            (ZMQ_XPUB_VERBOSER, &[ZMQ_XPUB, ZMQ_PUB]),
+            (ZMQ_XPUB_MANUAL, &[ZMQ_XPUB, ZMQ_PUB]),
+            (ZMQ_XPUB_MANUAL_LAST_VALUE, &[ZMQ_XPUB, ZMQ_PUB]),
+            (ZMQ_XPUB_NODROP, &[ZMQ_XPUB, ZMQ_PUB]),
+            (ZMQ_XPUB_WELCOME_MSG, &[ZMQ_XPUB, ZMQ_PUB]),
+            (ZMQ_ONLY_FIRST_SUBSCRIBE, &[ZMQ_XPUB, ZMQ_PUB, ZMQ_XSUB]),
+            (ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, &[ZMQ_XSUB]),
+            (ZMQ_SUBSCRIBE, &[ZMQ_SUB]),
+            (ZMQ_UNSUBSCRIBE, &[ZMQ_SUB]),
+        ];
+        for &(option, types) in table {
+            for t in ALL_TYPES {
+                let mut o = Options::new(t, false);
+                let expected = if types.contains(&t) { Ok(()) } else { EINVAL };
+                assert_eq!(o.set(option, &int(1)), expected, "option {option} type {t}");
+            }
+        }
+        // RADIO takes XPUB_NODROP only.
+        let mut radio = Options::new(ZMQ_RADIO, false);
+        assert_eq!(radio.set(ZMQ_XPUB_NODROP, &int(1)), Ok(()));
+        assert!(radio.xpub_nodrop);
+        assert_eq!(radio.set(ZMQ_XPUB_VERBOSE, &int(1)), EINVAL);
+        assert_eq!(radio.set(ZMQ_SNDHWM, &int(5)), Ok(()));
+    }
+
+    #[test]
+    fn socket_class_flags() {
+        let mut r = Options::new(ZMQ_ROUTER, false);
+        for option in [ZMQ_ROUTER_MANDATORY, ZMQ_ROUTER_HANDOVER, ZMQ_PROBE_ROUTER] {
+            assert_eq!(r.set(option, &int(7)), Ok(()));
+            assert_eq!(r.set(option, &int(-1)), EINVAL);
+            assert_eq!(r.set(option, &[1, 0]), EINVAL);
+        }
+        assert!(r.router_mandatory && r.router_handover && r.probe_router);
+        r.set(ZMQ_ROUTER_MANDATORY, &int(0)).unwrap();
+        assert!(!r.router_mandatory);
+        // ROUTER_RAW switches to raw and stays there.
+        r.set(ZMQ_ROUTER_RAW, &int(1)).unwrap();
+        assert!(r.raw_socket && !r.recv_routing_id);
+        r.set(ZMQ_ROUTER_RAW, &int(0)).unwrap();
+        assert!(!r.router_raw && r.raw_socket && !r.recv_routing_id);
+        // ROUTER_NOTIFY 0..=3.
+        for x in 0..=3 {
+            r.set(ZMQ_ROUTER_NOTIFY, &int(x)).unwrap();
+            assert_eq!(get_int(&r, ZMQ_ROUTER_NOTIFY), x);
+        }
+        assert_eq!(r.set(ZMQ_ROUTER_NOTIFY, &int(4)), EINVAL);
+        assert_eq!(r.set(ZMQ_ROUTER_NOTIFY, &int(-1)), EINVAL);
+
+        let mut q = Options::new(ZMQ_REQ, false);
+        q.set(ZMQ_REQ_RELAXED, &int(3)).unwrap();
+        q.set(ZMQ_REQ_CORRELATE, &int(1)).unwrap();
+        assert!(q.req_relaxed && q.req_correlate);
+        assert_eq!(q.set(ZMQ_REQ_RELAXED, &int(-1)), EINVAL);
+
+        let mut s = Options::new(ZMQ_STREAM, false);
+        s.set(ZMQ_STREAM_NOTIFY, &int(0)).unwrap();
+        assert!(!s.stream_notify);
+        assert_eq!(s.set(ZMQ_STREAM_NOTIFY, &int(2)), EINVAL);
+    }
+
+    #[test]
+    fn connect_routing_id() {
+        let mut o = Options::new(ZMQ_ROUTER, false);
+        assert_eq!(o.set(ZMQ_CONNECT_ROUTING_ID, &[]), EINVAL);
+        assert_eq!(o.set_maybe_null(ZMQ_CONNECT_ROUTING_ID, Some(b"")), EINVAL);
+        o.set(ZMQ_CONNECT_RID, &[b'r'; 300]).unwrap();
+        assert_eq!(o.connect_routing_id.take().map(|v| v.len()), Some(300));
+        assert_eq!(o.connect_routing_id, None);
+        let mut d = Options::new(ZMQ_DEALER, false);
+        assert_eq!(d.set(ZMQ_CONNECT_ROUTING_ID, b"x"), EINVAL);
+    }
+
+    #[test]
+    fn xpub_flags() {
+        let mut o = Options::new(ZMQ_XPUB, false);
+        o.set(ZMQ_XPUB_VERBOSER, &int(1)).unwrap();
+        assert!(o.xpub_verbose_subs && o.xpub_verbose_unsubs);
+        o.set(ZMQ_XPUB_VERBOSE, &int(1)).unwrap();
+        assert!(o.xpub_verbose_subs && !o.xpub_verbose_unsubs);
+        assert_eq!(o.set(ZMQ_XPUB_VERBOSE, &int(-1)), EINVAL);
+        assert_eq!(o.set(ZMQ_XPUB_NODROP, &[1]), EINVAL);
+        o.set(ZMQ_XPUB_MANUAL_LAST_VALUE, &int(1)).unwrap();
+        assert!(o.xpub_manual && o.xpub_manual_last_value);
+        o.set(ZMQ_XPUB_MANUAL, &int(0)).unwrap();
+        assert!(!o.xpub_manual && o.xpub_manual_last_value);
+        o.set(ZMQ_XPUB_NODROP, &int(2)).unwrap();
+        assert!(o.xpub_nodrop);
+        o.set(ZMQ_ONLY_FIRST_SUBSCRIBE, &int(1)).unwrap();
+        assert!(o.only_first_subscribe);
+        // Welcome message: any bytes, empty clears.
+        o.set(ZMQ_XPUB_WELCOME_MSG, b"hi").unwrap();
+        assert_eq!(o.xpub_welcome_msg.as_deref(), Some(&b"hi"[..]));
+        o.set(ZMQ_XPUB_WELCOME_MSG, &[]).unwrap();
+        assert_eq!(o.xpub_welcome_msg, None);
+    }
+
+    #[test]
+    fn subscribe_acceptance() {
+        let mut sub = Options::new(ZMQ_SUB, false);
+        assert_eq!(sub.set(ZMQ_SUBSCRIBE, &[]), Ok(()));
+        assert_eq!(sub.set(ZMQ_SUBSCRIBE, b"topic with any length"), Ok(()));
+        assert_eq!(sub.set(ZMQ_UNSUBSCRIBE, b"t"), Ok(()));
+        // SUB does not take the XSUB class options.
+        assert_eq!(sub.set(ZMQ_ONLY_FIRST_SUBSCRIBE, &int(1)), EINVAL);
+        assert_eq!(sub.set(ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, &int(1)), EINVAL);
+        // XSUB subscribes by sending, not with setsockopt.
+        let mut xsub = Options::new(ZMQ_XSUB, false);
+        assert_eq!(xsub.set(ZMQ_SUBSCRIBE, b"t"), EINVAL);
+        xsub.set(ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, &int(-3)).unwrap();
+        assert!(xsub.xsub_verbose_unsubscribe);
+        xsub.set(ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, &[0; 8]).unwrap();
+        assert!(!xsub.xsub_verbose_unsubscribe);
+        assert_eq!(xsub.set(ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, &[1]), EINVAL);
+        // XPUB / PUB accept them only in manual mode.
+        for t in [ZMQ_XPUB, ZMQ_PUB] {
+            let mut o = Options::new(t, false);
+            assert_eq!(o.set(ZMQ_SUBSCRIBE, b"t"), EINVAL);
+            o.set(ZMQ_XPUB_MANUAL, &int(1)).unwrap();
+            assert_eq!(o.set(ZMQ_SUBSCRIBE, b"t"), Ok(()));
+            assert_eq!(o.set(ZMQ_UNSUBSCRIBE, &[]), Ok(()));
+        }
+    }
+
+    #[test]
+    fn metadata_rules() {
+        let mut o = Options::new(ZMQ_REP, false);
+        for good in [&b"X-hello:world"[..], b"X-bin:009c6", b"X-a:b:c"] {
+            assert_eq!(o.set(ZMQ_METADATA, good), Ok(()), "{good:?}");
+        }
+        let mut long_key = b"X-".to_vec();
+        long_key.extend_from_slice(&[b'k'; 254]);
+        long_key.extend_from_slice(b":value");
+        for bad in [
+            &b":"[..],
+            b"key:",
+            b":value",
+            b"keyvalue",
+            b"",
+            b"Y-key:v",
+            b"X:value",
+            b"X-:v", // well formed but sizeof (int) long
+            &long_key,
+        ] {
+            assert_eq!(o.set(ZMQ_METADATA, bad), EINVAL, "{bad:?}");
+        }
+        long_key.drain(2..3);
+        assert_eq!(o.set(ZMQ_METADATA, &long_key), Ok(()));
+        // The first value for a key stays.
+        o.set(ZMQ_METADATA, b"X-hello:again").unwrap();
+        assert_eq!(
+            o.metadata.get(&b"X-hello"[..]).map(Vec::as_slice),
+            Some(&b"world"[..])
+        );
+        assert_eq!(
+            o.metadata.get(&b"X-a"[..]).map(Vec::as_slice),
+            Some(&b"b:c"[..])
+        );
+        assert_eq!(o.metadata.len(), 4);
+        // Sorted by key.
+        let keys: Vec<&[u8]> = o.metadata.keys().map(Vec::as_slice).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn messages() {
+        let mut o = Options::new(ZMQ_ROUTER, false);
+        for option in [ZMQ_HELLO_MSG, ZMQ_DISCONNECT_MSG, ZMQ_HICCUP_MSG] {
+            o.set(option, b"\0msg").unwrap();
+            o.set(option, &int(1)).unwrap();
+        }
+        assert_eq!(o.hello_msg.as_deref(), Some(&int(1)[..]));
+        assert_eq!(o.disconnect_msg.as_deref(), Some(&int(1)[..]));
+        assert_eq!(o.hiccup_msg.as_deref(), Some(&int(1)[..]));
+        o.set(ZMQ_HELLO_MSG, &[]).unwrap();
+        o.set_maybe_null(ZMQ_HICCUP_MSG, Some(&[])).unwrap();
+        assert_eq!(o.hello_msg, None);
+        assert_eq!(o.hiccup_msg, None);
+    }
+
+    #[test]
+    fn ipc_filters() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        o.set(ZMQ_IPC_FILTER_UID, &1000u32.to_ne_bytes()).unwrap();
+        o.set(ZMQ_IPC_FILTER_UID, &1000u32.to_ne_bytes()).unwrap();
+        o.set(ZMQ_IPC_FILTER_UID, &0u32.to_ne_bytes()).unwrap();
+        o.set(ZMQ_IPC_FILTER_GID, &5u32.to_ne_bytes()).unwrap();
+        o.set(ZMQ_IPC_FILTER_PID, &42i32.to_ne_bytes()).unwrap();
+        assert_eq!(
+            o.ipc_filter_uid.iter().copied().collect::<Vec<_>>(),
+            [0, 1000]
+        );
+        assert!(o.ipc_filter_gid.contains(&5));
+        assert!(o.ipc_filter_pid.contains(&42));
+        for option in [ZMQ_IPC_FILTER_UID, ZMQ_IPC_FILTER_GID, ZMQ_IPC_FILTER_PID] {
+            assert_eq!(o.set(option, &[0; 8]), EINVAL);
+            assert_eq!(o.set_maybe_null(option, Some(&[])), EINVAL);
+            assert_eq!(o.set(option, &[]), Ok(()));
+        }
+        assert!(o.ipc_filter_uid.is_empty());
+        assert!(o.ipc_filter_gid.is_empty());
+        assert!(o.ipc_filter_pid.is_empty());
+    }
+
+    fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(a, b, c, d))
+    }
+
+    #[test]
+    fn tcp_accept_filter_parsing() {
+        let parse = |s: &str, ipv6| TcpAcceptFilter::parse(s.as_bytes(), ipv6);
+        let f = |addr, prefix_len| Ok(TcpAcceptFilter { addr, prefix_len });
+        assert_eq!(parse("127.0.0.1", false), f(v4(127, 0, 0, 1), 32));
+        assert_eq!(parse("10.0.0.0/8", false), f(v4(10, 0, 0, 0), 8));
+        assert_eq!(parse("0.0.0.0/0", false), f(v4(0, 0, 0, 0), 0));
+        assert_eq!(parse("1.2.3.4/ 24", false), f(v4(1, 2, 3, 4), 24));
+        assert_eq!(parse("1.2.3.4/24abc", false), f(v4(1, 2, 3, 4), 24));
+        assert_eq!(parse("1.2.3.4/+32", false), f(v4(1, 2, 3, 4), 32));
+        assert_eq!(parse("1.2.3.4%1", false), f(v4(1, 2, 3, 4), 32));
+        assert_eq!(parse("[1.2.3.4]", false), f(v4(1, 2, 3, 4), 32));
+        assert_eq!(parse("127.0.0.1\0junk", false), f(v4(127, 0, 0, 1), 32));
+        let lo6: IpAddr = "::1".parse().unwrap();
+        assert_eq!(parse("::1", true), f(lo6, 128));
+        assert_eq!(parse("[::1]/64", true), f(lo6, 64));
+        assert_eq!(
+            parse("fe80::1%2/10", true),
+            f("fe80::1".parse().unwrap(), 10)
+        );
+        let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
+        assert_eq!(parse("127.0.0.1", true), f(mapped, 128));
+        assert_eq!(parse("127.0.0.1/100", true), f(mapped, 100));
+        for bad in [
+            "foo",
+            "0.0.0.0foo",
+            "0.0.0.0/foo",
+            "0.0.0.0/",
+            "0.0.0.0/-1",
+            "0.0.0.0/33",
+            "0.0.0.0/00",
+            "/24",
+            "",
+            "::1",
+            "1.2.3.4%",
+            "1.2.3.4%0",
+            "1.2.3.4%4294967296",
+            "localhost",
+            "*",
+        ] {
+            assert_eq!(parse(bad, false), Err(Error::EINVAL), "{bad:?}");
+        }
+        assert_eq!(parse("::1/129", true), Err(Error::EINVAL));
+        assert_eq!(parse("fe80::1%", true), Err(Error::EINVAL));
+        assert_eq!(parse("fe80::1%nosuchif0", true), Err(Error::EINVAL));
+    }
+
+    #[test]
+    fn tcp_accept_filter_matching() {
+        let f = TcpAcceptFilter::parse(b"192.168.1.0/23", false).unwrap();
+        assert!(f.matches(&v4(192, 168, 0, 7)));
+        assert!(f.matches(&v4(192, 168, 1, 255)));
+        assert!(!f.matches(&v4(192, 168, 2, 1)));
+        assert!(!f.matches(&"::ffff:192.168.1.1".parse().unwrap()));
+        let any = TcpAcceptFilter::parse(b"1.2.3.4/0", false).unwrap();
+        assert!(any.matches(&v4(9, 9, 9, 9)));
+        assert!(!any.matches(&"::1".parse().unwrap()));
+        let exact = TcpAcceptFilter::parse(b"127.0.0.1", false).unwrap();
+        assert!(exact.matches(&v4(127, 0, 0, 1)));
+        assert!(!exact.matches(&v4(127, 0, 0, 2)));
+        let mapped = TcpAcceptFilter::parse(b"127.0.0.1", true).unwrap();
+        assert!(mapped.matches(&"::ffff:127.0.0.1".parse().unwrap()));
+        assert!(!mapped.matches(&v4(127, 0, 0, 1)));
+        let net6 = TcpAcceptFilter::parse(b"2001:db8::/33", true).unwrap();
+        assert!(net6.matches(&"2001:db8:7fff::1".parse().unwrap()));
+        assert!(!net6.matches(&"2001:db8:8000::1".parse().unwrap()));
+    }
+
+    #[test]
+    fn tcp_accept_filter_option() {
+        let mut o = Options::new(ZMQ_PAIR, false);
+        o.set(ZMQ_TCP_ACCEPT_FILTER, b"127.0.0.1").unwrap();
+        o.set(ZMQ_TCP_ACCEPT_FILTER, b"10.0.0.0/8").unwrap();
+        assert_eq!(o.tcp_accept_filters.len(), 2);
+        assert_eq!(o.set(ZMQ_TCP_ACCEPT_FILTER, b"::1"), EINVAL);
+        assert_eq!(o.set_maybe_null(ZMQ_TCP_ACCEPT_FILTER, Some(b"")), EINVAL);
+        let mut long = b"1.2.3.4/".to_vec();
+        long.resize(256, b'1');
+        assert_eq!(o.set(ZMQ_TCP_ACCEPT_FILTER, &long), EINVAL);
+        assert_eq!(o.tcp_accept_filters.len(), 2);
+        // ZMQ_IPV6 at set time decides how the address is read.
+        o.set(ZMQ_IPV6, &int(1)).unwrap();
+        o.set(ZMQ_TCP_ACCEPT_FILTER, b"::1").unwrap();
+        assert_eq!(o.tcp_accept_filters.len(), 3);
+        o.set(ZMQ_TCP_ACCEPT_FILTER, &[]).unwrap();
+        assert!(o.tcp_accept_filters.is_empty());
+    }
+
+    #[test]
+    fn strtol_like_c() {
+        assert_eq!(strtol(b"42"), 42);
+        assert_eq!(strtol(b" \t\x0b-7x"), -7);
+        assert_eq!(strtol(b"abc"), 0);
+        assert_eq!(strtol(b""), 0);
+        assert_eq!(strtol(b"99999999999999999999999"), i64::MAX);
+        assert_eq!(strtol(b"-99999999999999999999999"), i64::MIN);
+    }
+}

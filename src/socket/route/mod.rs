@@ -1,0 +1,7 @@
+//! Routing strategies shared by the socket patterns: fair-queueing on
+//! receive (`fq`), load-balancing on send (`lb`) and distribution to all
+//! (`dist`). They hold pipe indices; the pipes live in the socket's `Pipes`.
+
+pub mod dist;
+pub mod fq;
+pub mod lb;
