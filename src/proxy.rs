@@ -46,10 +46,9 @@ unsafe fn forward(
         }
         // SAFETY: as above.
         unsafe { socket_of(to) }?.send(&mut msg, flags)?;
-        if !more {
-            stats_from.msg_in += 1;
-            stats_to.msg_out += 1;
-        }
+        // Counted per frame, as libzmq 4.3.5 does.
+        stats_from.msg_in += 1;
+        stats_to.msg_out += 1;
         stats_from.bytes_in += size;
         stats_to.bytes_out += size;
         if !more {
@@ -80,10 +79,10 @@ unsafe fn read_control(control: *mut c_void) -> Result<Control> {
         b"STATISTICS" => Control::Statistics,
         _ => Control::Unknown,
     };
-    // Drop the rest of a multipart command.
-    let mut more = msg.more();
-    while more {
-        more = s.recv(ZMQ_DONTWAIT)?.more();
+    // libzmq 4.3.5 answers every command but STATISTICS with an empty
+    // message (which keeps a REP control socket in step).
+    if !matches!(cmd, Control::Statistics) {
+        s.send(&mut Msg::new(), 0)?;
     }
     Ok(cmd)
 }
@@ -99,6 +98,9 @@ pub unsafe fn run(
     capture: *mut c_void,
     control: *mut c_void,
 ) -> Result<()> {
+    if frontend.is_null() || backend.is_null() {
+        return Err(Error::EFAULT);
+    }
     for s in [frontend, backend] {
         // SAFETY: forwarded from the caller.
         unsafe { socket_of(s) }?;

@@ -94,6 +94,8 @@ pub struct Pipe {
     /// returned every LWM messages.
     in_hwm: u64,
     lwm: u64,
+    /// Messages to read before the next credit goes back.
+    credit_in: u64,
     msgs_read: u64,
     msgs_written: u64,
     peers_msgs_read: u64,
@@ -163,6 +165,11 @@ pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
                 } else {
                     compute_lwm(in_d.hwm)
                 },
+                credit_in: if in_d.conflate {
+                    0
+                } else {
+                    compute_lwm(in_d.hwm)
+                },
                 msgs_read: 0,
                 msgs_written: 0,
                 peers_msgs_read: 0,
@@ -195,7 +202,7 @@ impl Pipe {
         }
         if self.in_hwm > 0 && in_boost > 0 {
             self.in_hwm += in_boost;
-            self.lwm = compute_lwm(self.in_hwm);
+            self.set_lwm(compute_lwm(self.in_hwm));
         }
     }
 
@@ -203,7 +210,18 @@ impl Pipe {
     pub fn set_hwms(&mut self, out_hwm: u64, in_hwm: u64) {
         self.hwm = out_hwm;
         self.in_hwm = in_hwm;
-        self.lwm = compute_lwm(in_hwm);
+        self.set_lwm(compute_lwm(in_hwm));
+    }
+
+    /// Credit goes back every `lwm` messages, counted from the last credit
+    /// (as libzmq's `msgs_read % lwm`).
+    fn set_lwm(&mut self, lwm: u64) {
+        self.lwm = lwm;
+        self.credit_in = if lwm == 0 {
+            0
+        } else {
+            lwm - self.msgs_read % lwm
+        };
     }
 
     /// Re-activates writing when the HWM now leaves room. True when it did.
@@ -283,9 +301,15 @@ impl Pipe {
         }
         if !msg.more() {
             self.msgs_read += 1;
-            if self.lwm > 0 && self.msgs_read % self.lwm == 0 {
-                let n = self.msgs_read;
-                self.peer.send(|k| Command::ActivateWrite(k, n));
+            // Credit every LWM messages (a countdown: no division per
+            // message).
+            if self.lwm > 0 {
+                self.credit_in -= 1;
+                if self.credit_in == 0 {
+                    self.credit_in = self.lwm;
+                    let n = self.msgs_read;
+                    self.peer.send(|k| Command::ActivateWrite(k, n));
+                }
             }
         }
         Read::Msg(msg)

@@ -193,8 +193,9 @@ impl<T> Writer<T> {
     /// asleep: the caller must wake it.
     #[inline]
     pub fn flush(&mut self) -> bool {
-        let shared = Arc::clone(&self.shared);
-        let st = self.state();
+        let shared = &*self.shared;
+        // SAFETY: only this (unique, &mut) writer touches the writer state.
+        let st = unsafe { &mut *shared.writer.get() };
         let f = st.f.idx;
         if st.w == f {
             return true;
@@ -216,18 +217,13 @@ impl<T> Writer<T> {
 }
 
 impl<T> Reader<T> {
-    #[inline]
-    fn state(&mut self) -> &mut ReaderState<T> {
-        // SAFETY: only this (unique, &mut) reader touches the reader state.
-        unsafe { &mut *self.shared.reader.get() }
-    }
-
     /// Whether an item can be read. When not, the reader is marked asleep
     /// and the writer's next flush reports it.
     #[inline]
     pub fn check_read(&mut self) -> bool {
-        let shared = Arc::clone(&self.shared);
-        let st = self.state();
+        let shared = &*self.shared;
+        // SAFETY: only this (unique, &mut) reader touches the reader state.
+        let st = unsafe { &mut *shared.reader.get() };
         if st.begin.idx != st.r {
             return true;
         }
