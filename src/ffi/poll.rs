@@ -263,6 +263,7 @@ pub unsafe extern "C" fn zmq_poller_size(poller: *mut c_void) -> c_int {
 unsafe fn poller_add(poller: *mut c_void, item: Item) -> Result<c_int> {
     // SAFETY: forwarded from the caller.
     let mut items = unsafe { poller_of(poller) }?;
+    check_events(item.events)?;
     if !item.socket.is_null() {
         // SAFETY: forwarded from the caller.
         unsafe { socket_of(item.socket) }?;
@@ -272,6 +273,15 @@ unsafe fn poller_add(poller: *mut c_void, item: Item) -> Result<c_int> {
     }
     items.push(item);
     Ok(0)
+}
+
+/// Poller events may only name IN, OUT, ERR and PRI.
+fn check_events(events: c_short) -> Result<()> {
+    let known = (ZMQ_POLLIN | ZMQ_POLLOUT | ZMQ_POLLERR | ZMQ_POLLPRI) as c_short;
+    if events & !known != 0 {
+        return Err(Error::EINVAL);
+    }
+    Ok(())
 }
 
 fn same(a: &Item, b: &Item) -> bool {
@@ -292,6 +302,9 @@ unsafe fn poller_change(poller: *mut c_void, key: Item, events: Option<c_short>)
     if !key.socket.is_null() {
         // SAFETY: forwarded from the caller.
         unsafe { socket_of(key.socket) }?;
+    }
+    if let Some(ev) = events {
+        check_events(ev)?;
     }
     let pos = items
         .iter()
@@ -452,8 +465,19 @@ pub unsafe extern "C" fn zmq_poller_wait(
     }
 }
 
-/// Waits for events; fills up to `n_events` entries and returns how many.
-/// EAGAIN when nothing was ready before the timeout.
+/// An event entry with nothing in it (what libzmq leaves in unused slots).
+#[cfg(feature = "draft")]
+const CLEARED: zmq_poller_event_t = zmq_poller_event_t {
+    socket: std::ptr::null_mut(),
+    fd: -1,
+    user_data: std::ptr::null_mut(),
+    events: 0,
+};
+
+/// Waits for events; fills up to `n_events` entries (in registration
+/// order) and returns how many; the other entries are cleared. EAGAIN when
+/// nothing was ready before the timeout; EFAULT when there is nothing to
+/// wait for and no timeout.
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_wait_all(
@@ -465,16 +489,25 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
     boundary(|| {
         // SAFETY: forwarded from the caller.
         let items = unsafe { poller_of(poller) }?.clone();
-        if n_events < 0 {
-            return Err(Error::EINVAL);
-        }
         if events.is_null() {
             return Err(Error::EFAULT);
         }
-        let active: Vec<Item> = items
-            .into_iter()
-            .filter(|i| i.events != 0 || i.socket.is_null())
-            .collect();
+        if n_events < 0 {
+            return Err(Error::EINVAL);
+        }
+        // SAFETY: the caller gives `n_events` entries.
+        let out = unsafe { std::slice::from_raw_parts_mut(events, n_events as usize) };
+        out.fill(CLEARED);
+        let active: Vec<Item> = items.into_iter().filter(|i| i.events != 0).collect();
+        if active.is_empty() || out.is_empty() {
+            // Nothing can be reported: only the timeout can end the wait.
+            if timeout < 0 {
+                return Err(Error::EFAULT);
+            }
+            // SAFETY: no items: poll just sleeps.
+            unsafe { poll(&[], &mut [], timeout, std::ptr::null()) }?;
+            return Err(Error::EAGAIN);
+        }
         let mut revents = vec![0; active.len()];
         // SAFETY: the poller's sockets were checked when added and are
         // checked again by `poll`.
@@ -482,8 +515,6 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
         if ready == 0 {
             return Err(Error::EAGAIN);
         }
-        // SAFETY: the caller gives `n_events` entries.
-        let out = unsafe { std::slice::from_raw_parts_mut(events, n_events as usize) };
         let mut n = 0;
         for (item, rev) in active.iter().zip(revents) {
             if rev == 0 || n == out.len() {
@@ -491,7 +522,7 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
             }
             out[n] = zmq_poller_event_t {
                 socket: item.socket,
-                fd: if item.socket.is_null() { item.fd } else { 0 },
+                fd: if item.socket.is_null() { item.fd } else { -1 },
                 user_data: item.user_data,
                 events: rev,
             };

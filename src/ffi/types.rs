@@ -26,6 +26,7 @@ pub struct zmq_pollitem_t {
 /// One event reported by `zmq_poller_wait` / `zmq_poller_wait_all`.
 #[cfg(feature = "draft")]
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct zmq_poller_event_t {
     pub socket: *mut c_void,
     pub fd: zmq_fd_t,
