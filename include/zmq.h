@@ -903,8 +903,10 @@ int zmq_poller_wait(void *poller, struct zmq_poller_event_t *event, long timeout
 
 #if defined(ZMQ_BUILD_DRAFT_API)
 /*
- Waits for events; fills up to `n_events` entries and returns how many.
- EAGAIN when nothing was ready before the timeout.
+ Waits for events; fills up to `n_events` entries (in registration
+ order) and returns how many; the other entries are cleared. EAGAIN when
+ nothing was ready before the timeout; EFAULT when there is nothing to
+ wait for and no timeout.
  */
 int zmq_poller_wait_all(void *poller, struct zmq_poller_event_t *events, int n_events, long timeout);
 #endif
@@ -989,6 +991,10 @@ int zmq_socket_get_peer_state(void *socket, const void *routing_id, size_t routi
 #endif
 
 #if defined(ZMQ_BUILD_DRAFT_API)
+/*
+ Monitoring with a chosen event format (1 or 2) and monitor socket type
+ (PAIR, PUB or PUSH).
+ */
 int zmq_socket_monitor_versioned(void *s_, const char *addr_, uint64_t events_, int event_version_, int type_);
 #endif
 

@@ -17,6 +17,8 @@ pub enum Command {
     PipeTerm(u64),
     /// A new pipe for this socket (inproc connect/bind).
     Bind(Box<Pipe>),
+    /// Work for an I/O thread (listeners, connections).
+    Io(Box<crate::io::thread::IoCommand>),
     /// The context is terminating: blocking calls fail with ETERM.
     Stop,
 }

@@ -7,7 +7,7 @@ use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::ffi::constants::*;
 use crate::io::mailbox::Mailbox;
-use crate::io::thread::IoThread;
+use crate::io::thread::{IoThread, Live};
 use crate::pipe::{pipe_pair, Direction, Pipe};
 use crate::socket::Socket;
 use std::collections::{BTreeSet, HashMap};
@@ -184,6 +184,10 @@ struct Registry {
     /// Connects waiting for a bind.
     pending: HashMap<String, Vec<Pending>>,
     io_threads: Vec<IoThread>,
+    /// Set by the first zmq_socket call (even a failing one): MAX_SOCKETS
+    /// and IO_THREADS are read then and fixed from then on, as in libzmq.
+    started: bool,
+    max_sockets: usize,
 }
 
 /// A context.
@@ -195,6 +199,10 @@ pub struct Ctx {
     registry: Mutex<Registry>,
     /// Signalled when a socket closes (zmq_ctx_term waits on it).
     closed: Condvar,
+    /// Sessions alive in the I/O threads (term waits for them).
+    live: Arc<Live>,
+    /// Round robin over the I/O threads.
+    next_io: std::sync::atomic::AtomicUsize,
     /// The process that made the context: a forked child must not wait for
     /// the parent's sockets.
     pid: u32,
@@ -213,6 +221,8 @@ impl Default for Ctx {
             terminating: AtomicBool::new(false),
             registry: Mutex::new(Registry::default()),
             closed: Condvar::new(),
+            live: Arc::new(Live::default()),
+            next_io: std::sync::atomic::AtomicUsize::new(0),
             pid: std::process::id(),
         }
     }
@@ -258,16 +268,19 @@ impl Ctx {
     pub fn create_socket(self: &Arc<Self>, socket_type: i32) -> Result<Socket> {
         let opts = self.options();
         let mut reg = self.registry();
+        if !reg.started {
+            reg.started = true;
+            reg.max_sockets = opts.max_sockets.max(0) as usize;
+            for i in 0..opts.io_threads {
+                let t = IoThread::start(i, &opts, Arc::clone(&self.live))?;
+                reg.io_threads.push(t);
+            }
+        }
         if self.is_terminating() {
             return Err(Error::ETERM);
         }
-        if reg.sockets.len() >= opts.max_sockets as usize {
+        if reg.sockets.len() >= reg.max_sockets {
             return Err(Error(libc::EMFILE));
-        }
-        if reg.io_threads.is_empty() && opts.io_threads > 0 {
-            for i in 0..opts.io_threads {
-                reg.io_threads.push(IoThread::start(i, &opts)?);
-            }
         }
         reg.next_socket_id += 1;
         let id = reg.next_socket_id;
@@ -275,6 +288,17 @@ impl Ctx {
         let socket = Socket::new(Arc::clone(self), id, socket_type, Arc::clone(&mailbox))?;
         reg.sockets.insert(id, mailbox);
         Ok(socket)
+    }
+
+    /// An I/O thread's mailbox for new work (round robin); None when the
+    /// context has no I/O threads.
+    pub(crate) fn io_mailbox(&self) -> Option<Arc<Mailbox>> {
+        let reg = self.registry();
+        if reg.io_threads.is_empty() {
+            return None;
+        }
+        let i = self.next_io.fetch_add(1, Ordering::Relaxed) % reg.io_threads.len();
+        Some(Arc::clone(reg.io_threads[i].mailbox()))
     }
 
     /// A socket closed: forget it and wake a waiting `zmq_ctx_term`.
@@ -399,6 +423,10 @@ impl Ctx {
             while !reg.sockets.is_empty() {
                 reg = self.closed.wait(reg).unwrap_or_else(|e| e.into_inner());
             }
+            // Sessions finish sending what LINGER lets them.
+            drop(reg);
+            self.live.wait_zero();
+            let mut reg = self.registry();
             for t in reg.io_threads.drain(..) {
                 t.stop();
             }

@@ -451,6 +451,8 @@ pub unsafe extern "C" fn zmq_socket_get_peer_state(
     unsafe { not_yet(socket) }
 }
 
+/// Monitoring with a chosen event format (1 or 2) and monitor socket type
+/// (PAIR, PUB or PUSH).
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub unsafe extern "C" fn zmq_socket_monitor_versioned(
@@ -460,9 +462,24 @@ pub unsafe extern "C" fn zmq_socket_monitor_versioned(
     event_version_: c_int,
     type_: c_int,
 ) -> c_int {
-    let _ = (addr_, events_, event_version_, type_);
-    // SAFETY: forwarded from the caller.
-    unsafe { not_yet(s_) }
+    use crate::ffi::constants::{ZMQ_PAIR, ZMQ_PUB, ZMQ_PUSH};
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        if !(event_version_ == 1 || event_version_ == 2)
+            || !matches!(type_, ZMQ_PAIR | ZMQ_PUB | ZMQ_PUSH)
+        {
+            return Err(Error::EINVAL);
+        }
+        let addr = if addr_.is_null() {
+            None
+        } else {
+            // SAFETY: forwarded from the caller.
+            Some(unsafe { str_arg(addr_) }?)
+        };
+        s.monitor(addr, events_, event_version_, type_)?;
+        Ok(0)
+    })
 }
 
 #[cfg(feature = "draft")]

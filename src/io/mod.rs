@@ -2,5 +2,6 @@
 //! threads that will own every connection's fd.
 
 pub mod mailbox;
+pub mod session;
 pub mod signaler;
 pub mod thread;

@@ -1,13 +1,83 @@
-//! I/O threads (ZMQ_IO_THREADS). Each runs a loop on its own mailbox; the
-//! engines of tcp and ipc connections will live here. Thread name, priority,
-//! scheduling policy and CPU affinity come from the context options.
+//! I/O threads (ZMQ_IO_THREADS): each runs one event loop (mio, i.e.
+//! epoll) over its listeners and sessions, its mailbox and its timers.
+//! Thread name, priority, scheduling policy and CPU affinity come from the
+//! context options.
 
 use super::mailbox::Mailbox;
+use super::session::Session;
 use crate::command::Command;
 use crate::ctx::CtxOptions;
 use crate::error::{Error, Result};
-use std::sync::Arc;
+use crate::ffi::constants::*;
+use crate::monitor;
+use crate::transport::{Listener, Stream};
+use mio::unix::SourceFd;
+use mio::{Events, Interest, Poll, Token};
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Counts the sessions still alive in the I/O threads, so that
+/// `zmq_ctx_term` waits for the lingering ones.
+#[derive(Debug, Default)]
+pub struct Live {
+    count: Mutex<usize>,
+    zero: Condvar,
+}
+
+impl Live {
+    fn inc(&self) {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+    }
+
+    fn dec(&self) {
+        let mut c = self.count.lock().unwrap_or_else(|e| e.into_inner());
+        *c = c.saturating_sub(1);
+        if *c == 0 {
+            self.zero.notify_all();
+        }
+    }
+
+    /// Blocks until no session is left.
+    pub fn wait_zero(&self) {
+        let mut c = self.count.lock().unwrap_or_else(|e| e.into_inner());
+        while *c > 0 {
+            c = self.zero.wait(c).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// A listening endpoint, as the socket hands it over.
+pub struct ListenerSpec {
+    pub listener: Listener,
+    pub endpoint: String,
+    pub opts: Arc<super::session::SessionOptions>,
+}
+
+/// What a socket asks of an I/O thread.
+pub enum IoCommand {
+    Listen(ListenerSpec),
+    Connect(Box<Session>),
+    /// zmq_unbind / zmq_disconnect: the listener or connections for this
+    /// endpoint end (with the socket's LINGER for pending messages).
+    CloseEndpoint {
+        socket_id: u64,
+        endpoint: String,
+        linger: i32,
+    },
+    /// zmq_close: everything of this socket ends (with its LINGER).
+    SocketClosed {
+        socket_id: u64,
+        linger: i32,
+    },
+}
+
+impl std::fmt::Debug for IoCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IoCommand")
+    }
+}
 
 pub struct IoThread {
     mailbox: Arc<Mailbox>,
@@ -53,7 +123,7 @@ fn apply_sched(opts: &CtxOptions) {
 }
 
 impl IoThread {
-    pub fn start(index: i32, opts: &CtxOptions) -> Result<IoThread> {
+    pub fn start(index: i32, opts: &CtxOptions, live: Arc<Live>) -> Result<IoThread> {
         let mailbox = Arc::new(Mailbox::new()?);
         let mb = Arc::clone(&mailbox);
         let prefix = String::from_utf8_lossy(&opts.thread_name_prefix).into_owned();
@@ -63,24 +133,411 @@ impl IoThread {
             format!("{prefix}/ZMQbg/IO/{index}")
         };
         let opts = opts.clone();
+        let poll = Poll::new().map_err(|e| Error(e.raw_os_error().unwrap_or(libc::EMFILE)))?;
         let handle = std::thread::Builder::new()
             .name(name.chars().take(15).collect())
             .spawn(move || {
                 apply_sched(&opts);
-                loop {
-                    match mb.recv(-1) {
-                        Ok(Some(Command::Stop)) => return,
-                        Ok(_) => {}
-                        Err(_) => {}
-                    }
-                }
+                Reactor::new(poll, mb, live).run();
             })
             .map_err(|e| Error(e.raw_os_error().unwrap_or(libc::EAGAIN)))?;
         Ok(IoThread { mailbox, handle })
     }
 
+    pub fn mailbox(&self) -> &Arc<Mailbox> {
+        &self.mailbox
+    }
+
     pub fn stop(self) {
         self.mailbox.send(Command::Stop);
         let _ = self.handle.join();
+    }
+}
+
+const MAILBOX: Token = Token(usize::MAX);
+
+struct ListenerObj {
+    listener: Listener,
+    endpoint: String,
+    opts: Arc<super::session::SessionOptions>,
+}
+
+enum Obj {
+    Listener(ListenerObj),
+    Session(Box<Session>),
+}
+
+/// One I/O thread's loop.
+struct Reactor {
+    poll: Poll,
+    mailbox: Arc<Mailbox>,
+    objs: Vec<Option<Obj>>,
+    free: Vec<usize>,
+    /// Pipe key of a session's pipe end → the session.
+    keys: HashMap<u64, usize>,
+    live: Arc<Live>,
+}
+
+impl Reactor {
+    fn new(poll: Poll, mailbox: Arc<Mailbox>, live: Arc<Live>) -> Reactor {
+        Reactor {
+            poll,
+            mailbox,
+            objs: Vec::new(),
+            free: Vec::new(),
+            keys: HashMap::new(),
+            live,
+        }
+    }
+
+    fn run(mut self) {
+        let fd = self.mailbox.fd();
+        if self
+            .poll
+            .registry()
+            .register(&mut SourceFd(&fd), MAILBOX, Interest::READABLE)
+            .is_err()
+        {
+            return;
+        }
+        let mut events = Events::with_capacity(256);
+        loop {
+            let now = Instant::now();
+            let timeout = self
+                .next_deadline()
+                .map(|d| d.saturating_duration_since(now));
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return;
+                }
+            }
+            let mut ready: Vec<usize> = Vec::new();
+            let mut commands = false;
+            for ev in events.iter() {
+                if ev.token() == MAILBOX {
+                    commands = true;
+                } else {
+                    ready.push(ev.token().0);
+                }
+            }
+            for idx in ready {
+                self.ready(idx);
+            }
+            if commands && !self.commands() {
+                return;
+            }
+            self.timers(Instant::now());
+        }
+    }
+
+    fn insert(&mut self, obj: Obj) -> usize {
+        match self.free.pop() {
+            Some(i) => {
+                self.objs[i] = Some(obj);
+                i
+            }
+            None => {
+                self.objs.push(Some(obj));
+                self.objs.len() - 1
+            }
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        self.objs
+            .iter()
+            .filter_map(|o| match o {
+                Some(Obj::Session(s)) => s.next_deadline(),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// Handles waiting commands; false on Stop.
+    fn commands(&mut self) -> bool {
+        while let Some(cmd) = self.mailbox.try_recv() {
+            match cmd {
+                Command::Stop => return false,
+                Command::Io(io) => self.io_command(*io),
+                Command::ActivateRead(key) => {
+                    if let Some(idx) = self.keys.get(&key).copied() {
+                        if let Some(Obj::Session(s)) =
+                            self.objs.get_mut(idx).and_then(|o| o.as_mut())
+                        {
+                            if let Some(p) = s.pipe.as_mut() {
+                                p.activate_read();
+                            }
+                        }
+                        self.drive(idx);
+                    }
+                }
+                Command::ActivateWrite(key, n) => {
+                    if let Some(idx) = self.keys.get(&key).copied() {
+                        if let Some(Obj::Session(s)) =
+                            self.objs.get_mut(idx).and_then(|o| o.as_mut())
+                        {
+                            if let Some(p) = s.pipe.as_mut() {
+                                p.activate_write(n);
+                            }
+                        }
+                        self.drive(idx);
+                    }
+                }
+                Command::SetHwms(key, out, inp) => {
+                    if let Some(idx) = self.keys.get(&key).copied() {
+                        if let Some(Obj::Session(s)) =
+                            self.objs.get_mut(idx).and_then(|o| o.as_mut())
+                        {
+                            if let Some(p) = s.pipe.as_mut() {
+                                p.set_hwms(out, inp);
+                            }
+                        }
+                    }
+                }
+                Command::PipeTerm(key) => {
+                    if let Some(idx) = self.keys.get(&key).copied() {
+                        if let Some(Obj::Session(s)) =
+                            self.objs.get_mut(idx).and_then(|o| o.as_mut())
+                        {
+                            if let Some(p) = s.pipe.as_mut() {
+                                p.peer_terminated();
+                            }
+                            s.closing = true;
+                        }
+                        self.drive(idx);
+                    }
+                }
+                Command::Bind(_) => {}
+            }
+        }
+        true
+    }
+
+    fn io_command(&mut self, cmd: IoCommand) {
+        let now = Instant::now();
+        match cmd {
+            IoCommand::Listen(spec) => {
+                let idx = self.insert(Obj::Listener(ListenerObj {
+                    listener: spec.listener,
+                    endpoint: spec.endpoint,
+                    opts: spec.opts,
+                }));
+                if let Some(Obj::Listener(l)) = self.objs[idx].as_mut() {
+                    let _ = self.poll.registry().register(
+                        l.listener.source(),
+                        Token(idx),
+                        Interest::READABLE,
+                    );
+                }
+            }
+            IoCommand::Connect(session) => {
+                self.live.inc();
+                let key = session.pipe.as_ref().map(|p| p.key());
+                if let Some(p) = session.pipe.as_ref() {
+                    p.attach(&self.mailbox);
+                }
+                let idx = self.insert(Obj::Session(session));
+                if let Some(k) = key {
+                    self.keys.insert(k, idx);
+                }
+                self.connect(idx, now);
+            }
+            IoCommand::CloseEndpoint {
+                socket_id,
+                endpoint,
+                linger,
+            } => self.close_where(now, linger, |sock, ep| sock == socket_id && ep == endpoint),
+            IoCommand::SocketClosed { socket_id, linger } => {
+                self.close_where(now, linger, |sock, _| sock == socket_id)
+            }
+        }
+    }
+
+    /// Ends the listeners and sessions that `matches` (socket id, endpoint)
+    /// names; sessions finish sending within `linger`.
+    fn close_where(&mut self, now: Instant, linger: i32, matches: impl Fn(u64, &str) -> bool) {
+        let mut closed_listeners = Vec::new();
+        for idx in 0..self.objs.len() {
+            let remove = match self.objs[idx].as_mut() {
+                Some(Obj::Listener(l)) if matches(l.opts.socket_id, &l.endpoint) => {
+                    monitor::emit(&l.opts.monitor, ZMQ_EVENT_CLOSED, 0, &l.endpoint, "");
+                    true
+                }
+                _ => false,
+            };
+            if remove {
+                if let Some(Obj::Listener(mut l)) = self.objs[idx].take() {
+                    let _ = self.poll.registry().deregister(l.listener.source());
+                }
+                self.free.push(idx);
+                closed_listeners.push(idx);
+            }
+        }
+        for idx in 0..self.objs.len() {
+            if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
+                let child = s.listener.is_some_and(|l| closed_listeners.contains(&l));
+                if matches(s.opts.socket_id, &s.endpoint) || child {
+                    s.closing = true;
+                    s.connect_stop();
+                    if linger >= 0 {
+                        let d = now + Duration::from_millis(linger as u64);
+                        s.linger_deadline = Some(s.linger_deadline.map_or(d, |old| old.min(d)));
+                    }
+                    self.drive(idx);
+                }
+            }
+        }
+    }
+
+    fn register_stream(&mut self, idx: usize) {
+        if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
+            if let Some(e) = s.engine.as_mut() {
+                let _ = self.poll.registry().register(
+                    e.stream.source(),
+                    Token(idx),
+                    Interest::READABLE | Interest::WRITABLE,
+                );
+            }
+        }
+    }
+
+    fn deregister_stream(poll: &Poll, s: &mut Session) {
+        if let Some(e) = s.engine.as_mut() {
+            let _ = poll.registry().deregister(e.stream.source());
+        }
+    }
+
+    fn connect(&mut self, idx: usize, now: Instant) {
+        if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
+            if s.try_connect(now).is_some() {
+                self.register_stream(idx);
+            }
+        }
+        self.drive(idx);
+    }
+
+    /// A listener or a session's stream is ready.
+    fn ready(&mut self, idx: usize) {
+        let accepted: Vec<(Stream, Arc<super::session::SessionOptions>, String)> =
+            match self.objs.get_mut(idx).and_then(|o| o.as_mut()) {
+                Some(Obj::Listener(l)) => {
+                    let mut v = Vec::new();
+                    loop {
+                        match l.listener.accept(&l.opts.tcp) {
+                            Ok(s) => v.push((s, Arc::clone(&l.opts), l.endpoint.clone())),
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(e) => {
+                                monitor::emit(
+                                    &l.opts.monitor,
+                                    ZMQ_EVENT_ACCEPT_FAILED,
+                                    e.raw_os_error().unwrap_or(0) as u64,
+                                    &l.endpoint,
+                                    "",
+                                );
+                                break;
+                            }
+                        }
+                    }
+                    v
+                }
+                Some(Obj::Session(_)) => {
+                    self.drive(idx);
+                    return;
+                }
+                None => return,
+            };
+        let now = Instant::now();
+        for (stream, opts, endpoint) in accepted {
+            monitor::emit(
+                &opts.monitor,
+                ZMQ_EVENT_ACCEPTED,
+                stream.fd() as u64,
+                &endpoint,
+                "",
+            );
+            let mut s = Box::new(Session::new(opts, endpoint, None, None));
+            s.listener = Some(idx);
+            s.start_engine(stream, false, now);
+            self.live.inc();
+            let sidx = self.insert(Obj::Session(s));
+            self.register_stream(sidx);
+            self.drive(sidx);
+        }
+    }
+
+    /// Lets a session do its work, then handles what came of it.
+    fn drive(&mut self, idx: usize) {
+        let now = Instant::now();
+        let Some(Some(Obj::Session(s))) = self.objs.get_mut(idx) else {
+            return;
+        };
+        let mut guard = 0;
+        while let Some(end) = s.pump(&self.mailbox, now) {
+            Self::deregister_stream(&self.poll, s);
+            s.engine_stopped(end, now);
+            guard += 1;
+            if guard > 1 || s.engine.is_none() {
+                break;
+            }
+        }
+        if let Some(p) = s.pipe.as_ref() {
+            self.keys.insert(p.key(), idx);
+        }
+        if s.done || s.finished_closing(now) {
+            self.remove_session(idx);
+        }
+    }
+
+    fn remove_session(&mut self, idx: usize) {
+        if let Some(Obj::Session(mut s)) = self.objs[idx].take() {
+            Self::deregister_stream(&self.poll, &mut s);
+            if let Some(mut p) = s.pipe.take() {
+                self.keys.remove(&p.key());
+                p.terminate();
+            }
+            if let Some(e) = s.engine.take() {
+                monitor::emit(
+                    &s.opts.monitor,
+                    ZMQ_EVENT_DISCONNECTED,
+                    e.stream.fd() as u64,
+                    &s.endpoint,
+                    "",
+                );
+            }
+            self.free.push(idx);
+            self.live.dec();
+        }
+    }
+
+    fn timers(&mut self, now: Instant) {
+        for idx in 0..self.objs.len() {
+            let Some(Obj::Session(s)) = self.objs[idx].as_mut() else {
+                continue;
+            };
+            if s.next_deadline().is_none_or(|d| d > now) {
+                continue;
+            }
+            if s.reconnect_at.is_some_and(|d| d <= now) && s.engine.is_none() {
+                self.connect(idx, now);
+                continue;
+            }
+            if let Some(end) = s.on_timer(now) {
+                Self::deregister_stream(&self.poll, s);
+                s.engine_stopped(end, now);
+            }
+            self.drive(idx);
+        }
+    }
+}
+
+impl Session {
+    /// The socket or endpoint is going away: a session with nothing to
+    /// deliver ends now; one with a pipe finishes within its LINGER (and a
+    /// connecting one keeps trying to connect meanwhile, as libzmq does).
+    pub fn connect_stop(&mut self) {
+        if self.pipe.is_none() {
+            self.done = true;
+        }
     }
 }

@@ -23,8 +23,13 @@ use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::ffi::constants::*;
 use crate::io::mailbox::Mailbox;
+use crate::io::session::{ConnectAddr, Session, SessionOptions};
+use crate::io::thread::{IoCommand, ListenerSpec};
+use crate::monitor::{self, Monitor, MonitorSlot};
 use crate::msg::{flags, Msg};
+use crate::pipe::{pipe_pair, Direction};
 use crate::pipe::{Pipe, PipeIdx, Pipes};
+use crate::transport::{self, address, TcpSettings};
 use options::Options;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -112,6 +117,14 @@ pub struct Socket {
     last_endpoint: String,
     /// inproc endpoints this socket bound.
     bound: Vec<String>,
+    /// tcp/ipc endpoints this socket bound.
+    listeners: Vec<BoundEndpoint>,
+    /// tcp/ipc endpoints this socket connected to, and the I/O thread
+    /// running each.
+    connects: Vec<(String, Arc<Mailbox>)>,
+    /// I/O threads that run something of this socket.
+    io_used: Vec<Arc<Mailbox>>,
+    pub(crate) monitor: MonitorSlot,
 }
 
 /// Milliseconds until `deadline` (-1 for none), for a blocking wait.
@@ -134,11 +147,39 @@ pub(crate) fn parse_endpoint(addr: &str) -> Result<(&str, &str)> {
     Ok((scheme, rest))
 }
 
+/// Whether tcp and ipc are switched on (off while the ZMTP engine is being
+/// built).
+const WIRE: bool = false;
+
 /// Checks that the scheme is one this build speaks.
 fn check_scheme(scheme: &str) -> Result<()> {
     match scheme {
         "inproc" => Ok(()),
+        "tcp" | "ipc" if WIRE => Ok(()),
         _ => Err(Error(libc::EPROTONOSUPPORT)),
+    }
+}
+
+/// An endpoint this socket bound over tcp or ipc.
+struct BoundEndpoint {
+    /// As the application wrote it, and as resolved (LAST_ENDPOINT); either
+    /// names it for zmq_unbind.
+    given: String,
+    resolved: String,
+    io: Arc<Mailbox>,
+    /// An ipc socket file (and temp dir for "ipc://*") to remove at the end.
+    ipc_file: Option<std::path::PathBuf>,
+    ipc_dir: Option<std::path::PathBuf>,
+}
+
+impl BoundEndpoint {
+    fn remove_files(&self) {
+        if let Some(f) = &self.ipc_file {
+            let _ = std::fs::remove_file(f);
+        }
+        if let Some(d) = &self.ipc_dir {
+            let _ = std::fs::remove_dir(d);
+        }
     }
 }
 
@@ -162,6 +203,10 @@ impl Socket {
             ctx_terminated: false,
             last_endpoint: String::new(),
             bound: Vec::new(),
+            listeners: Vec::new(),
+            connects: Vec::new(),
+            io_used: Vec::new(),
+            monitor: MonitorSlot::default(),
         })
     }
 
@@ -261,6 +306,8 @@ impl Socket {
             }
             Command::Bind(pipe) => self.attach_pipe(*pipe),
             Command::Stop => self.ctx_terminated = true,
+            // I/O work is never addressed to a socket.
+            Command::Io(_) => {}
         }
         self.reap_dead();
     }
@@ -448,12 +495,122 @@ impl Socket {
         if name.is_empty() {
             return Err(Error::EINVAL);
         }
-        let pending = self.ctx.register_endpoint(addr, self.endpoint_info())?;
-        self.bound.push(addr.to_string());
-        self.last_endpoint = addr.to_string();
-        for pipe in pending {
-            self.attach_pipe(pipe);
+        match scheme {
+            "inproc" => {
+                let pending = self.ctx.register_endpoint(addr, self.endpoint_info())?;
+                self.bound.push(addr.to_string());
+                self.last_endpoint = addr.to_string();
+                for pipe in pending {
+                    self.attach_pipe(pipe);
+                }
+                Ok(())
+            }
+            _ => {
+                let r = self.bind_wire(scheme, name, addr);
+                if let Err(e) = r {
+                    monitor::emit(&self.monitor, ZMQ_EVENT_BIND_FAILED, e.0 as u64, addr, "");
+                }
+                r
+            }
         }
+    }
+
+    /// The socket-level settings of tcp/ipc connections.
+    fn tcp_settings(&self) -> TcpSettings {
+        let o = &self.options;
+        TcpSettings {
+            sndbuf: o.sndbuf,
+            rcvbuf: o.rcvbuf,
+            tos: o.tos,
+            priority: o.priority,
+            keepalive: o.tcp_keepalive,
+            keepalive_cnt: o.tcp_keepalive_cnt,
+            keepalive_idle: o.tcp_keepalive_idle,
+            keepalive_intvl: o.tcp_keepalive_intvl,
+            maxrt: o.tcp_maxrt,
+            bindtodevice: o.bindtodevice.clone(),
+            ipv6: o.ipv6,
+            backlog: o.backlog,
+        }
+    }
+
+    /// What the I/O thread's sessions need of this socket.
+    fn session_options(&self, connect_routing_id: Option<Vec<u8>>) -> Arc<SessionOptions> {
+        let o = &self.options;
+        Arc::new(SessionOptions {
+            socket_id: self.id,
+            socket_type: self.socket_type,
+            routing_id: o.routing_id.clone(),
+            connect_routing_id,
+            recv_routing_id: o.recv_routing_id,
+            immediate: o.immediate,
+            sndhwm: o.sndhwm.max(0) as u64,
+            rcvhwm: o.rcvhwm.max(0) as u64,
+            conflate: o.conflate,
+            reconnect_ivl: o.reconnect_ivl,
+            reconnect_ivl_max: o.reconnect_ivl_max,
+            reconnect_stop: o.reconnect_stop,
+            handshake_ivl: o.handshake_ivl,
+            heartbeat_ivl: o.heartbeat_ivl,
+            heartbeat_ttl_ds: o.heartbeat_ttl,
+            heartbeat_timeout: o.heartbeat_timeout,
+            maxmsgsize: o.maxmsgsize,
+            metadata: o
+                .metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            tcp: self.tcp_settings(),
+            socket_mailbox: Arc::clone(&self.mailbox),
+            monitor: Arc::clone(&self.monitor),
+        })
+    }
+
+    fn io_thread(&mut self) -> Result<Arc<Mailbox>> {
+        let io = self
+            .ctx
+            .io_mailbox()
+            .ok_or(Error(crate::ffi::constants::EMTHREAD))?;
+        if !self.io_used.iter().any(|m| Arc::ptr_eq(m, &io)) {
+            self.io_used.push(Arc::clone(&io));
+        }
+        Ok(io)
+    }
+
+    fn bind_wire(&mut self, scheme: &str, name: &str, addr: &str) -> Result<()> {
+        let settings = self.tcp_settings();
+        let (listener, resolved, ipc_file, ipc_dir) = if scheme == "tcp" {
+            let sa = address::resolve_tcp_bind(name, self.options.ipv6)?;
+            let (l, local) = transport::tcp_listen(sa, &settings)?;
+            (l, address::tcp_endpoint_string(&local), None, None)
+        } else {
+            let (ipc, dir) = address::resolve_ipc(name, true)?;
+            let l = transport::ipc_listen(&ipc, &settings)?;
+            let file = match &ipc {
+                address::IpcAddr::Path(p) => Some(p.clone()),
+                address::IpcAddr::Abstract(_) => None,
+            };
+            (l, address::ipc_endpoint_string(&ipc), file, dir)
+        };
+        let io = self.io_thread()?;
+        let fd = match &listener {
+            transport::Listener::Tcp(l) => std::os::fd::AsRawFd::as_raw_fd(l),
+            transport::Listener::Unix(l) => std::os::fd::AsRawFd::as_raw_fd(l),
+        };
+        monitor::emit(&self.monitor, ZMQ_EVENT_LISTENING, fd as u64, &resolved, "");
+        io.send(Command::Io(Box::new(IoCommand::Listen(ListenerSpec {
+            listener,
+            endpoint: resolved.clone(),
+            opts: self.session_options(None),
+        }))));
+        self.last_endpoint = resolved.clone();
+        self.listeners.push(BoundEndpoint {
+            given: addr.to_string(),
+            resolved,
+            io,
+            ipc_file,
+            ipc_dir,
+        });
         Ok(())
     }
 
@@ -465,11 +622,43 @@ impl Socket {
             return Err(Error::EINVAL);
         }
         let routing_id = self.options.connect_routing_id.take();
-        let mut pipe = self
-            .ctx
-            .connect_inproc(addr, self.endpoint_info(), routing_id)?;
-        pipe.endpoint = addr.to_string();
-        self.attach_pipe(pipe);
+        if scheme == "inproc" {
+            let mut pipe = self
+                .ctx
+                .connect_inproc(addr, self.endpoint_info(), routing_id)?;
+            pipe.endpoint = addr.to_string();
+            self.attach_pipe(pipe);
+            self.last_endpoint = addr.to_string();
+            return Ok(());
+        }
+        let target = if scheme == "tcp" {
+            // Only the syntax is checked now; the name is resolved at each
+            // connect attempt, in the I/O thread.
+            address::check_tcp_connect_syntax(name)?;
+            ConnectAddr::Tcp(name.to_string())
+        } else {
+            ConnectAddr::Ipc(address::resolve_ipc(name, false)?.0)
+        };
+        let io = self.io_thread()?;
+        let opts = self.session_options(routing_id);
+        // Unless the socket names its peers or waits for connections
+        // (IMMEDIATE), the pipe exists now: messages queue while the
+        // connection is being made.
+        let session_end = if opts.recv_routing_id || opts.immediate {
+            None
+        } else {
+            let dir = |hwm| Direction {
+                hwm,
+                conflate: opts.conflate,
+            };
+            let (mut socket_end, session_end) = pipe_pair(dir(opts.sndhwm), dir(opts.rcvhwm));
+            socket_end.endpoint = addr.to_string();
+            self.attach_pipe(socket_end);
+            Some(session_end)
+        };
+        let session = Session::new(opts, addr.to_string(), session_end, Some(target));
+        io.send(Command::Io(Box::new(IoCommand::Connect(Box::new(session)))));
+        self.connects.push((addr.to_string(), io));
         self.last_endpoint = addr.to_string();
         Ok(())
     }
@@ -486,7 +675,32 @@ impl Socket {
             self.ctx.unregister_endpoint(addr, self.id);
             return Ok(());
         }
-        if self.terminate_endpoint_pipes(addr) == 0 {
+        let linger = self.options.linger;
+        if let Some(pos) = self
+            .listeners
+            .iter()
+            .position(|b| b.given == addr || b.resolved == addr)
+        {
+            let b = self.listeners.swap_remove(pos);
+            b.io.send(Command::Io(Box::new(IoCommand::CloseEndpoint {
+                socket_id: self.id,
+                endpoint: b.resolved.clone(),
+                linger,
+            })));
+            b.remove_files();
+            return Ok(());
+        }
+        let mut found = false;
+        while let Some(pos) = self.connects.iter().position(|(a, _)| a == addr) {
+            let (endpoint, io) = self.connects.swap_remove(pos);
+            io.send(Command::Io(Box::new(IoCommand::CloseEndpoint {
+                socket_id: self.id,
+                endpoint,
+                linger,
+            })));
+            found = true;
+        }
+        if self.terminate_endpoint_pipes(addr) == 0 && !found {
             return Err(Error(libc::ENOENT));
         }
         Ok(())
@@ -528,10 +742,64 @@ impl Socket {
         for addr in std::mem::take(&mut self.bound) {
             self.ctx.unregister_endpoint(&addr, self.id);
         }
+        // The I/O threads hear of it before the pipes end, so that sessions
+        // know their LINGER when the delimiter comes.
+        for io in std::mem::take(&mut self.io_used) {
+            io.send(Command::Io(Box::new(IoCommand::SocketClosed {
+                socket_id: self.id,
+                linger: self.options.linger,
+            })));
+        }
+        for b in std::mem::take(&mut self.listeners) {
+            b.remove_files();
+        }
         self.ctx.connector_closed(self.id);
         for idx in self.pipes.indices() {
             self.terminate_pipe(idx);
         }
+        let monitor = self
+            .monitor
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(m) = monitor {
+            m.stop();
+        }
         self.ctx.socket_closed(self.id);
+    }
+
+    /// zmq_socket_monitor(_versioned): events go to a PAIR socket bound at
+    /// `addr` (inproc only); None stops monitoring.
+    pub fn monitor(
+        &mut self,
+        addr: Option<&str>,
+        events: u64,
+        version: i32,
+        monitor_type: i32,
+    ) -> Result<()> {
+        self.poll_commands()?;
+        let old = self
+            .monitor
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(m) = old {
+            m.stop();
+        }
+        let Some(addr) = addr else {
+            return Ok(());
+        };
+        let (scheme, _) = parse_endpoint(addr)?;
+        if scheme != "inproc" {
+            return Err(Error(libc::EPROTONOSUPPORT));
+        }
+        let mut pair = self.ctx.create_socket(monitor_type)?;
+        if let Err(e) = pair.bind(addr) {
+            pair.close();
+            return Err(e);
+        }
+        *self.monitor.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Arc::new(Monitor::new(pair, events, version)));
+        Ok(())
     }
 }

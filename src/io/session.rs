@@ -1,0 +1,596 @@
+//! Sessions and engines: one tcp or ipc connection in an I/O thread.
+//!
+//! A session joins a socket's pipe to the wire. A connecting session
+//! outlives its connections (it reconnects, and for most socket types keeps
+//! the pipe so messages queue while disconnected); an accepted one lives
+//! as long as its connection. The engine is one live connection: a
+//! non-blocking stream driven through the sans-IO `zmtp::Connection`, with
+//! batched reads and gathered writes.
+
+use crate::command::Command;
+use crate::error::Error;
+use crate::ffi::constants::*;
+use crate::io::mailbox::Mailbox;
+use crate::monitor::{self, MonitorSlot};
+use crate::msg::{Metadata, Msg};
+use crate::pipe::{pipe_pair, Direction, Pipe, Read};
+use crate::transport::address::{resolve_tcp_connect, IpcAddr};
+use crate::transport::{self, Stream, TcpSettings};
+use crate::zmtp::{self, Connection, Event};
+use std::ffi::CString;
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a session needs to know of its socket, taken at bind/connect time.
+pub struct SessionOptions {
+    pub socket_id: u64,
+    pub socket_type: i32,
+    pub routing_id: Vec<u8>,
+    pub connect_routing_id: Option<Vec<u8>>,
+    /// The socket names its peers (ROUTER, REP): its pipe waits for the
+    /// handshake, which tells the peer's routing id.
+    pub recv_routing_id: bool,
+    pub immediate: bool,
+    pub sndhwm: u64,
+    pub rcvhwm: u64,
+    pub conflate: bool,
+    pub reconnect_ivl: i32,
+    pub reconnect_ivl_max: i32,
+    pub reconnect_stop: i32,
+    pub handshake_ivl: i32,
+    pub heartbeat_ivl: i32,
+    pub heartbeat_ttl_ds: u16,
+    pub heartbeat_timeout: i32,
+    pub maxmsgsize: i64,
+    pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
+    pub tcp: TcpSettings,
+    pub socket_mailbox: Arc<Mailbox>,
+    pub monitor: MonitorSlot,
+}
+
+impl SessionOptions {
+    /// Whether the pipe is made only once a connection is up.
+    fn delayed_pipe(&self) -> bool {
+        self.recv_routing_id || self.immediate
+    }
+
+    fn zmtp_config(&self) -> zmtp::Config {
+        zmtp::Config {
+            socket_type: self.socket_type,
+            routing_id: self.routing_id.clone(),
+            as_server: false,
+            metadata: self.metadata.clone(),
+            maxmsgsize: self.maxmsgsize,
+            recv_routing_id: self.recv_routing_id,
+        }
+    }
+}
+
+/// Where a connecting session connects to.
+#[derive(Debug, Clone)]
+pub enum ConnectAddr {
+    /// The text after "tcp://", resolved afresh at each attempt (as libzmq).
+    Tcp(String),
+    Ipc(IpcAddr),
+}
+
+/// One live connection.
+pub struct Engine {
+    pub stream: Stream,
+    conn: Connection,
+    /// A message from the wire the pipe had no room for.
+    blocked: Option<Msg>,
+    metadata: Option<Arc<Metadata>>,
+    handshake_deadline: Option<Instant>,
+    /// Last time anything came from the peer (heartbeat timeout).
+    last_input: Instant,
+    next_ping: Option<Instant>,
+    /// Deadline set by the peer's PING TTL.
+    ttl_deadline: Option<Instant>,
+    /// A connect still in progress (tcp): done when writable.
+    connecting: bool,
+}
+
+/// Why an engine stopped.
+#[derive(Debug)]
+pub enum EngineEnd {
+    /// The peer went away or the stream failed before the handshake.
+    Disconnected,
+    /// The handshake failed: protocol error (code), or no detail.
+    HandshakeFailed(Option<i32>),
+    /// A protocol error after the handshake.
+    Protocol(i32),
+    /// The connect attempt failed (errno).
+    ConnectFailed(i32),
+    /// Heartbeat or handshake timer.
+    TimedOut,
+}
+
+/// A session.
+pub struct Session {
+    pub opts: Arc<SessionOptions>,
+    /// The endpoint text as the socket gave it (events, disconnect).
+    pub endpoint: String,
+    /// Our end of the pipe to the socket.
+    pub pipe: Option<Pipe>,
+    /// Where to (re)connect; None for an accepted connection.
+    pub connect: Option<ConnectAddr>,
+    pub engine: Option<Engine>,
+    /// The listener that accepted this session.
+    pub listener: Option<usize>,
+    /// When to try connecting again.
+    pub reconnect_at: Option<Instant>,
+    current_ivl: i32,
+    /// In the middle of a message read from the pipe when the engine died:
+    /// the rest of it is dropped.
+    pipe_mid_message: bool,
+    /// The socket is done with us: finish sending (LINGER) and go.
+    pub closing: bool,
+    pub linger_deadline: Option<Instant>,
+    /// Whether this session's engine ever completed a handshake.
+    was_connected: bool,
+    /// Set when the session is finished and can be removed.
+    pub done: bool,
+}
+
+fn ms(v: i32) -> Duration {
+    Duration::from_millis(v.max(0) as u64)
+}
+
+impl Session {
+    pub fn new(
+        opts: Arc<SessionOptions>,
+        endpoint: String,
+        pipe: Option<Pipe>,
+        connect: Option<ConnectAddr>,
+    ) -> Session {
+        let ivl = opts.reconnect_ivl;
+        Session {
+            opts,
+            endpoint,
+            pipe,
+            connect,
+            engine: None,
+            listener: None,
+            reconnect_at: None,
+            current_ivl: ivl,
+            pipe_mid_message: false,
+            closing: false,
+            linger_deadline: None,
+            was_connected: false,
+            done: false,
+        }
+    }
+
+    fn event(&self, event: i32, value: u64) {
+        monitor::emit(&self.opts.monitor, event, value, &self.endpoint, "");
+    }
+
+    /// Starts an engine on a fresh stream (accepted, or connect started).
+    pub fn start_engine(&mut self, stream: Stream, connecting: bool, now: Instant) {
+        let mut cfg = self.opts.zmtp_config();
+        cfg.as_server = self.connect.is_none();
+        let handshake_deadline =
+            (self.opts.handshake_ivl > 0).then(|| now + ms(self.opts.handshake_ivl));
+        self.engine = Some(Engine {
+            stream,
+            conn: Connection::new(cfg),
+            blocked: None,
+            metadata: None,
+            handshake_deadline,
+            last_input: now,
+            next_ping: None,
+            ttl_deadline: None,
+            connecting,
+        });
+    }
+
+    /// Tries to connect (connecting sessions only). The stream comes back to
+    /// be registered with the poller.
+    pub fn try_connect(&mut self, now: Instant) -> Option<&mut Stream> {
+        let addr = self.connect.clone()?;
+        self.reconnect_at = None;
+        let r = match &addr {
+            ConnectAddr::Tcp(text) => resolve_tcp_connect(text, self.opts.tcp.ipv6)
+                .and_then(|a| transport::tcp_connect(&a, &self.opts.tcp))
+                .map(|s| (s, true)),
+            ConnectAddr::Ipc(a) => transport::ipc_connect(a, &self.opts.tcp).map(|s| (s, false)),
+        };
+        match r {
+            Ok((stream, in_progress)) => {
+                if in_progress {
+                    self.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u64);
+                }
+                self.start_engine(stream, in_progress, now);
+                if !in_progress {
+                    self.connected();
+                }
+                self.engine.as_mut().map(|e| &mut e.stream)
+            }
+            Err(Error(e)) => {
+                self.schedule_reconnect(now, e);
+                None
+            }
+        }
+    }
+
+    fn connected(&mut self) {
+        let fd = self.engine.as_ref().map_or(-1, |e| e.stream.fd());
+        self.event(ZMQ_EVENT_CONNECTED, fd as u64);
+    }
+
+    /// Plans the next connect attempt, with libzmq's backoff.
+    pub fn schedule_reconnect(&mut self, now: Instant, errno: i32) {
+        if self.closing && self.pipe.is_none() {
+            self.done = true;
+            return;
+        }
+        let stop = self.opts.reconnect_stop;
+        if (stop & ZMQ_RECONNECT_STOP_CONN_REFUSED != 0 && errno == libc::ECONNREFUSED)
+            || self.opts.reconnect_ivl < 0
+        {
+            self.done = true;
+            return;
+        }
+        let ivl = self.current_ivl.max(0);
+        self.event(ZMQ_EVENT_CONNECT_RETRIED, ivl as u64);
+        self.reconnect_at = Some(now + ms(ivl));
+        if self.opts.reconnect_ivl_max > 0 {
+            self.current_ivl =
+                (self.current_ivl.saturating_mul(2)).min(self.opts.reconnect_ivl_max);
+        }
+    }
+
+    /// The engine stopped: report it, drop the connection, and plan what
+    /// comes next (reconnect, or the end of an accepted session).
+    pub fn engine_stopped(&mut self, why: EngineEnd, now: Instant) {
+        let Some(engine) = self.engine.take() else {
+            return;
+        };
+        let fd = engine.stream.fd() as u64;
+        let handshook = engine.conn.is_handshake_done();
+        match why {
+            EngineEnd::ConnectFailed(e) => {
+                self.event(ZMQ_EVENT_CLOSED, fd);
+                drop(engine);
+                self.schedule_reconnect(now, e);
+                return;
+            }
+            EngineEnd::HandshakeFailed(Some(code)) => {
+                self.event(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u64)
+            }
+            EngineEnd::HandshakeFailed(None) => self.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, 0),
+            EngineEnd::Protocol(_) | EngineEnd::Disconnected | EngineEnd::TimedOut => {}
+        }
+        self.event(ZMQ_EVENT_DISCONNECTED, fd);
+        drop(engine);
+        // Messages written to a pipe made for this connection go with it;
+        // a pipe kept across reconnects loses only what the engine held.
+        if self.opts.delayed_pipe() || self.connect.is_none() {
+            if let Some(mut p) = self.pipe.take() {
+                p.terminate();
+            }
+        } else if handshook {
+            self.pipe_mid_message = true;
+        }
+        let stop_after_disconnect =
+            self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_AFTER_DISCONNECT != 0;
+        let stop_after_handshake_fail =
+            self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED != 0
+                && matches!(why, EngineEnd::HandshakeFailed(_));
+        if self.connect.is_none()
+            || self.closing
+            || (stop_after_disconnect && self.was_connected)
+            || stop_after_handshake_fail
+        {
+            self.done = true;
+        } else {
+            self.schedule_reconnect(now, 0);
+        }
+    }
+
+    /// Does all the work there is: finish a connect, read, hand messages to
+    /// the pipe, take messages from the pipe, write. Returns the reason the
+    /// engine must stop, if it must.
+    pub fn pump(&mut self, io_mailbox: &Arc<Mailbox>, now: Instant) -> Option<EngineEnd> {
+        let engine = self.engine.as_mut()?;
+        if engine.connecting {
+            match engine.stream.take_error() {
+                Ok(None) => {}
+                Ok(Some(e)) | Err(e) => {
+                    return Some(EngineEnd::ConnectFailed(
+                        e.raw_os_error().unwrap_or(libc::ECONNREFUSED),
+                    ))
+                }
+            }
+            // Still connecting until the kernel says we have a peer.
+            if let Stream::Tcp(s) = &engine.stream {
+                if s.peer_addr().is_err() {
+                    return None;
+                }
+            }
+            engine.connecting = false;
+            self.connected();
+        }
+        if let Some(end) = self.read_input(io_mailbox, now) {
+            return Some(end);
+        }
+        self.pipe_to_wire();
+        self.write_output()
+    }
+
+    /// Reads from the stream until it would block (or the pipe is full),
+    /// decoding and delivering as it goes.
+    fn read_input(&mut self, io_mailbox: &Arc<Mailbox>, now: Instant) -> Option<EngineEnd> {
+        loop {
+            if let Some(end) = self.deliver_events(io_mailbox, now) {
+                return Some(end);
+            }
+            let engine = self.engine.as_mut()?;
+            if engine.blocked.is_some() {
+                return None;
+            }
+            let buf = engine.conn.read_buffer();
+            if buf.is_empty() {
+                return None;
+            }
+            match engine.stream.read(buf) {
+                Ok(0) => {
+                    let handshook = engine.conn.is_handshake_done();
+                    return Some(if handshook {
+                        EngineEnd::Disconnected
+                    } else {
+                        EngineEnd::HandshakeFailed(None)
+                    });
+                }
+                Ok(n) => {
+                    engine.last_input = now;
+                    engine.ttl_deadline = None;
+                    if let Err(e) = engine.conn.advance(n) {
+                        let handshook = engine.conn.is_handshake_done();
+                        // Deliver what was decoded before the error.
+                        let _ = self.deliver_events(io_mailbox, now);
+                        return Some(if handshook {
+                            EngineEnd::Protocol(e.code())
+                        } else {
+                            EngineEnd::HandshakeFailed(Some(e.code()))
+                        });
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    let handshook = engine.conn.is_handshake_done();
+                    return Some(if handshook {
+                        EngineEnd::Disconnected
+                    } else {
+                        EngineEnd::HandshakeFailed(None)
+                    });
+                }
+            }
+        }
+    }
+
+    /// Moves decoded events on: messages into the pipe (stopping when it is
+    /// full), handshake results, heartbeats.
+    fn deliver_events(&mut self, io_mailbox: &Arc<Mailbox>, now: Instant) -> Option<EngineEnd> {
+        let mut wrote = false;
+        loop {
+            let engine = self.engine.as_mut()?;
+            if let Some(m) = engine.blocked.take() {
+                match self.pipe.as_mut().map(|p| p.write(m)) {
+                    Some(Ok(())) => wrote = true,
+                    Some(Err(back)) => {
+                        engine.blocked = Some(back);
+                        break;
+                    }
+                    None => {}
+                }
+                continue;
+            }
+            let Some(ev) = engine.conn.poll_event() else {
+                break;
+            };
+            match ev {
+                Event::HandshakeSucceeded {
+                    peer_routing_id,
+                    properties,
+                    ..
+                } => {
+                    engine.handshake_deadline = None;
+                    let mut props: Vec<(String, CString)> = properties
+                        .into_iter()
+                        .filter_map(|(k, v)| CString::new(v).ok().map(|v| (k, v)))
+                        .collect();
+                    let peer = engine.stream.peer_address();
+                    if !peer.is_empty() {
+                        if let Ok(v) = CString::new(peer) {
+                            props.push(("Peer-Address".to_string(), v));
+                        }
+                    }
+                    engine.metadata = Some(Arc::new(Metadata::new(props, engine.stream.fd())));
+                    if self.opts.heartbeat_ivl > 0 {
+                        engine.next_ping = Some(now + ms(self.opts.heartbeat_ivl));
+                    }
+                    self.was_connected = true;
+                    self.current_ivl = self.opts.reconnect_ivl;
+                    self.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);
+                    self.handshake_done(peer_routing_id, io_mailbox);
+                }
+                Event::Message(mut m) => {
+                    if let Some(md) = &engine.metadata {
+                        m.set_metadata(Some(Arc::clone(md)));
+                    }
+                    // Without a pipe (the socket is gone) the message is dropped.
+                    if let Some(p) = self.pipe.as_mut() {
+                        match p.write(m) {
+                            Ok(()) => wrote = true,
+                            Err(back) => {
+                                if let Some(e) = self.engine.as_mut() {
+                                    e.blocked = Some(back);
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+                Event::Subscribe(topic) | Event::Cancel(topic) => {
+                    let _ = topic;
+                }
+                Event::Ping { ttl_ds, context } => {
+                    if ttl_ds > 0 {
+                        engine.ttl_deadline =
+                            Some(now + Duration::from_millis(ttl_ds as u64 * 100));
+                    }
+                    engine.conn.send_pong(&context);
+                }
+                Event::Pong { .. } => {}
+                Event::Error(_) => return Some(EngineEnd::Disconnected),
+            }
+        }
+        if wrote {
+            if let Some(p) = self.pipe.as_mut() {
+                p.flush();
+            }
+        }
+        None
+    }
+
+    /// The handshake is done: make the pipe to the socket if it waited for
+    /// this connection.
+    fn handshake_done(&mut self, peer_routing_id: Vec<u8>, io_mailbox: &Arc<Mailbox>) {
+        if self.pipe.is_some() {
+            return;
+        }
+        let o = &self.opts;
+        let dir = |hwm| Direction {
+            hwm,
+            conflate: o.conflate,
+        };
+        let (mut socket_end, session_end) = pipe_pair(dir(o.sndhwm), dir(o.rcvhwm));
+        socket_end.routing_id = o.connect_routing_id.clone().unwrap_or(peer_routing_id);
+        if self.connect.is_some() {
+            socket_end.endpoint = self.endpoint.clone();
+        }
+        session_end.attach(io_mailbox);
+        o.socket_mailbox.send(Command::Bind(Box::new(socket_end)));
+        self.pipe = Some(session_end);
+    }
+
+    /// Takes messages from the pipe into the encoder.
+    fn pipe_to_wire(&mut self) {
+        let Some(engine) = self.engine.as_mut() else {
+            return;
+        };
+        if !engine.conn.is_handshake_done() {
+            return;
+        }
+        let Some(pipe) = self.pipe.as_mut() else {
+            return;
+        };
+        loop {
+            match pipe.read() {
+                Read::Msg(m) => {
+                    if self.pipe_mid_message {
+                        self.pipe_mid_message = m.more();
+                        continue;
+                    }
+                    engine.conn.send(m);
+                }
+                Read::Empty => return,
+                Read::Done => {
+                    // The socket ended the pipe: finish sending, then go.
+                    self.closing = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Writes what the encoder holds until the kernel would block.
+    fn write_output(&mut self) -> Option<EngineEnd> {
+        let engine = self.engine.as_mut()?;
+        while engine.conn.has_output() {
+            let r = {
+                let slices = engine.conn.output();
+                engine.stream.write_vectored(&slices)
+            };
+            match r {
+                Ok(0) => return Some(EngineEnd::Disconnected),
+                Ok(n) => engine.conn.consumed(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    return Some(if engine.conn.is_handshake_done() {
+                        EngineEnd::Disconnected
+                    } else {
+                        EngineEnd::HandshakeFailed(None)
+                    })
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a closing session has sent all it must (or its LINGER ran
+    /// out).
+    pub fn finished_closing(&mut self, now: Instant) -> bool {
+        if !self.closing {
+            return false;
+        }
+        if self.linger_deadline.is_some_and(|d| now >= d) {
+            return true;
+        }
+        if let Some(p) = self.pipe.as_mut() {
+            if !p.is_in_done() {
+                // Meets the delimiter if nothing is left before it.
+                p.check_read();
+            }
+        }
+        let pipe_done = self.pipe.as_ref().is_none_or(|p| p.is_in_done());
+        let flushed = self.engine.as_ref().is_none_or(|e| !e.conn.has_output());
+        pipe_done && flushed
+    }
+
+    /// Timers: handshake and heartbeat deadlines, pings to send. Returns the
+    /// reason to stop the engine, if one expired.
+    pub fn on_timer(&mut self, now: Instant) -> Option<EngineEnd> {
+        let opts = Arc::clone(&self.opts);
+        let engine = self.engine.as_mut()?;
+        if engine.handshake_deadline.is_some_and(|d| now >= d) {
+            return Some(EngineEnd::HandshakeFailed(None));
+        }
+        if engine.ttl_deadline.is_some_and(|d| now >= d) {
+            return Some(EngineEnd::TimedOut);
+        }
+        if let Some(at) = engine.next_ping {
+            if now >= at {
+                engine.conn.send_ping(opts.heartbeat_ttl_ds, b"");
+                engine.next_ping = Some(now + ms(opts.heartbeat_ivl));
+                let timeout = if opts.heartbeat_timeout >= 0 {
+                    opts.heartbeat_timeout
+                } else {
+                    opts.heartbeat_ivl
+                };
+                if now.duration_since(engine.last_input) > ms(timeout) + ms(opts.heartbeat_ivl) {
+                    return Some(EngineEnd::TimedOut);
+                }
+            }
+        }
+        None
+    }
+
+    /// The earliest instant this session wants to be woken at.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let mut t: Vec<Instant> = Vec::new();
+        t.extend(self.reconnect_at);
+        t.extend(self.linger_deadline);
+        if let Some(e) = &self.engine {
+            t.extend(e.handshake_deadline);
+            t.extend(e.ttl_deadline);
+            t.extend(e.next_ping);
+        }
+        t.into_iter().min()
+    }
+}

@@ -1,0 +1,283 @@
+//! Transports: address parsing and the OS sockets for tcp and ipc (listen,
+//! accept, connect), as non-blocking streams the I/O threads drive.
+//! inproc needs none of this: it is pipes between sockets (see `ctx`).
+
+pub mod address;
+
+use crate::error::{Error, Result};
+use address::{IpcAddr, TcpConnectAddr};
+use std::io::{self, IoSlice, Read, Write};
+use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, RawFd};
+
+/// Socket-level settings applied to every tcp connection and listener.
+#[derive(Debug, Clone, Default)]
+pub struct TcpSettings {
+    pub sndbuf: i32,
+    pub rcvbuf: i32,
+    pub tos: i32,
+    pub priority: i32,
+    pub keepalive: i32,
+    pub keepalive_cnt: i32,
+    pub keepalive_idle: i32,
+    pub keepalive_intvl: i32,
+    pub maxrt: i32,
+    pub bindtodevice: Vec<u8>,
+    pub ipv6: bool,
+    pub backlog: i32,
+}
+
+fn io_err(e: io::Error) -> Error {
+    Error(e.raw_os_error().unwrap_or(libc::EINVAL))
+}
+
+fn setsockopt_int(fd: RawFd, level: i32, name: i32, value: i32) {
+    // SAFETY: a plain setsockopt with a live int; failures are ignored, as
+    // libzmq ignores them for these tuning options.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            (&value as *const i32).cast(),
+            std::mem::size_of::<i32>() as libc::socklen_t,
+        );
+    }
+}
+
+/// Applies the tuning options (buffers, TOS, keepalive...) to a socket.
+fn tune(sock: &socket2::Socket, s: &TcpSettings, is_tcp: bool) {
+    if s.sndbuf >= 0 {
+        let _ = sock.set_send_buffer_size(s.sndbuf as usize);
+    }
+    if s.rcvbuf >= 0 {
+        let _ = sock.set_recv_buffer_size(s.rcvbuf as usize);
+    }
+    if !is_tcp {
+        return;
+    }
+    let fd = sock.as_raw_fd();
+    let _ = sock.set_tcp_nodelay(true);
+    if s.tos != 0 {
+        setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_TOS, s.tos);
+        setsockopt_int(fd, libc::IPPROTO_IPV6, libc::IPV6_TCLASS, s.tos);
+    }
+    if s.priority != 0 {
+        setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_PRIORITY, s.priority);
+    }
+    if s.keepalive != -1 {
+        setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, s.keepalive);
+        if s.keepalive == 1 {
+            if s.keepalive_cnt != -1 {
+                setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, s.keepalive_cnt);
+            }
+            if s.keepalive_idle != -1 {
+                setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, s.keepalive_idle);
+            }
+            if s.keepalive_intvl != -1 {
+                setsockopt_int(
+                    fd,
+                    libc::IPPROTO_TCP,
+                    libc::TCP_KEEPINTVL,
+                    s.keepalive_intvl,
+                );
+            }
+        }
+    }
+    if s.maxrt > 0 {
+        setsockopt_int(fd, libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT, s.maxrt);
+    }
+    if !s.bindtodevice.is_empty() {
+        let _ = sock.bind_device(Some(&s.bindtodevice));
+    }
+}
+
+/// A connected stream, tcp or ipc.
+#[derive(Debug)]
+pub enum Stream {
+    Tcp(mio::net::TcpStream),
+    Unix(mio::net::UnixStream),
+}
+
+impl Stream {
+    pub fn source(&mut self) -> &mut dyn mio::event::Source {
+        match self {
+            Stream::Tcp(s) => s,
+            Stream::Unix(s) => s,
+        }
+    }
+
+    pub fn fd(&self) -> RawFd {
+        match self {
+            Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Unix(s) => s.as_raw_fd(),
+        }
+    }
+
+    pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            Stream::Unix(s) => s.read(buf),
+        }
+    }
+
+    pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.write_vectored(bufs),
+            Stream::Unix(s) => s.write_vectored(bufs),
+        }
+    }
+
+    /// The error of a connect in progress, once the stream is writable.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        match self {
+            Stream::Tcp(s) => s.take_error(),
+            Stream::Unix(s) => s.take_error(),
+        }
+    }
+
+    /// The peer's address as text, for the Peer-Address property.
+    pub fn peer_address(&self) -> String {
+        match self {
+            Stream::Tcp(s) => s
+                .peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default(),
+            Stream::Unix(_) => String::new(),
+        }
+    }
+
+    pub fn local_endpoint(&self) -> String {
+        match self {
+            Stream::Tcp(s) => s
+                .local_addr()
+                .map(|a| address::tcp_endpoint_string(&a))
+                .unwrap_or_default(),
+            Stream::Unix(_) => String::new(),
+        }
+    }
+}
+
+/// A listening socket, tcp or ipc.
+#[derive(Debug)]
+pub enum Listener {
+    Tcp(mio::net::TcpListener),
+    Unix(mio::net::UnixListener),
+}
+
+impl Listener {
+    pub fn source(&mut self) -> &mut dyn mio::event::Source {
+        match self {
+            Listener::Tcp(s) => s,
+            Listener::Unix(s) => s,
+        }
+    }
+
+    /// The next accepted connection (WouldBlock when none).
+    pub fn accept(&self, settings: &TcpSettings) -> io::Result<Stream> {
+        match self {
+            Listener::Tcp(l) => {
+                let (s, _) = l.accept()?;
+                let sock = socket2::SockRef::from(&s);
+                tune_ref(&sock, settings, true);
+                Ok(Stream::Tcp(s))
+            }
+            Listener::Unix(l) => {
+                let (s, _) = l.accept()?;
+                let sock = socket2::SockRef::from(&s);
+                tune_ref(&sock, settings, false);
+                Ok(Stream::Unix(s))
+            }
+        }
+    }
+}
+
+fn tune_ref(sock: &socket2::SockRef<'_>, s: &TcpSettings, is_tcp: bool) {
+    // SockRef derefs to Socket.
+    tune(sock, s, is_tcp)
+}
+
+/// Binds and listens on a tcp address; returns the listener and the address
+/// it really got (the port chosen for "*").
+pub fn tcp_listen(addr: SocketAddr, s: &TcpSettings) -> Result<(Listener, SocketAddr)> {
+    let domain = socket2::Domain::for_address(addr);
+    let sock = socket2::Socket::new(
+        domain,
+        socket2::Type::STREAM.cloexec(),
+        Some(socket2::Protocol::TCP),
+    )
+    .map_err(io_err)?;
+    if addr.is_ipv6() {
+        // Dual-stack when ZMQ_IPV6 is on (IPv4 peers arrive mapped).
+        let _ = sock.set_only_v6(false);
+    }
+    sock.set_reuse_address(true).map_err(io_err)?;
+    tune(&sock, s, true);
+    sock.bind(&addr.into()).map_err(io_err)?;
+    sock.listen(if s.backlog > 0 { s.backlog } else { 100 })
+        .map_err(io_err)?;
+    sock.set_nonblocking(true).map_err(io_err)?;
+    let local = sock
+        .local_addr()
+        .map_err(io_err)?
+        .as_socket()
+        .ok_or(Error::EINVAL)?;
+    let std_listener: std::net::TcpListener = sock.into();
+    Ok((
+        Listener::Tcp(mio::net::TcpListener::from_std(std_listener)),
+        local,
+    ))
+}
+
+/// Starts a non-blocking tcp connect (it completes when the stream turns
+/// writable).
+pub fn tcp_connect(addr: &TcpConnectAddr, s: &TcpSettings) -> Result<Stream> {
+    let domain = socket2::Domain::for_address(addr.dst);
+    let sock = socket2::Socket::new(
+        domain,
+        socket2::Type::STREAM.cloexec(),
+        Some(socket2::Protocol::TCP),
+    )
+    .map_err(io_err)?;
+    tune(&sock, s, true);
+    if let Some(src) = addr.src {
+        let _ = sock.set_reuse_address(true);
+        sock.bind(&src.into()).map_err(io_err)?;
+    }
+    sock.set_nonblocking(true).map_err(io_err)?;
+    match sock.connect(&addr.dst.into()) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+        Err(e) => return Err(io_err(e)),
+    }
+    let std_stream: std::net::TcpStream = sock.into();
+    Ok(Stream::Tcp(mio::net::TcpStream::from_std(std_stream)))
+}
+
+/// Binds and listens on an ipc address.
+pub fn ipc_listen(addr: &IpcAddr, s: &TcpSettings) -> Result<Listener> {
+    if let IpcAddr::Path(p) = addr {
+        // A stale socket file from an earlier run is replaced, as libzmq.
+        let _ = std::fs::remove_file(p);
+    }
+    let std_addr = addr.to_std().map_err(io_err)?;
+    let l = std::os::unix::net::UnixListener::bind_addr(&std_addr).map_err(io_err)?;
+    l.set_nonblocking(true).map_err(io_err)?;
+    let sock = socket2::SockRef::from(&l);
+    tune_ref(&sock, s, false);
+    if s.backlog > 0 {
+        let _ = sock.listen(s.backlog);
+    }
+    Ok(Listener::Unix(mio::net::UnixListener::from_std(l)))
+}
+
+/// Connects to an ipc address (a unix stream connect completes at once or
+/// fails).
+pub fn ipc_connect(addr: &IpcAddr, s: &TcpSettings) -> Result<Stream> {
+    let std_addr = addr.to_std().map_err(io_err)?;
+    let stream = std::os::unix::net::UnixStream::connect_addr(&std_addr).map_err(io_err)?;
+    stream.set_nonblocking(true).map_err(io_err)?;
+    let sock = socket2::SockRef::from(&stream);
+    tune_ref(&sock, s, false);
+    Ok(Stream::Unix(mio::net::UnixStream::from_std(stream)))
+}
