@@ -10,8 +10,14 @@ pub enum Command {
     /// The pipe's reader has read this many messages: HWM credit for the
     /// writer.
     ActivateWrite(u64, u64),
-    /// New HWMs (out, in) for the pipe, once its peer is known.
-    SetHwms(u64, u64, u64),
+    /// New HWMs for the pipe: the owner's (in, out) HWMs, with the peer's
+    /// boosts when they become known (inproc connect before bind).
+    PipeHwm {
+        key: u64,
+        inhwm: i32,
+        outhwm: i32,
+        boosts: Option<(u64, u64)>,
+    },
     /// The other end of the pipe is gone: stop writing; read what is left
     /// up to the delimiter.
     PipeTerm(u64),

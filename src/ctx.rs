@@ -322,12 +322,16 @@ impl Ctx {
                 let c = &p.connector;
                 let mut end = p.bind_end;
                 if !c.conflate {
-                    // Now both sides are known: the HWMs become the sums.
-                    let to_binder = inproc_hwm(c.sndhwm, me.rcvhwm);
-                    let to_connector = inproc_hwm(me.sndhwm, c.rcvhwm);
-                    end.set_hwms(to_connector, to_binder);
-                    c.mailbox
-                        .send(Command::SetHwms(end.peer_key(), to_binder, to_connector));
+                    // Now both sides are known: each end adds the other's
+                    // HWMs to its own.
+                    end.set_boosts(c.sndhwm, c.rcvhwm);
+                    end.apply_hwms(me.rcvhwm as i32, me.sndhwm as i32);
+                    c.mailbox.send(Command::PipeHwm {
+                        key: end.peer_key(),
+                        inhwm: c.rcvhwm as i32,
+                        outhwm: c.sndhwm as i32,
+                        boosts: Some((me.sndhwm, me.rcvhwm)),
+                    });
                 }
                 end.routing_id = c.routing_id.clone();
                 if p.connector_closed {
@@ -369,6 +373,10 @@ impl Ctx {
                     dir(inproc_hwm(me.sndhwm, peer.rcvhwm)),
                     dir(inproc_hwm(peer.sndhwm, me.rcvhwm)),
                 );
+                if !me.conflate {
+                    mine.set_boosts(peer.sndhwm, peer.rcvhwm);
+                    theirs.set_boosts(me.sndhwm, me.rcvhwm);
+                }
                 mine.routing_id = peer_id.unwrap_or_else(|| peer.routing_id.clone());
                 theirs.routing_id = me.routing_id.clone();
                 peer.mailbox.send(Command::Bind(Box::new(theirs)));

@@ -283,15 +283,18 @@ impl Reactor {
                         self.drive(idx);
                     }
                 }
-                Command::SetHwms(key, out, inp) => {
+                Command::PipeHwm {
+                    key, inhwm, outhwm, ..
+                } => {
                     if let Some(idx) = self.keys.get(&key).copied() {
                         if let Some(Obj::Session(s)) =
                             self.objs.get_mut(idx).and_then(|o| o.as_mut())
                         {
                             if let Some(p) = s.pipe.as_mut() {
-                                p.set_hwms(out, inp);
+                                p.apply_hwms(inhwm, outhwm);
                             }
                         }
+                        self.drive(idx);
                     }
                 }
                 Command::PipeTerm(key) => {

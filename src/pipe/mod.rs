@@ -90,6 +90,8 @@ pub struct Pipe {
     out_active: bool,
     /// Outbound HWM in messages (0: none).
     hwm: u64,
+    /// The peer's HWMs added to ours (inproc only).
+    boosts: Option<(u64, u64)>,
     /// Inbound HWM (0: none), and the LWM derived from it: credit is
     /// returned every LWM messages.
     in_hwm: u64,
@@ -159,6 +161,7 @@ pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
                 in_active: true,
                 out_active: true,
                 hwm: if out_d.conflate { 0 } else { out_d.hwm },
+                boosts: None,
                 in_hwm: if in_d.conflate { 0 } else { in_d.hwm },
                 lwm: if in_d.conflate {
                     0
@@ -195,15 +198,38 @@ impl Pipe {
         let _ = self.me.mailbox.set(Arc::clone(mailbox));
     }
 
-    /// Adds the peer's HWMs, once known (inproc connect before bind).
-    pub fn boost_hwms(&mut self, out_boost: u64, in_boost: u64) {
-        if self.hwm > 0 && out_boost > 0 {
-            self.hwm += out_boost;
-        }
-        if self.in_hwm > 0 && in_boost > 0 {
-            self.in_hwm += in_boost;
-            self.set_lwm(compute_lwm(self.in_hwm));
-        }
+    /// The peer's (SNDHWM, RCVHWM) on an inproc pipe: added to ours, as
+    /// libzmq's HWM "boost". Wire pipes have none.
+    pub fn set_boosts(&mut self, in_boost: u64, out_boost: u64) {
+        self.boosts = Some((in_boost, out_boost));
+    }
+
+    /// Sets the HWMs from the owner's RCVHWM (`inhwm`) and SNDHWM
+    /// (`outhwm`) plus the peer's boosts; 0 on either side means none.
+    pub fn apply_hwms(&mut self, inhwm: i32, outhwm: i32) {
+        let (ib, ob) = match self.boosts {
+            Some((i, o)) => (Some(i), Some(o)),
+            None => (None, None),
+        };
+        let total = |own: i32, boost: Option<u64>| {
+            if own <= 0 || boost == Some(0) {
+                0
+            } else {
+                own as u64 + boost.unwrap_or(0)
+            }
+        };
+        let (inn, out) = (total(inhwm, ib), total(outhwm, ob));
+        self.set_hwms(out, inn);
+    }
+
+    /// Tells the peer end our new SNDHWM / RCVHWM.
+    pub fn send_hwms_to_peer(&self, sndhwm: i32, rcvhwm: i32) {
+        self.peer.send(|key| Command::PipeHwm {
+            key,
+            inhwm: sndhwm,
+            outhwm: rcvhwm,
+            boosts: None,
+        });
     }
 
     /// Replaces the HWMs (0: none).

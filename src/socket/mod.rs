@@ -289,9 +289,18 @@ impl Socket {
                     }
                 }
             }
-            Command::SetHwms(key, out, inp) => {
+            Command::PipeHwm {
+                key,
+                inhwm,
+                outhwm,
+                boosts,
+            } => {
                 if let Some(idx) = self.pipes.by_key(key) {
-                    self.pipes.get(idx).set_hwms(out, inp);
+                    let p = self.pipes.get(idx);
+                    if let Some((i, o)) = boosts {
+                        p.set_boosts(i, o);
+                    }
+                    p.apply_hwms(inhwm, outhwm);
                     // More room may mean the writer can go again.
                     if self.pipes.get(idx).activate_write_room() {
                         let (pattern, mut cx) = self.cx();
@@ -437,7 +446,21 @@ impl Socket {
         if let Some(r) = pattern.setsockopt(option, value.unwrap_or(&[]), &mut cx) {
             return r;
         }
-        self.options.set_maybe_null(option, value)
+        self.options.set_maybe_null(option, value)?;
+        if option == ZMQ_SNDHWM || option == ZMQ_RCVHWM {
+            // Existing pipes take the new HWMs, and their peers hear of it.
+            let (snd, rcv) = (self.options.sndhwm, self.options.rcvhwm);
+            for idx in self.pipes.indices() {
+                let p = self.pipes.get(idx);
+                p.apply_hwms(rcv, snd);
+                p.send_hwms_to_peer(snd, rcv);
+                if p.activate_write_room() {
+                    let (pattern, mut cx) = self.cx();
+                    pattern.write_activated(idx, &mut cx);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Writes the option into `out`; returns the length to report.
