@@ -701,6 +701,68 @@ struct iovec;
 #endif
 
 /*
+ Default size of the buffer small frames are read into (libzmq's
+ ZMQ_IN_BATCH_SIZE default); frames whose body still needs at least this
+ many bytes are read straight into their message.
+ */
+#define DEFAULT_IN_BATCH_SIZE 8192
+
+/*
+ Flag bits of 2.0/3.x framing.
+ */
+#define FLAG_MORE 1
+
+#define FLAG_LONG 2
+
+#define FLAG_COMMAND 4
+
+/*
+ A body up to this size is allocated whole when its header arrives.
+ */
+#define EAGER_BODY (1 << 20)
+
+/*
+ A body at least this large is written from its message (no copy).
+ */
+#define ZERO_COPY_MIN 8192
+
+/*
+ At most this many slices are handed out for one `writev` (IOV_MAX is
+ 1024 on Linux; a few dozen is plenty per call).
+ */
+#define MAX_IOV 64
+
+/*
+ The longest PING context a PONG echoes (RFC 37).
+ */
+#define MAX_PING_CONTEXT 16
+
+/*
+ The longest property value we send (RFC 23: 2^31-1).
+ */
+#define MAX_PROPERTY_VALUE (size_t)INT32_MAX
+
+/*
+ Length of the signature.
+ */
+#define SIGNATURE_SIZE 10
+
+/*
+ Length of a ZMTP 1.0-with-revision / 2.0 greeting.
+ */
+#define V2_GREETING_SIZE 12
+
+/*
+ Length of a ZMTP 3.x greeting.
+ */
+#define V3_GREETING_SIZE 64
+
+/*
+ Length of the mechanism field.
+ */
+#define MECHANISM_SIZE 20
+
+/*
  Opaque storage for one message: 64 bytes, aligned like a pointer.
  What lives inside is `crate::msg::Msg`.
  */

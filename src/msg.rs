@@ -58,11 +58,11 @@ impl Metadata {
         Metadata { properties, src_fd }
     }
 
-    /// Looks a property up by name; ZMTP property names are case-insensitive.
+    /// Looks a property up by name, exactly as spelled (as libzmq does).
     pub fn get(&self, name: &str) -> Option<&CStr> {
         self.properties
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_c_str())
     }
 

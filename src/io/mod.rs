@@ -2,6 +2,7 @@
 //! threads that will own every connection's fd.
 
 pub mod mailbox;
+pub mod raw;
 pub mod session;
 pub mod signaler;
 pub mod thread;

@@ -11,6 +11,7 @@ use crate::command::Command;
 use crate::error::Error;
 use crate::ffi::constants::*;
 use crate::io::mailbox::Mailbox;
+use crate::io::raw::RawWire;
 use crate::monitor::{self, MonitorSlot};
 use crate::msg::{Metadata, Msg};
 use crate::pipe::{pipe_pair, Direction, Pipe, Read};
@@ -31,6 +32,10 @@ pub struct SessionOptions {
     /// The socket names its peers (ROUTER, REP): its pipe waits for the
     /// handshake, which tells the peer's routing id.
     pub recv_routing_id: bool,
+    /// Raw bytes instead of ZMTP (STREAM), with connect/disconnect
+    /// notifications as empty messages when `raw_notify`.
+    pub raw: bool,
+    pub raw_notify: bool,
     pub immediate: bool,
     pub sndhwm: u64,
     pub rcvhwm: u64,
@@ -50,9 +55,11 @@ pub struct SessionOptions {
 }
 
 impl SessionOptions {
-    /// Whether the pipe is made only once a connection is up.
-    fn delayed_pipe(&self) -> bool {
-        self.recv_routing_id || self.immediate
+    /// Whether the pipe is made only once a connection is up: when the
+    /// socket names its peers and does not know this one's name yet, or
+    /// waits for connections (IMMEDIATE).
+    pub fn delayed_pipe(&self) -> bool {
+        self.raw || (self.recv_routing_id && self.connect_routing_id.is_none()) || self.immediate
     }
 
     fn zmtp_config(&self) -> zmtp::Config {
@@ -63,6 +70,7 @@ impl SessionOptions {
             metadata: self.metadata.clone(),
             maxmsgsize: self.maxmsgsize,
             recv_routing_id: self.recv_routing_id,
+            ..zmtp::Config::new(self.socket_type)
         }
     }
 }
@@ -75,10 +83,80 @@ pub enum ConnectAddr {
     Ipc(IpcAddr),
 }
 
+/// The protocol on a connection: ZMTP, or raw bytes (STREAM).
+enum Wire {
+    Zmtp(Box<Connection>),
+    Raw(RawWire),
+}
+
+impl Wire {
+    fn read_buffer(&mut self) -> &mut [u8] {
+        match self {
+            Wire::Zmtp(c) => c.read_buffer(),
+            Wire::Raw(r) => r.read_buffer(),
+        }
+    }
+    fn advance(&mut self, n: usize) -> Result<(), zmtp::ProtocolError> {
+        match self {
+            Wire::Zmtp(c) => c.advance(n),
+            Wire::Raw(r) => {
+                r.advance(n);
+                Ok(())
+            }
+        }
+    }
+    fn poll_event(&mut self) -> Option<Event> {
+        match self {
+            Wire::Zmtp(c) => c.poll_event(),
+            Wire::Raw(r) => r.poll_event(),
+        }
+    }
+    fn send(&mut self, m: Msg) {
+        match self {
+            Wire::Zmtp(c) => c.send(m),
+            Wire::Raw(r) => r.send(m),
+        }
+    }
+    fn send_ping(&mut self, ttl_ds: u16, context: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_ping(ttl_ds, context);
+        }
+    }
+    fn send_pong(&mut self, context: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_pong(context);
+        }
+    }
+    fn output(&self) -> Vec<std::io::IoSlice<'_>> {
+        match self {
+            Wire::Zmtp(c) => c.output(),
+            Wire::Raw(r) => r.output(),
+        }
+    }
+    fn consumed(&mut self, n: usize) {
+        match self {
+            Wire::Zmtp(c) => c.consumed(n),
+            Wire::Raw(r) => r.consumed(n),
+        }
+    }
+    fn has_output(&self) -> bool {
+        match self {
+            Wire::Zmtp(c) => c.has_output(),
+            Wire::Raw(r) => r.has_output(),
+        }
+    }
+    fn is_handshake_done(&self) -> bool {
+        match self {
+            Wire::Zmtp(c) => c.is_handshake_done(),
+            Wire::Raw(_) => true,
+        }
+    }
+}
+
 /// One live connection.
 pub struct Engine {
     pub stream: Stream,
-    conn: Connection,
+    conn: Wire,
     /// A message from the wire the pipe had no room for.
     blocked: Option<Msg>,
     metadata: Option<Arc<Metadata>>,
@@ -134,6 +212,14 @@ pub struct Session {
     pub done: bool,
 }
 
+/// A (un)subscription as a message: `flag` then the topic.
+fn subscription(flag: u8, topic: &[u8]) -> Option<Msg> {
+    let mut body = Vec::with_capacity(topic.len() + 1);
+    body.push(flag);
+    body.extend_from_slice(topic);
+    Msg::from_slice(&body).ok()
+}
+
 fn ms(v: i32) -> Duration {
     Duration::from_millis(v.max(0) as u64)
 }
@@ -173,9 +259,14 @@ impl Session {
         cfg.as_server = self.connect.is_none();
         let handshake_deadline =
             (self.opts.handshake_ivl > 0).then(|| now + ms(self.opts.handshake_ivl));
+        let conn = if self.opts.raw {
+            Wire::Raw(RawWire::new())
+        } else {
+            Wire::Zmtp(Box::new(Connection::new(cfg)))
+        };
         self.engine = Some(Engine {
             stream,
-            conn: Connection::new(cfg),
+            conn,
             blocked: None,
             metadata: None,
             handshake_deadline,
@@ -269,6 +360,12 @@ impl Session {
         // a pipe kept across reconnects loses only what the engine held.
         if self.opts.delayed_pipe() || self.connect.is_none() {
             if let Some(mut p) = self.pipe.take() {
+                if self.opts.raw && self.opts.raw_notify && handshook {
+                    // STREAM: an empty message tells the peer is gone.
+                    if p.write(Msg::new()).is_ok() {
+                        p.flush();
+                    }
+                }
                 p.terminate();
             }
         } else if handshook {
@@ -392,6 +489,17 @@ impl Session {
             let Some(ev) = engine.conn.poll_event() else {
                 break;
             };
+            // ZMTP 3.1 subscription commands reach the socket as the
+            // messages ZMTP 3.0 uses: 1 (or 0) and the topic.
+            let ev = match ev {
+                Event::Subscribe(topic) => {
+                    subscription(1, &topic).map_or(Event::Cancel(topic), Event::Message)
+                }
+                Event::Cancel(topic) => {
+                    subscription(0, &topic).map_or(Event::Subscribe(topic), Event::Message)
+                }
+                other => other,
+            };
             match ev {
                 Event::HandshakeSucceeded {
                     peer_routing_id,
@@ -415,8 +523,18 @@ impl Session {
                     }
                     self.was_connected = true;
                     self.current_ivl = self.opts.reconnect_ivl;
-                    self.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);
+                    if !self.opts.raw {
+                        self.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);
+                    }
                     self.handshake_done(peer_routing_id, io_mailbox);
+                    if self.opts.raw && self.opts.raw_notify {
+                        // STREAM: an empty message tells of the new peer.
+                        if let Some(p) = self.pipe.as_mut() {
+                            if p.write(Msg::new()).is_ok() {
+                                wrote = true;
+                            }
+                        }
+                    }
                 }
                 Event::Message(mut m) => {
                     if let Some(md) = &engine.metadata {
@@ -435,9 +553,7 @@ impl Session {
                         }
                     }
                 }
-                Event::Subscribe(topic) | Event::Cancel(topic) => {
-                    let _ = topic;
-                }
+                Event::Subscribe(_) | Event::Cancel(_) => {}
                 Event::Ping { ttl_ds, context } => {
                     if ttl_ds > 0 {
                         engine.ttl_deadline =

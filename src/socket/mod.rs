@@ -16,7 +16,6 @@ mod push_pull;
 mod rep;
 mod req;
 mod router;
-mod stream;
 
 use crate::command::Command;
 use crate::ctx::Ctx;
@@ -96,7 +95,7 @@ fn new_pattern(socket_type: i32) -> Result<Box<dyn Pattern>> {
         ZMQ_ROUTER => Box::new(router::Router::new()),
         ZMQ_PULL => Box::new(push_pull::Pull::default()),
         ZMQ_PUSH => Box::new(push_pull::Push::default()),
-        ZMQ_STREAM => Box::new(stream::Stream),
+        ZMQ_STREAM => Box::new(router::Router::new_raw()),
         _ => return Err(Error::EINVAL),
     })
 }
@@ -149,7 +148,7 @@ pub(crate) fn parse_endpoint(addr: &str) -> Result<(&str, &str)> {
 
 /// Whether tcp and ipc are switched on (off while the ZMTP engine is being
 /// built).
-const WIRE: bool = false;
+const WIRE: bool = true;
 
 /// Checks that the scheme is one this build speaks.
 fn check_scheme(scheme: &str) -> Result<()> {
@@ -162,9 +161,7 @@ fn check_scheme(scheme: &str) -> Result<()> {
 
 /// An endpoint this socket bound over tcp or ipc.
 struct BoundEndpoint {
-    /// As the application wrote it, and as resolved (LAST_ENDPOINT); either
-    /// names it for zmq_unbind.
-    given: String,
+    /// As resolved (LAST_ENDPOINT): what names it for zmq_unbind.
     resolved: String,
     io: Arc<Mailbox>,
     /// An ipc socket file (and temp dir for "ipc://*") to remove at the end.
@@ -529,7 +526,7 @@ impl Socket {
                 Ok(())
             }
             _ => {
-                let r = self.bind_wire(scheme, name, addr);
+                let r = self.bind_wire(scheme, name);
                 if let Err(e) = r {
                     monitor::emit(&self.monitor, ZMQ_EVENT_BIND_FAILED, e.0 as u64, addr, "");
                 }
@@ -566,6 +563,8 @@ impl Socket {
             routing_id: o.routing_id.clone(),
             connect_routing_id,
             recv_routing_id: o.recv_routing_id,
+            raw: o.raw_socket,
+            raw_notify: o.stream_notify,
             immediate: o.immediate,
             sndhwm: o.sndhwm.max(0) as u64,
             rcvhwm: o.rcvhwm.max(0) as u64,
@@ -600,7 +599,7 @@ impl Socket {
         Ok(io)
     }
 
-    fn bind_wire(&mut self, scheme: &str, name: &str, addr: &str) -> Result<()> {
+    fn bind_wire(&mut self, scheme: &str, name: &str) -> Result<()> {
         let settings = self.tcp_settings();
         let (listener, resolved, ipc_file, ipc_dir) = if scheme == "tcp" {
             let sa = address::resolve_tcp_bind(name, self.options.ipv6)?;
@@ -609,9 +608,11 @@ impl Socket {
         } else {
             let (ipc, dir) = address::resolve_ipc(name, true)?;
             let l = transport::ipc_listen(&ipc, &settings)?;
-            let file = match &ipc {
-                address::IpcAddr::Path(p) => Some(p.clone()),
-                address::IpcAddr::Abstract(_) => None,
+            // As libzmq, only the socket file of "ipc://*" (and its temp
+            // dir) is removed at the end; a named path stays.
+            let file = match (&ipc, &dir) {
+                (address::IpcAddr::Path(p), Some(_)) => Some(p.clone()),
+                _ => None,
             };
             (l, address::ipc_endpoint_string(&ipc), file, dir)
         };
@@ -628,7 +629,6 @@ impl Socket {
         }))));
         self.last_endpoint = resolved.clone();
         self.listeners.push(BoundEndpoint {
-            given: addr.to_string(),
             resolved,
             io,
             ipc_file,
@@ -667,7 +667,7 @@ impl Socket {
         // Unless the socket names its peers or waits for connections
         // (IMMEDIATE), the pipe exists now: messages queue while the
         // connection is being made.
-        let session_end = if opts.recv_routing_id || opts.immediate {
+        let session_end = if opts.delayed_pipe() {
             None
         } else {
             let dir = |hwm| Direction {
@@ -676,6 +676,7 @@ impl Socket {
             };
             let (mut socket_end, session_end) = pipe_pair(dir(opts.sndhwm), dir(opts.rcvhwm));
             socket_end.endpoint = addr.to_string();
+            socket_end.routing_id = opts.connect_routing_id.clone().unwrap_or_default();
             self.attach_pipe(socket_end);
             Some(session_end)
         };
@@ -699,11 +700,16 @@ impl Socket {
             return Ok(());
         }
         let linger = self.options.linger;
-        if let Some(pos) = self
-            .listeners
-            .iter()
-            .position(|b| b.given == addr || b.resolved == addr)
-        {
+        // A bound endpoint is named by its resolved form: "tcp://*:5555"
+        // finds "tcp://0.0.0.0:5555"; a wildcard port names nothing.
+        let wanted = match parse_endpoint(addr)? {
+            ("tcp", name) => match address::resolve_tcp_bind(name, self.options.ipv6) {
+                Ok(sa) if sa.port() != 0 => address::tcp_endpoint_string(&sa),
+                _ => String::new(),
+            },
+            _ => addr.to_string(),
+        };
+        if let Some(pos) = self.listeners.iter().position(|b| b.resolved == wanted) {
             let b = self.listeners.swap_remove(pos);
             b.io.send(Command::Io(Box::new(IoCommand::CloseEndpoint {
                 socket_id: self.id,

@@ -27,6 +27,9 @@ pub struct Router {
     /// Pipe of the message being sent; None while dropping it.
     current_out: Option<PipeIdx>,
     more_out: bool,
+    /// STREAM: raw peers (unknown ids fail, frames carry no MORE, an empty
+    /// frame closes the connection).
+    raw: bool,
 }
 
 impl Router {
@@ -43,7 +46,46 @@ impl Router {
             more_in: false,
             current_out: None,
             more_out: false,
+            raw: false,
         }
+    }
+
+    /// The router behind a STREAM socket.
+    pub fn new_raw() -> Router {
+        Router {
+            raw: true,
+            ..Router::new()
+        }
+    }
+
+    /// STREAM's send: [id][data], where an empty data frame closes the
+    /// connection.
+    fn send_raw(&mut self, msg: &mut Msg, cx: &mut Cx) -> Result<()> {
+        if !self.more_out {
+            if msg.more() {
+                let idx = *self.out.get(msg.data()).ok_or(Error(libc::EHOSTUNREACH))?;
+                if !cx.pipes.get(idx).check_write() {
+                    return Err(Error::EAGAIN);
+                }
+                self.current_out = Some(idx);
+            }
+            self.more_out = true;
+            *msg = Msg::new();
+            return Ok(());
+        }
+        self.more_out = false;
+        let mut part = msg.take();
+        part.reset_flags(crate::msg::flags::MORE);
+        if let Some(idx) = self.current_out.take() {
+            let p = cx.pipes.get(idx);
+            if part.size() == 0 {
+                p.terminate();
+                cx.pipes.dead.push(idx);
+            } else if p.write(part).is_ok() {
+                p.flush();
+            }
+        }
+        Ok(())
     }
 
     fn generated_id(&mut self) -> Vec<u8> {
@@ -91,6 +133,9 @@ impl Router {
 
     /// Sends one part: the first part names the peer.
     pub(super) fn send_part(&mut self, msg: &mut Msg, cx: &mut Cx) -> Result<()> {
+        if self.raw {
+            return self.send_raw(msg, cx);
+        }
         if !self.more_out {
             // A lone id with no message after it is ignored.
             if msg.more() {
@@ -172,7 +217,7 @@ impl Router {
 
 impl Pattern for Router {
     fn attach(&mut self, idx: PipeIdx, cx: &mut Cx) {
-        if cx.options.probe_router {
+        if cx.options.probe_router && !self.raw {
             let p = cx.pipes.get(idx);
             if p.write(Msg::new()).is_ok() {
                 p.flush();
@@ -212,7 +257,7 @@ impl Pattern for Router {
     }
 
     fn has_out(&mut self, cx: &mut Cx) -> bool {
-        if !cx.options.router_mandatory {
+        if !cx.options.router_mandatory || self.raw {
             return true;
         }
         let pipes: Vec<PipeIdx> = self.out.values().copied().collect();

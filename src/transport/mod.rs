@@ -136,14 +136,38 @@ impl Stream {
         }
     }
 
-    /// The peer's address as text, for the Peer-Address property.
+    /// The peer's address as text, for the Peer-Address property: the IP
+    /// for tcp; "localhost:uid:gid:pid" from the peer's credentials for ipc,
+    /// as libzmq reports it.
     pub fn peer_address(&self) -> String {
         match self {
             Stream::Tcp(s) => s
                 .peer_addr()
                 .map(|a| a.ip().to_string())
                 .unwrap_or_default(),
-            Stream::Unix(_) => String::new(),
+            Stream::Unix(s) => {
+                let mut cred = libc::ucred {
+                    pid: 0,
+                    uid: 0,
+                    gid: 0,
+                };
+                let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+                // SAFETY: getsockopt fills at most `len` bytes of `cred`.
+                let rc = unsafe {
+                    libc::getsockopt(
+                        s.as_raw_fd(),
+                        libc::SOL_SOCKET,
+                        libc::SO_PEERCRED,
+                        (&mut cred as *mut libc::ucred).cast(),
+                        &mut len,
+                    )
+                };
+                if rc == 0 {
+                    format!("localhost:{}:{}:{}", cred.uid, cred.gid, cred.pid)
+                } else {
+                    String::new()
+                }
+            }
         }
     }
 

@@ -1,72 +1,278 @@
-//! TEMPORARY stand-in (being written): the sans-IO ZMTP connection.
-use crate::msg::Msg;
-use std::io::IoSlice;
+//! ZMTP, sans-IO: one connection's protocol state machine. Bytes and
+//! messages go in; bytes to write, messages and events come out.
+//!
+//! This module owns the wire: the greeting and version negotiation
+//! (ZMTP 3.1, with libzmq's downgrades to 3.0, 2.0 and 1.0 peers), frame
+//! encoding and decoding, the commands, connection metadata and the security
+//! mechanisms (NULL today; PLAIN and CURVE plug in through
+//! [`mechanism::Mechanism`]). It must not know sockets, pipes, fds, threads
+//! or clocks: the I/O-thread engine reads and writes the fd, runs the
+//! handshake and heartbeat timers, and hands [`Event`]s to the session.
+//!
+//! How the engine drives a [`Connection`]:
+//! - reading: `let buf = c.read_buffer(); let n = read(fd, buf)?; c.advance(n)?;`
+//!   then drain `c.poll_event()`. A large frame is read straight into the
+//!   body of its message (no copy), small frames go through an internal
+//!   buffer of `Config::in_batch_size` bytes.
+//! - writing: `let n = writev(fd, &c.output())?; c.consumed(n);` while
+//!   `c.has_output()`. Large message bodies are written from the message's
+//!   own buffer.
+//! - an `Err(ProtocolError)` from `advance` is fatal: close the connection;
+//!   `ProtocolError::code()` is the monitor value.
+//!
+//! What goes on the wire, by peer version (as libzmq 4.3.5; see
+//! greeting.rs for the greeting itself):
+//! - 3.1 (and later): full 64-octet greeting, NULL handshake (READY with
+//!   Socket-Type, Identity for REQ/DEALER/ROUTER, application metadata),
+//!   then 3.x frames; SUBSCRIBE/CANCEL and PING/PONG are commands.
+//! - 3.0: the same, but subscriptions are messages (`1 topic`/`0 topic`).
+//! - 2.0: a 12-octet greeting (our socket type as the 12th octet), no
+//!   mechanism; each side's first frame is its identity message; 2.0 frames;
+//!   no commands (a command frame from the peer is dropped).
+//! - 1.0 with a signature and revision 0: as 2.0 but with 1.0 framing.
+//! - 1.0 without a signature (first octet not FF, or FF and a 10th octet
+//!   with bit 0 clear): our 10-octet signature was the header of our
+//!   identity frame, so only its body follows; 1.0 framing; a PUB/XPUB
+//!   gets libzmq's phantom subscription (`Event::Subscribe(vec![])`).
+//!
+//! 1.0/2.0 peers are refused when `Config::zap_enabled` (libzmq refuses
+//! them whenever ZAP would be consulted).
+//!
+//! Heartbeats: the engine owns the timers. It sends PINGs with
+//! `send_ping`, answers each `Event::Ping` with `send_pong`, and treats any
+//! input as a sign of life.
+//!
+//! Subscriptions: a ZMTP 3.1 peer sends SUBSCRIBE/CANCEL commands, which
+//! arrive as [`Event::Subscribe`]/[`Event::Cancel`] (topic only). Older
+//! peers (3.0, 2.0, 1.0) send subscriptions as ordinary messages whose first
+//! byte is 1 (subscribe) or 0 (cancel); those arrive as [`Event::Message`],
+//! as in libzmq, and the XPUB layer reads them. Going out,
+//! [`Connection::send_subscribe`]/[`Connection::send_cancel`] pick the form
+//! the peer's version understands. libzmq uses commands only for the
+//! subscriptions its SUB makes (ZMQ_SUBSCRIBE, and XSUB's replay when a
+//! pipe attaches); a `1 topic` message an application sends on an XSUB goes
+//! out as a plain message even to 3.1 peers, so that one goes through
+//! [`Connection::send`]. Peers accept both forms.
 
-pub struct Config {
-    pub socket_type: i32,
-    pub routing_id: Vec<u8>,
-    pub as_server: bool,
-    pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
-    pub maxmsgsize: i64,
-    pub recv_routing_id: bool,
+pub mod codec;
+pub mod command;
+mod connection;
+pub mod greeting;
+pub mod mechanism;
+pub mod null;
+
+pub use connection::Connection;
+
+use crate::ffi::constants as c;
+use crate::msg::Msg;
+
+/// Default size of the buffer small frames are read into (libzmq's
+/// ZMQ_IN_BATCH_SIZE default); frames whose body still needs at least this
+/// many bytes are read straight into their message.
+pub const DEFAULT_IN_BATCH_SIZE: usize = 8192;
+
+/// Which security mechanism this end speaks. PLAIN and CURVE will add their
+/// credentials here (`Plain { .. }`, `Curve { .. }`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum MechanismConfig {
+    #[default]
+    Null,
 }
 
-#[derive(Debug)]
-pub struct ProtocolError;
-impl ProtocolError {
-    pub fn code(&self) -> i32 {
-        0
+/// What a connection needs to know about its socket.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Our ZMQ_* socket type.
+    pub socket_type: i32,
+    /// Our ZMQ_ROUTING_ID: the Identity property of READY (REQ, DEALER and
+    /// ROUTER only, as libzmq) or, with ZMTP 1.0/2.0 peers, the identity
+    /// message (every socket type).
+    pub routing_id: Vec<u8>,
+    /// The server role of PLAIN/CURVE. libzmq always sends 0 in the
+    /// greeting's as-server octet, whatever the role; so do we.
+    pub as_server: bool,
+    /// Application metadata (ZMQ_METADATA "X-..." pairs) added to READY.
+    /// Sent sorted by name, first of equal names only, as libzmq's map does.
+    pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
+    /// ZMQ_MAXMSGSIZE: -1 for no limit; a larger incoming frame (command
+    /// frames included, as in libzmq) is a protocol error.
+    pub maxmsgsize: i64,
+    /// We are ROUTER-like and want the peer's routing id (its Identity
+    /// property, or its identity message from a 1.0/2.0 peer).
+    pub recv_routing_id: bool,
+    pub mechanism: MechanismConfig,
+    /// ZAP would be consulted (libzmq: a ZAP domain is set or the mechanism
+    /// is not NULL): ZMTP 1.0 and 2.0 peers are then refused.
+    pub zap_enabled: bool,
+    /// ZMQ_IN_BATCH_SIZE: size of the internal read buffer.
+    pub in_batch_size: usize,
+}
+
+impl Default for Config {
+    /// A PAIR socket with libzmq's defaults.
+    fn default() -> Config {
+        Config::new(0)
     }
 }
 
+impl Config {
+    /// A NULL-mechanism client of `socket_type` with libzmq's defaults.
+    pub fn new(socket_type: i32) -> Config {
+        Config {
+            socket_type,
+            routing_id: Vec::new(),
+            as_server: false,
+            metadata: Vec::new(),
+            maxmsgsize: -1,
+            recv_routing_id: false,
+            mechanism: MechanismConfig::Null,
+            zap_enabled: false,
+            in_batch_size: DEFAULT_IN_BATCH_SIZE,
+        }
+    }
+}
+
+/// What a connection reports, in order.
+#[derive(Debug)]
 pub enum Event {
+    /// The handshake is complete: messages may flow both ways. For ZMTP
+    /// 1.0/2.0 peers this comes with their identity message (there are no
+    /// properties, and the socket type is the greeting's octet, or -1 for an
+    /// unversioned 1.0 peer); libzmq reports no ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+    /// for those, only for 3.x peers. `peer_routing_id` is filled only with
+    /// `Config::recv_routing_id`. `peer_socket_type` is -1 when a 3.x peer
+    /// sent no Socket-Type (libzmq accepts that).
     HandshakeSucceeded {
         peer_socket_type: i32,
         peer_routing_id: Vec<u8>,
+        /// Every property of the peer's READY (Socket-Type and Identity
+        /// included), in wire order; names are case-insensitive.
         properties: Vec<(String, Vec<u8>)>,
+        /// The protocol spoken: (3,1), (3,0), (2,0) or (1,0).
         version: (u8, u8),
     },
+    /// A message part; `Msg::more()` is the MORE flag from the wire.
     Message(Msg),
+    /// A SUBSCRIBE command (topic only). Also what libzmq's phantom
+    /// subscription becomes: an empty topic when a PUB/XPUB meets an
+    /// unversioned ZMTP 1.0 peer, which never sends subscriptions.
     Subscribe(Vec<u8>),
+    /// A CANCEL command (topic only).
     Cancel(Vec<u8>),
-    Ping {
-        ttl_ds: u16,
-        context: Vec<u8>,
-    },
-    Pong {
-        context: Vec<u8>,
-    },
+    /// The peer sent PING: answer with `Connection::send_pong(&context)`
+    /// (libzmq always does). `ttl_ds` is the peer's heartbeat TTL in tenths
+    /// of a second (0: none): the engine drops the connection when nothing
+    /// arrives within it.
+    Ping { ttl_ds: u16, context: Vec<u8> },
+    /// The peer answered a PING.
+    Pong { context: Vec<u8> },
+    /// The peer refused the handshake with ERROR and this reason. Terminal:
+    /// further input is ignored; close the connection and do not reconnect
+    /// with the same credentials. A reason of "300", "400" or "500" is a
+    /// ZAP status, which libzmq reports as ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+    /// (see [`command::zap_status`]).
     Error(Vec<u8>),
 }
 
-pub struct Connection {
-    buf: Vec<u8>,
+/// Malformed or unacceptable input from the peer. Every one is fatal to the
+/// connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    /// A ZMTP 1.0 frame whose length is 0 (it must count the flags octet).
+    ZeroLengthFrame,
+    /// A frame larger than ZMQ_MAXMSGSIZE (libzmq: EMSGSIZE).
+    MessageTooLarge { size: u64, max: i64 },
+    /// A frame the process cannot hold (larger than the address space, or
+    /// the allocation failed; libzmq: ENOMEM).
+    OutOfMemory { size: u64 },
+    /// The peer's greeting names another security mechanism.
+    MechanismMismatch {
+        peer: [u8; greeting::MECHANISM_SIZE],
+    },
+    /// A ZMTP 1.0/2.0 peer while ZAP or security is required.
+    LegacyPeerRefused,
+    /// A command (or a message) the handshake did not expect at this point.
+    UnexpectedCommand,
+    /// A command whose name does not fit in its frame, or a PING without
+    /// its TTL.
+    MalformedCommand,
+    /// An ERROR command whose reason does not fit in its frame.
+    MalformedError,
+    /// A malformed property list (truncated, or a zero-length name).
+    InvalidMetadata,
+    /// The peer's Socket-Type cannot talk to ours.
+    IncompatibleSocketType { peer: Vec<u8> },
 }
 
-impl Connection {
-    pub fn new(_cfg: Config) -> Connection {
-        Connection { buf: vec![0; 8192] }
+impl ProtocolError {
+    /// The ZMQ_PROTOCOL_ERROR_ZMTP_* value that best names this error.
+    pub fn code(&self) -> i32 {
+        match self {
+            ProtocolError::MechanismMismatch { .. } => {
+                c::ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH
+            }
+            ProtocolError::UnexpectedCommand => c::ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND,
+            ProtocolError::MalformedCommand => {
+                c::ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED
+            }
+            ProtocolError::MalformedError => c::ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR,
+            ProtocolError::InvalidMetadata | ProtocolError::IncompatibleSocketType { .. } => {
+                c::ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA
+            }
+            ProtocolError::ZeroLengthFrame
+            | ProtocolError::MessageTooLarge { .. }
+            | ProtocolError::OutOfMemory { .. }
+            | ProtocolError::LegacyPeerRefused => c::ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED,
+        }
     }
-    pub fn read_buffer(&mut self) -> &mut [u8] {
-        &mut self.buf
-    }
-    pub fn advance(&mut self, _n: usize) -> Result<(), ProtocolError> {
-        Err(ProtocolError)
-    }
-    pub fn poll_event(&mut self) -> Option<Event> {
-        None
-    }
-    pub fn send(&mut self, _msg: Msg) {}
-    pub fn send_ping(&mut self, _ttl_ds: u16, _context: &[u8]) {}
-    pub fn send_pong(&mut self, _context: &[u8]) {}
-    pub fn output(&self) -> Vec<IoSlice<'_>> {
-        Vec::new()
-    }
-    pub fn consumed(&mut self, _n: usize) {}
-    pub fn has_output(&self) -> bool {
-        false
-    }
-    pub fn is_handshake_done(&self) -> bool {
-        false
+
+    /// Whether libzmq 4.3.5 (NULL mechanism) reports this error with
+    /// ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL and `code()`. For the others it
+    /// only disconnects (ZMQ_EVENT_DISCONNECTED). PLAIN and CURVE do report
+    /// metadata errors, as INVALID_METADATA.
+    pub fn reported_by_libzmq(&self) -> bool {
+        matches!(
+            self,
+            ProtocolError::MechanismMismatch { .. }
+                | ProtocolError::UnexpectedCommand
+                | ProtocolError::MalformedError
+        )
     }
 }
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProtocolError::ZeroLengthFrame => write!(f, "ZMTP/1.0 frame of length 0"),
+            ProtocolError::MessageTooLarge { size, max } => {
+                write!(f, "frame of {size} bytes exceeds ZMQ_MAXMSGSIZE {max}")
+            }
+            ProtocolError::OutOfMemory { size } => write!(f, "cannot allocate a {size}-byte frame"),
+            ProtocolError::MechanismMismatch { peer } => {
+                let end = peer.iter().position(|&b| b == 0).unwrap_or(peer.len());
+                let name = peer.get(..end).unwrap_or_default();
+                write!(
+                    f,
+                    "peer mechanism {:?} differs from ours",
+                    String::from_utf8_lossy(name)
+                )
+            }
+            ProtocolError::LegacyPeerRefused => {
+                write!(f, "ZMTP 1.0/2.0 peer refused: security or ZAP is required")
+            }
+            ProtocolError::UnexpectedCommand => write!(f, "unexpected command"),
+            ProtocolError::MalformedCommand => write!(f, "malformed command"),
+            ProtocolError::MalformedError => write!(f, "malformed ERROR command"),
+            ProtocolError::InvalidMetadata => write!(f, "malformed metadata"),
+            ProtocolError::IncompatibleSocketType { peer } => {
+                write!(
+                    f,
+                    "incompatible peer socket type {:?}",
+                    String::from_utf8_lossy(peer)
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ProtocolError {}

@@ -1,0 +1,540 @@
+//! One ZMTP connection: greeting, then the mechanism handshake (3.x) or the
+//! identity exchange (1.0/2.0), then traffic. Drives greeting.rs, codec.rs
+//! and the mechanism; the caller moves the bytes (see the module docs).
+//!
+//! This file knows no fds, timers or sockets: heartbeat timing, the
+//! handshake timeout, monitor events and the pipes are the engine's.
+
+use super::codec::{Decoder, Encoder, Frame, Framing, MAX_IOV};
+use super::command::{self, Command};
+use super::greeting::{self, GreetingExchange, PeerGreeting, Progress, Version};
+use super::mechanism::{Mechanism, Status};
+use super::null::NullMechanism;
+use super::{Config, Event, MechanismConfig, ProtocolError};
+use crate::ffi::constants as c;
+use crate::msg::{flags, Msg};
+use bytes::Bytes;
+use std::collections::VecDeque;
+use std::io::IoSlice;
+
+/// A PONG waits while this much output is already pending (see
+/// `Connection::send_pong`).
+const PONG_FLUSH_LIMIT: usize = 64 * 1024;
+
+enum Phase {
+    /// Exchanging greetings.
+    Greeting,
+    /// ZMTP 3.x: the mechanism's commands.
+    Handshake,
+    /// ZMTP 1.0/2.0: waiting for the peer's identity message.
+    Identity,
+    /// Messages and commands.
+    Traffic,
+    /// The peer sent ERROR: input is ignored from now on.
+    Closed,
+    /// A protocol error: every later `advance` reports it again.
+    Failed(ProtocolError),
+}
+
+/// Output queued until we may send.
+enum Outgoing {
+    Msg(Msg),
+    Subscribe(Vec<u8>),
+    Cancel(Vec<u8>),
+}
+
+/// A ZMTP connection, sans IO. See the module documentation.
+pub struct Connection {
+    cfg: Config,
+    phase: Phase,
+    greeting: GreetingExchange,
+    version: Option<Version>,
+    /// A 1.0-with-revision/2.0 peer's socket-type octet.
+    peer_socket_type: i32,
+    decoder: Decoder,
+    encoder: Encoder,
+    /// Where small frames are read.
+    inbuf: Vec<u8>,
+    /// The last `read_buffer` was the body of a frame in progress.
+    direct: bool,
+    mechanism: Option<Box<dyn Mechanism>>,
+    events: VecDeque<Event>,
+    pending: VecDeque<Outgoing>,
+    /// Our side of the handshake is done: frames may go out.
+    can_send: bool,
+    handshake_done: bool,
+    /// A PONG to send once output drains (only the latest is kept).
+    pong: Option<Vec<u8>>,
+    /// libzmq's phantom subscription for a PUB/XPUB meeting an unversioned
+    /// 1.0 peer.
+    phantom_subscription: bool,
+}
+
+impl Connection {
+    /// A connection that has just been established; its signature is
+    /// already queued for output.
+    pub fn new(mut cfg: Config) -> Connection {
+        // libzmq keeps application metadata in a std::map: sorted by name,
+        // the first of equal names kept.
+        cfg.metadata.sort_by(|a, b| a.0.cmp(&b.0));
+        cfg.metadata.dedup_by(|a, b| a.0 == b.0);
+        let mechanism_name: &[u8] = match cfg.mechanism {
+            MechanismConfig::Null => b"NULL",
+        };
+        let mut encoder = Encoder::new(Framing::V2);
+        encoder.raw(&greeting::signature(cfg.routing_id.len()));
+        Connection {
+            greeting: GreetingExchange::new(
+                cfg.socket_type,
+                greeting::mechanism_field(mechanism_name),
+            ),
+            decoder: Decoder::new(Framing::V2, cfg.maxmsgsize),
+            inbuf: vec![0; cfg.in_batch_size.max(64)],
+            cfg,
+            phase: Phase::Greeting,
+            version: None,
+            peer_socket_type: -1,
+            encoder,
+            direct: false,
+            mechanism: None,
+            events: VecDeque::new(),
+            pending: VecDeque::new(),
+            can_send: false,
+            handshake_done: false,
+            pong: None,
+            phantom_subscription: false,
+        }
+    }
+
+    /// Where to read the next bytes from the peer: the rest of the greeting,
+    /// the body of a large frame in progress (zero copy), or the internal
+    /// buffer. Never empty. Each call is followed by one `advance`.
+    pub fn read_buffer(&mut self) -> &mut [u8] {
+        self.direct = false;
+        match self.phase {
+            Phase::Greeting => return self.greeting.buffer(),
+            Phase::Handshake | Phase::Identity | Phase::Traffic => {
+                if self.decoder.body_remaining() >= self.inbuf.len()
+                    && self.decoder.prepare_body_buffer()
+                {
+                    self.direct = true;
+                    return self.decoder.body_buffer();
+                }
+            }
+            Phase::Closed | Phase::Failed(_) => {}
+        }
+        &mut self.inbuf
+    }
+
+    /// Takes note that `n` bytes were read into the last `read_buffer()`
+    /// and processes them. An error is fatal and sticky.
+    pub fn advance(&mut self, n: usize) -> Result<(), ProtocolError> {
+        if let Phase::Failed(e) = &self.phase {
+            return Err(e.clone());
+        }
+        let direct = std::mem::replace(&mut self.direct, false);
+        let result = self.advance_inner(n, direct);
+        if let Err(e) = &result {
+            self.phase = Phase::Failed(e.clone());
+            self.pending.clear();
+            self.pong = None;
+        }
+        result
+    }
+
+    /// Feeds `data` through `read_buffer`/`advance` (tests, fuzzing).
+    pub fn feed(&mut self, mut data: &[u8]) -> Result<(), ProtocolError> {
+        while !data.is_empty() {
+            let buf = self.read_buffer();
+            let n = buf.len().min(data.len());
+            debug_assert!(n > 0);
+            if n == 0 {
+                break;
+            }
+            buf[..n].copy_from_slice(&data[..n]);
+            self.advance(n)?;
+            data = &data[n..];
+        }
+        Ok(())
+    }
+
+    /// The next event, in order of arrival.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Queues a message part (MORE from its flags). Before the handshake
+    /// allows sending it waits; after an error or the peer's ERROR it is
+    /// dropped.
+    pub fn send(&mut self, mut msg: Msg) {
+        msg.reset_flags(flags::COMMAND);
+        self.queue(Outgoing::Msg(msg));
+    }
+
+    /// Queues a subscription: a SUBSCRIBE command to a 3.1 peer, a message
+    /// `1 topic` to older ones.
+    pub fn send_subscribe(&mut self, topic: &[u8]) {
+        self.queue(Outgoing::Subscribe(topic.to_vec()));
+    }
+
+    /// Queues a cancellation: CANCEL to a 3.1 peer, `0 topic` to older ones.
+    pub fn send_cancel(&mut self, topic: &[u8]) {
+        self.queue(Outgoing::Cancel(topic.to_vec()));
+    }
+
+    /// Queues a PING (TTL in tenths of a second, context cut to 16 octets).
+    /// Only once the handshake is done and with a 3.x peer (1.0/2.0 have no
+    /// commands); otherwise ignored.
+    pub fn send_ping(&mut self, ttl_ds: u16, context: &[u8]) {
+        if self.commands_allowed() {
+            self.send_command(command::ping(ttl_ds, context));
+        }
+    }
+
+    /// Queues a PONG echoing `context` (cut to 16 octets): the answer to
+    /// `Event::Ping`, which libzmq always gives. While 64 KiB of output is
+    /// already pending the PONG waits, and a newer one replaces it (libzmq
+    /// also keeps a single pending PONG), so a peer that floods PINGs but
+    /// does not read cannot grow our output without bound.
+    pub fn send_pong(&mut self, context: &[u8]) {
+        if self.commands_allowed() {
+            let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(context);
+            self.pong = Some(context.to_vec());
+            self.flush_pong();
+        }
+    }
+
+    /// The pending output as slices for `writev`, in order (at most
+    /// `codec::MAX_IOV` of them; call again after `consumed`).
+    pub fn output(&self) -> Vec<IoSlice<'_>> {
+        let mut v = vec![IoSlice::new(&[]); MAX_IOV];
+        let n = self.encoder.slices(&mut v);
+        v.truncate(n);
+        v
+    }
+
+    /// Like `output`, into the caller's array; returns how many were filled.
+    pub fn output_into<'a>(&'a self, out: &mut [IoSlice<'a>]) -> usize {
+        self.encoder.slices(out)
+    }
+
+    /// Takes note that the first `n` bytes of the output were written.
+    pub fn consumed(&mut self, n: usize) {
+        self.encoder.consume(n);
+        self.flush_pong();
+    }
+
+    pub fn has_output(&self) -> bool {
+        !self.encoder.is_empty()
+    }
+
+    /// Bytes of output pending.
+    pub fn output_len(&self) -> usize {
+        self.encoder.pending()
+    }
+
+    /// `Event::HandshakeSucceeded` has been produced.
+    pub fn is_handshake_done(&self) -> bool {
+        self.handshake_done
+    }
+
+    /// The protocol spoken, once the greetings are exchanged.
+    pub fn version(&self) -> Option<(u8, u8)> {
+        self.version.map(Version::pair)
+    }
+
+    fn advance_inner(&mut self, n: usize, direct: bool) -> Result<(), ProtocolError> {
+        match self.phase {
+            Phase::Greeting => self.greeting_input(n),
+            Phase::Closed | Phase::Failed(_) => Ok(()),
+            Phase::Handshake | Phase::Identity | Phase::Traffic => {
+                if direct {
+                    match self.decoder.body_filled(n) {
+                        Some(frame) => self.on_frame(frame),
+                        None => Ok(()),
+                    }
+                } else {
+                    let buf = std::mem::take(&mut self.inbuf);
+                    let result = self.input(buf.get(..n).unwrap_or(&buf));
+                    self.inbuf = buf;
+                    result
+                }
+            }
+        }
+    }
+
+    fn greeting_input(&mut self, n: usize) -> Result<(), ProtocolError> {
+        let mut reply = Vec::new();
+        let progress = self.greeting.advance(n, &mut reply);
+        self.encoder.raw(&reply);
+        match progress {
+            Progress::NeedMore => Ok(()),
+            Progress::Done(peer) => self.start(peer),
+        }
+    }
+
+    /// The greetings are exchanged: set up framing and the handshake.
+    fn start(&mut self, peer: PeerGreeting) -> Result<(), ProtocolError> {
+        self.version = Some(peer.version);
+        let maxmsgsize = self.cfg.maxmsgsize;
+        match peer.version {
+            Version::V1Unversioned | Version::V1 | Version::V2 => {
+                if self.cfg.zap_enabled || self.cfg.mechanism != MechanismConfig::Null {
+                    return Err(ProtocolError::LegacyPeerRefused);
+                }
+                let framing = if peer.version == Version::V2 {
+                    Framing::V2
+                } else {
+                    Framing::V1
+                };
+                self.decoder = Decoder::new(framing, maxmsgsize);
+                self.encoder.set_framing(framing);
+                if peer.version == Version::V1Unversioned {
+                    // Our signature doubled as the header of our identity
+                    // frame; its body follows.
+                    self.encoder.raw(&self.cfg.routing_id);
+                    self.phantom_subscription =
+                        matches!(self.cfg.socket_type, c::ZMQ_PUB | c::ZMQ_XPUB);
+                } else {
+                    self.encoder
+                        .frame_parts(false, false, &[&self.cfg.routing_id]);
+                }
+                self.peer_socket_type = peer.socket_type;
+                self.phase = Phase::Identity;
+                self.can_send = true;
+                self.flush_pending();
+                if peer.version == Version::V1Unversioned {
+                    // What we took for a greeting is the start of the peer's
+                    // identity frame.
+                    let mut early = [0u8; greeting::V3_GREETING_SIZE];
+                    let got = self.greeting.received();
+                    let len = got.len();
+                    early[..len].copy_from_slice(got);
+                    self.input(&early[..len])?;
+                }
+                Ok(())
+            }
+            Version::V3_0 | Version::V3_1 => {
+                let mechanism: Box<dyn Mechanism> = match self.cfg.mechanism {
+                    MechanismConfig::Null => Box::new(NullMechanism::new(&self.cfg)),
+                };
+                if peer.mechanism != greeting::mechanism_field(mechanism.name()) {
+                    return Err(ProtocolError::MechanismMismatch {
+                        peer: peer.mechanism,
+                    });
+                }
+                self.decoder = Decoder::new(Framing::V2, maxmsgsize);
+                self.encoder.set_framing(Framing::V2);
+                self.mechanism = Some(mechanism);
+                self.phase = Phase::Handshake;
+                self.step_mechanism();
+                Ok(())
+            }
+        }
+    }
+
+    /// Decodes frames from `data` until it runs out or input stops.
+    fn input(&mut self, mut data: &[u8]) -> Result<(), ProtocolError> {
+        while !data.is_empty() {
+            if matches!(self.phase, Phase::Closed | Phase::Failed(_)) {
+                break;
+            }
+            let (used, frame) = self.decoder.decode(data)?;
+            data = data.get(used..).unwrap_or_default();
+            match frame {
+                Some(frame) => self.on_frame(frame)?,
+                None if used == 0 => break,
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn on_frame(&mut self, frame: Frame) -> Result<(), ProtocolError> {
+        match self.phase {
+            Phase::Handshake => {
+                // RFC 23: only commands until the handshake is done (libzmq
+                // would hand a message frame to the mechanism as well;
+                // every implementation sends commands).
+                if !frame.command {
+                    return Err(ProtocolError::UnexpectedCommand);
+                }
+                if let Some(m) = self.mechanism.as_mut() {
+                    m.process_handshake_command(frame.msg.data())?;
+                }
+                self.step_mechanism();
+                Ok(())
+            }
+            Phase::Identity => {
+                // Flags are not checked, as in libzmq (RFC 13: idflags SHALL
+                // not be validated).
+                let peer_routing_id = if self.cfg.recv_routing_id {
+                    frame.msg.data().to_vec()
+                } else {
+                    Vec::new()
+                };
+                self.phase = Phase::Traffic;
+                self.handshake_done = true;
+                self.events.push_back(Event::HandshakeSucceeded {
+                    peer_socket_type: self.peer_socket_type,
+                    peer_routing_id,
+                    properties: Vec::new(),
+                    version: self.version.map(Version::pair).unwrap_or_default(),
+                });
+                if self.phantom_subscription {
+                    self.events.push_back(Event::Subscribe(Vec::new()));
+                }
+                Ok(())
+            }
+            Phase::Traffic => self.traffic(frame),
+            Phase::Greeting | Phase::Closed | Phase::Failed(_) => Ok(()),
+        }
+    }
+
+    fn traffic(&mut self, frame: Frame) -> Result<(), ProtocolError> {
+        let msg = match self.mechanism.as_mut() {
+            Some(m) => m.decode(frame.msg)?,
+            None => frame.msg,
+        };
+        if msg.flags() & flags::COMMAND == 0 {
+            self.events.push_back(Event::Message(msg));
+            return Ok(());
+        }
+        // ZMTP 2.0 has no commands: libzmq's session drops such frames.
+        if !self.version.is_some_and(Version::is_v3) {
+            return Ok(());
+        }
+        let body = msg.data();
+        let Ok(cmd) = command::parse(body) else {
+            // libzmq ignores a malformed command after the handshake, but
+            // would read a short PING's TTL past its end: refuse that.
+            if matches!(command::split(body), Ok((command::PING, _))) {
+                return Err(ProtocolError::MalformedCommand);
+            }
+            return Ok(());
+        };
+        let event = match cmd {
+            Command::Ping { ttl_ds, context } => Event::Ping {
+                ttl_ds,
+                context: context.to_vec(),
+            },
+            Command::Pong { context } => Event::Pong {
+                context: context.to_vec(),
+            },
+            Command::Subscribe { topic } => Event::Subscribe(topic.to_vec()),
+            Command::Cancel { topic } => Event::Cancel(topic.to_vec()),
+            // READY, ERROR and unknown commands after the handshake are
+            // ignored, as libzmq's session does.
+            Command::Ready { .. } | Command::Error { .. } | Command::Other { .. } => return Ok(()),
+        };
+        self.events.push_back(event);
+        Ok(())
+    }
+
+    /// Sends what the mechanism has to send and acts on its status.
+    fn step_mechanism(&mut self) {
+        let Some(m) = self.mechanism.as_mut() else {
+            return;
+        };
+        while let Some(cmd) = m.next_handshake_command() {
+            self.encoder.frame_parts(false, true, &[&cmd]);
+        }
+        match m.status() {
+            Status::Handshaking => {}
+            Status::Ready => {
+                let peer = m.peer();
+                self.phase = Phase::Traffic;
+                self.handshake_done = true;
+                self.can_send = true;
+                self.events.push_back(Event::HandshakeSucceeded {
+                    peer_socket_type: peer.socket_type,
+                    peer_routing_id: peer.routing_id,
+                    properties: peer.properties,
+                    version: self.version.map(Version::pair).unwrap_or_default(),
+                });
+                self.flush_pending();
+            }
+            Status::Error => {
+                let reason = m.error_reason().unwrap_or_default().to_vec();
+                self.events.push_back(Event::Error(reason));
+                self.phase = Phase::Closed;
+                self.pending.clear();
+            }
+        }
+    }
+
+    fn commands_allowed(&self) -> bool {
+        matches!(self.phase, Phase::Traffic) && self.version.is_some_and(Version::is_v3)
+    }
+
+    fn queue(&mut self, out: Outgoing) {
+        match self.phase {
+            Phase::Closed | Phase::Failed(_) => {}
+            _ if self.can_send => self.encode_outgoing(out),
+            _ => self.pending.push_back(out),
+        }
+    }
+
+    fn flush_pending(&mut self) {
+        while self.can_send {
+            let Some(out) = self.pending.pop_front() else {
+                break;
+            };
+            self.encode_outgoing(out);
+        }
+    }
+
+    fn encode_outgoing(&mut self, out: Outgoing) {
+        let (subscribe, topic) = match out {
+            Outgoing::Msg(msg) => return self.send_frame(msg),
+            Outgoing::Subscribe(topic) => (true, topic),
+            Outgoing::Cancel(topic) => (false, topic),
+        };
+        if self.version == Some(Version::V3_1) {
+            let body = if subscribe {
+                command::subscribe(&topic)
+            } else {
+                command::cancel(&topic)
+            };
+            self.send_command(body);
+        } else {
+            // RFC 15/23: a message whose first octet says subscribe (1) or
+            // cancel (0). libzmq's 2.0 encoder omits the LONG flag when the
+            // prefix pushes a 255-octet topic past 255; we do not.
+            let mut body = Vec::with_capacity(topic.len() + 1);
+            body.push(u8::from(subscribe));
+            body.extend_from_slice(&topic);
+            self.send_frame(Msg::from_bytes(Bytes::from(body)));
+        }
+    }
+
+    fn send_command(&mut self, body: Vec<u8>) {
+        let mut msg = Msg::from_bytes(Bytes::from(body));
+        msg.set_flags(flags::COMMAND);
+        self.send_frame(msg);
+    }
+
+    /// One frame after the handshake, through the mechanism.
+    fn send_frame(&mut self, msg: Msg) {
+        let msg = match self.mechanism.as_mut() {
+            Some(m) => m.encode(msg),
+            None => msg,
+        };
+        self.encoder.frame_msg(msg);
+    }
+
+    fn flush_pong(&mut self) {
+        if self.pong.is_some()
+            && self.commands_allowed()
+            && self.encoder.pending() < PONG_FLUSH_LIMIT
+        {
+            if let Some(context) = self.pong.take() {
+                self.send_command(command::pong(&context));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "connection_tests.rs"]
+mod tests;
