@@ -152,6 +152,17 @@ pub struct EndpointInfo {
     pub rcvhwm: u64,
     pub conflate: bool,
     pub routing_id: Vec<u8>,
+    /// Draft ZMQ_HELLO_MSG: the first message each new peer gets.
+    pub hello: Option<Vec<u8>>,
+}
+
+/// Queues `hello` (if any) as the first message through `pipe`.
+fn send_hello(pipe: &mut Pipe, hello: &Option<Vec<u8>>) {
+    if let Some(Ok(m)) = hello.as_deref().map(crate::msg::Msg::from_slice) {
+        if pipe.write(m).is_ok() {
+            pipe.flush();
+        }
+    }
 }
 
 /// A connect to an inproc endpoint nobody has bound yet: the connector has
@@ -334,6 +345,7 @@ impl Ctx {
                     });
                 }
                 end.routing_id = c.routing_id.clone();
+                send_hello(&mut end, &me.hello);
                 if p.connector_closed {
                     end.peer_terminated();
                 }
@@ -379,11 +391,14 @@ impl Ctx {
                 }
                 mine.routing_id = peer_id.unwrap_or_else(|| peer.routing_id.clone());
                 theirs.routing_id = me.routing_id.clone();
+                send_hello(&mut mine, &me.hello);
+                send_hello(&mut theirs, &peer.hello);
                 peer.mailbox.send(Command::Bind(Box::new(theirs)));
                 Ok(mine)
             }
             None => {
                 let (mut mine, theirs) = pipe_pair(dir(me.sndhwm), dir(me.rcvhwm));
+                send_hello(&mut mine, &me.hello);
                 if let Some(id) = peer_id {
                     mine.routing_id = id;
                 }

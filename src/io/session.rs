@@ -35,7 +35,15 @@ pub struct SessionOptions {
     /// Raw bytes instead of ZMTP (STREAM), with connect/disconnect
     /// notifications as empty messages when `raw_notify`.
     pub raw: bool,
-    pub raw_notify: bool,
+    /// An empty message tells the socket of a new peer / a lost one
+    /// (STREAM_NOTIFY, ROUTER_NOTIFY over the wire).
+    pub notify_connect: bool,
+    pub notify_disconnect: bool,
+    /// Draft: sent to each new peer (HELLO_MSG); given to the socket when a
+    /// peer is lost (DISCONNECT_MSG) or reconnects (HICCUP_MSG).
+    pub hello_msg: Option<Vec<u8>>,
+    pub disconnect_msg: Option<Vec<u8>>,
+    pub hiccup_msg: Option<Vec<u8>>,
     pub immediate: bool,
     pub sndhwm: u64,
     pub rcvhwm: u64,
@@ -50,11 +58,45 @@ pub struct SessionOptions {
     pub maxmsgsize: i64,
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
     pub tcp: TcpSettings,
+    /// Who may connect: ZMQ_TCP_ACCEPT_FILTER and the ZMQ_IPC_FILTER_*
+    /// sets (empty: anyone).
+    pub accept_filters: Vec<crate::socket::options::TcpAcceptFilter>,
+    pub ipc_uids: std::collections::BTreeSet<u32>,
+    pub ipc_gids: std::collections::BTreeSet<u32>,
+    pub ipc_pids: std::collections::BTreeSet<i32>,
     pub socket_mailbox: Arc<Mailbox>,
     pub monitor: MonitorSlot,
 }
 
 impl SessionOptions {
+    /// Whether an accepted connection passes the accept filters.
+    pub fn admits(&self, stream: &Stream) -> bool {
+        match stream {
+            Stream::Tcp(s) => {
+                if self.accept_filters.is_empty() {
+                    return true;
+                }
+                let Ok(peer) = s.peer_addr() else {
+                    return false;
+                };
+                let ip = peer.ip();
+                self.accept_filters.iter().any(|f| f.matches(&ip))
+            }
+            Stream::Unix(_) => {
+                if self.ipc_uids.is_empty() && self.ipc_gids.is_empty() && self.ipc_pids.is_empty()
+                {
+                    return true;
+                }
+                let Some((pid, uid, gid)) = stream.peer_credentials() else {
+                    return false;
+                };
+                self.ipc_uids.contains(&uid)
+                    || self.ipc_gids.contains(&gid)
+                    || self.ipc_pids.contains(&pid)
+            }
+        }
+    }
+
     /// Whether the pipe is made only once a connection is up: when the
     /// socket names its peers and does not know this one's name yet, or
     /// waits for connections (IMMEDIATE).
@@ -360,16 +402,33 @@ impl Session {
         // a pipe kept across reconnects loses only what the engine held.
         if self.opts.delayed_pipe() || self.connect.is_none() {
             if let Some(mut p) = self.pipe.take() {
-                if self.opts.raw && self.opts.raw_notify && handshook {
-                    // STREAM: an empty message tells the peer is gone.
-                    if p.write(Msg::new()).is_ok() {
-                        p.flush();
+                if handshook {
+                    // The socket may hear of the loss: an empty message
+                    // (notify) and/or its DISCONNECT_MSG.
+                    let mut last = Vec::new();
+                    if self.opts.notify_disconnect {
+                        last.push(Msg::new());
                     }
+                    if let Some(d) = &self.opts.disconnect_msg {
+                        last.extend(Msg::from_slice(d));
+                    }
+                    for m in last {
+                        let _ = p.write(m);
+                    }
+                    p.flush();
                 }
                 p.terminate();
             }
         } else if handshook {
             self.pipe_mid_message = true;
+            // A kept pipe tells the socket of the hiccup (draft HICCUP_MSG).
+            if let (Some(h), Some(p)) = (&self.opts.hiccup_msg, self.pipe.as_mut()) {
+                if let Ok(m) = Msg::from_slice(h) {
+                    if p.write(m).is_ok() {
+                        p.flush();
+                    }
+                }
+            }
         }
         let stop_after_disconnect =
             self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_AFTER_DISCONNECT != 0;
@@ -527,12 +586,17 @@ impl Session {
                         self.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);
                     }
                     self.handshake_done(peer_routing_id, io_mailbox);
-                    if self.opts.raw && self.opts.raw_notify {
-                        // STREAM: an empty message tells of the new peer.
+                    if self.opts.notify_connect {
+                        // An empty message tells of the new peer.
                         if let Some(p) = self.pipe.as_mut() {
                             if p.write(Msg::new()).is_ok() {
                                 wrote = true;
                             }
+                        }
+                    }
+                    if let (Some(hello), Some(e)) = (&self.opts.hello_msg, self.engine.as_mut()) {
+                        if let Ok(m) = Msg::from_slice(hello) {
+                            e.conn.send(m);
                         }
                     }
                 }

@@ -564,7 +564,16 @@ impl Socket {
             connect_routing_id,
             recv_routing_id: o.recv_routing_id,
             raw: o.raw_socket,
-            raw_notify: o.stream_notify,
+            notify_connect: (o.raw_socket && o.stream_notify)
+                || (o.socket_type == ZMQ_ROUTER && o.router_notify & ZMQ_NOTIFY_CONNECT != 0),
+            notify_disconnect: (o.raw_socket && o.stream_notify)
+                || (o.socket_type == ZMQ_ROUTER && o.router_notify & ZMQ_NOTIFY_DISCONNECT != 0),
+            hello_msg: o.hello_msg.clone().filter(|_| o.can_send_hello_msg),
+            disconnect_msg: o
+                .disconnect_msg
+                .clone()
+                .filter(|_| o.can_recv_disconnect_msg),
+            hiccup_msg: o.hiccup_msg.clone().filter(|_| o.can_recv_hiccup_msg),
             immediate: o.immediate,
             sndhwm: o.sndhwm.max(0) as u64,
             rcvhwm: o.rcvhwm.max(0) as u64,
@@ -583,6 +592,10 @@ impl Socket {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             tcp: self.tcp_settings(),
+            accept_filters: o.tcp_accept_filters.clone(),
+            ipc_uids: o.ipc_filter_uid.clone(),
+            ipc_gids: o.ipc_filter_gid.clone(),
+            ipc_pids: o.ipc_filter_pid.clone(),
             socket_mailbox: Arc::clone(&self.mailbox),
             monitor: Arc::clone(&self.monitor),
         })
@@ -601,10 +614,24 @@ impl Socket {
 
     fn bind_wire(&mut self, scheme: &str, name: &str) -> Result<()> {
         let settings = self.tcp_settings();
+        let use_fd = self.options.use_fd;
         let (listener, resolved, ipc_file, ipc_dir) = if scheme == "tcp" {
             let sa = address::resolve_tcp_bind(name, self.options.ipv6)?;
-            let (l, local) = transport::tcp_listen(sa, &settings)?;
+            let (l, local) = if use_fd >= 0 {
+                // ZMQ_USE_FD: the application made and bound the socket.
+                transport::tcp_adopt(use_fd)?
+            } else {
+                transport::tcp_listen(sa, &settings)?
+            };
             (l, address::tcp_endpoint_string(&local), None, None)
+        } else if use_fd >= 0 {
+            let (ipc, _) = address::resolve_ipc(name, false)?;
+            (
+                transport::ipc_adopt(use_fd)?,
+                address::ipc_endpoint_string(&ipc),
+                None,
+                None,
+            )
         } else {
             let (ipc, dir) = address::resolve_ipc(name, true)?;
             let l = transport::ipc_listen(&ipc, &settings)?;
@@ -758,6 +785,11 @@ impl Socket {
             rcvhwm: self.options.rcvhwm.max(0) as u64,
             conflate: self.options.conflate,
             routing_id: self.options.routing_id.clone(),
+            hello: self
+                .options
+                .hello_msg
+                .clone()
+                .filter(|_| self.options.can_send_hello_msg),
         }
     }
 

@@ -145,30 +145,35 @@ impl Stream {
                 .peer_addr()
                 .map(|a| a.ip().to_string())
                 .unwrap_or_default(),
-            Stream::Unix(s) => {
-                let mut cred = libc::ucred {
-                    pid: 0,
-                    uid: 0,
-                    gid: 0,
-                };
-                let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-                // SAFETY: getsockopt fills at most `len` bytes of `cred`.
-                let rc = unsafe {
-                    libc::getsockopt(
-                        s.as_raw_fd(),
-                        libc::SOL_SOCKET,
-                        libc::SO_PEERCRED,
-                        (&mut cred as *mut libc::ucred).cast(),
-                        &mut len,
-                    )
-                };
-                if rc == 0 {
-                    format!("localhost:{}:{}:{}", cred.uid, cred.gid, cred.pid)
-                } else {
-                    String::new()
-                }
-            }
+            Stream::Unix(_) => self
+                .peer_credentials()
+                .map(|(pid, uid, gid)| format!("localhost:{uid}:{gid}:{pid}"))
+                .unwrap_or_default(),
         }
+    }
+
+    /// The (pid, uid, gid) of an ipc peer.
+    pub fn peer_credentials(&self) -> Option<(i32, u32, u32)> {
+        let Stream::Unix(s) = self else {
+            return None;
+        };
+        let mut cred = libc::ucred {
+            pid: 0,
+            uid: 0,
+            gid: 0,
+        };
+        let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+        // SAFETY: getsockopt fills at most `len` bytes of `cred`.
+        let rc = unsafe {
+            libc::getsockopt(
+                s.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_PEERCRED,
+                (&mut cred as *mut libc::ucred).cast(),
+                &mut len,
+            )
+        };
+        (rc == 0).then_some((cred.pid, cred.uid, cred.gid))
     }
 
     pub fn local_endpoint(&self) -> String {
@@ -251,6 +256,25 @@ pub fn tcp_listen(addr: SocketAddr, s: &TcpSettings) -> Result<(Listener, Socket
         Listener::Tcp(mio::net::TcpListener::from_std(std_listener)),
         local,
     ))
+}
+
+/// Takes over a listening tcp socket the application made (ZMQ_USE_FD).
+pub fn tcp_adopt(fd: RawFd) -> Result<(Listener, SocketAddr)> {
+    // SAFETY: ZMQ_USE_FD hands us the fd; the listener owns it from now on,
+    // as libzmq's does.
+    let l = unsafe { <std::net::TcpListener as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    l.set_nonblocking(true).map_err(io_err)?;
+    let local = l.local_addr().map_err(io_err)?;
+    Ok((Listener::Tcp(mio::net::TcpListener::from_std(l)), local))
+}
+
+/// Takes over a listening ipc socket the application made (ZMQ_USE_FD).
+pub fn ipc_adopt(fd: RawFd) -> Result<Listener> {
+    // SAFETY: as `tcp_adopt`.
+    let l =
+        unsafe { <std::os::unix::net::UnixListener as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    l.set_nonblocking(true).map_err(io_err)?;
+    Ok(Listener::Unix(mio::net::UnixListener::from_std(l)))
 }
 
 /// Starts a non-blocking tcp connect (it completes when the stream turns
