@@ -2,7 +2,9 @@
 # Runs every test of zmqrs and prints one total last:
 #   1. Rust unit tests and the header freshness test (cargo test)
 #   2. C API tests against the shared and static library, and ABI checks
-#   3. consumer checks: pkg-config, CMake, binary swap (needs an install)
+#   3. interop: the same peer program on our library and on the system's
+#      libzmq (Debian libzmq5), both ways, over tcp and ipc
+#   4. consumer checks: pkg-config, CMake, binary swap (needs an install)
 # Usage: ./run-tests.sh    (what `make test` and CI run)
 set -u
 cd "$(dirname "$0")"
@@ -41,6 +43,7 @@ stage() { # name command...
 stage "rust unit tests" cargo test --release
 stage "build" make build
 stage "c api tests" capi-tests/run.sh
+stage "interop with libzmq" capi-tests/interop/run.sh "$PWD/target/release"
 stage "install" make install PREFIX="$PREFIX"
 stage "consumers" capi-tests/consumers/run.sh "$PREFIX"
 

@@ -1026,6 +1026,10 @@ int zmq_sendiov(void *s_, struct iovec *iov_, size_t count_, int flags_);
  */
 int zmq_recviov(void *s_, struct iovec *iov_, size_t *count_, int flags_);
 
+/*
+ Starts (or with a NULL address stops) monitoring: events in libzmq's
+ version 1 format on a PAIR socket bound at `addr_`.
+ */
 int zmq_socket_monitor(void *s_, const char *addr_, int events_);
 
 #if defined(ZMQ_BUILD_DRAFT_API)

@@ -29,8 +29,10 @@ impl Monitor {
     }
 
     /// Sends one event unless it is not wanted; never blocks (an event the
-    /// monitor's reader has no room for is dropped, as in libzmq).
-    pub fn emit(&self, event: u64, values: &[u64], local: &str, remote: &str) {
+    /// monitor's reader has no room for is dropped). Version 1 carries one
+    /// endpoint: the local one for bind-side events, else the remote one.
+    pub fn emit(&self, event: u64, values: &[u64], ep: &Endpoints<'_>) {
+        let (local, remote) = (ep.local, ep.remote);
         if self.events & event == 0 {
             return;
         }
@@ -44,7 +46,8 @@ impl Monitor {
             head.extend_from_slice(&(event as u16).to_ne_bytes());
             head.extend_from_slice(&(values.first().copied().unwrap_or(0) as u32).to_ne_bytes());
             parts.extend(Msg::from_slice(&head));
-            parts.extend(Msg::from_slice(local.as_bytes()));
+            let one = if ep.bind { local } else { remote };
+            parts.extend(Msg::from_slice(one.as_bytes()));
         } else {
             parts.extend(Msg::from_slice(&event.to_ne_bytes()));
             parts.extend(Msg::from_slice(&(values.len() as u64).to_ne_bytes()));
@@ -63,9 +66,17 @@ impl Monitor {
         }
     }
 
+    pub fn wants(&self, event: u64) -> bool {
+        self.events & event != 0
+    }
+
     /// Sends MONITOR_STOPPED and closes the monitor socket.
     pub fn stop(&self) {
-        self.emit(ZMQ_EVENT_MONITOR_STOPPED as u64, &[0], "", "");
+        self.emit(
+            ZMQ_EVENT_MONITOR_STOPPED as u64,
+            &[0],
+            &Endpoints::bound(""),
+        );
         let socket = self.socket.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(s) = socket {
             s.close();
@@ -73,10 +84,30 @@ impl Monitor {
     }
 }
 
+/// The endpoints an event is about.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoints<'a> {
+    pub local: &'a str,
+    pub remote: &'a str,
+    /// Bind side (listener, accepted connection) or connect side.
+    pub bind: bool,
+}
+
+impl<'a> Endpoints<'a> {
+    /// A listener's endpoint (no remote).
+    pub fn bound(local: &'a str) -> Self {
+        Endpoints {
+            local,
+            remote: "",
+            bind: true,
+        }
+    }
+}
+
 /// Emits through a socket's monitor slot, if it has a monitor.
-pub fn emit(slot: &MonitorSlot, event: i32, value: u64, local: &str, remote: &str) {
+pub fn emit(slot: &MonitorSlot, event: i32, value: u64, ep: &Endpoints<'_>) {
     let m = slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
     if let Some(m) = m {
-        m.emit(event as u32 as u64, &[value], local, remote);
+        m.emit(event as u32 as u64, &[value], ep);
     }
 }

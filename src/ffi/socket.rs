@@ -394,15 +394,31 @@ unsafe fn not_yet<T: super::Failure>(s: *mut c_void) -> T {
     })
 }
 
+/// Starts (or with a NULL address stops) monitoring: events in libzmq's
+/// version 1 format on a PAIR socket bound at `addr_`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_socket_monitor(
     s_: *mut c_void,
     addr_: *const c_char,
     events_: c_int,
 ) -> c_int {
-    let _ = (addr_, events_);
-    // SAFETY: forwarded from the caller.
-    unsafe { not_yet(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(s_) }?;
+        let addr = if addr_.is_null() {
+            None
+        } else {
+            // SAFETY: forwarded from the caller.
+            Some(unsafe { str_arg(addr_) }?)
+        };
+        s.monitor(
+            addr,
+            events_ as u32 as u64,
+            1,
+            crate::ffi::constants::ZMQ_PAIR,
+        )?;
+        Ok(0)
+    })
 }
 
 /// Draft socket types (DISH, PEER...) are not built, so no socket can
@@ -485,8 +501,11 @@ pub unsafe extern "C" fn zmq_socket_monitor_versioned(
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub unsafe extern "C" fn zmq_socket_monitor_pipes_stats(s: *mut c_void) -> c_int {
-    // SAFETY: forwarded from the caller.
-    unsafe { not_yet(s) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        unsafe { socket_of(s) }?.pipes_stats()?;
+        Ok(0)
+    })
 }
 
 #[no_mangle]

@@ -159,6 +159,16 @@ impl Wire {
             Wire::Raw(r) => r.send(m),
         }
     }
+    fn send_subscribe(&mut self, topic: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_subscribe(topic);
+        }
+    }
+    fn send_cancel(&mut self, topic: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_cancel(topic);
+        }
+    }
     fn send_ping(&mut self, ttl_ds: u16, context: &[u8]) {
         if let Wire::Zmtp(c) = self {
             c.send_ping(ttl_ds, context);
@@ -212,13 +222,24 @@ pub struct Engine {
     connecting: bool,
 }
 
+/// How a handshake failed, as the monitor reports it.
+#[derive(Debug, Clone, Copy)]
+pub enum HandshakeFail {
+    /// HANDSHAKE_FAILED_PROTOCOL with this code.
+    Protocol(i32),
+    /// A protocol error libzmq does not report (only DISCONNECTED).
+    Silent,
+    /// HANDSHAKE_FAILED_NO_DETAIL with this errno.
+    NoDetail(i32),
+}
+
 /// Why an engine stopped.
 #[derive(Debug)]
 pub enum EngineEnd {
     /// The peer went away or the stream failed before the handshake.
     Disconnected,
-    /// The handshake failed: protocol error (code), or no detail.
-    HandshakeFailed(Option<i32>),
+    /// The handshake failed.
+    HandshakeFailed(HandshakeFail),
     /// A protocol error after the handshake.
     Protocol(i32),
     /// The connect attempt failed (errno).
@@ -250,6 +271,9 @@ pub struct Session {
     pub linger_deadline: Option<Instant>,
     /// Whether this session's engine ever completed a handshake.
     was_connected: bool,
+    /// The endpoints monitor events name.
+    local_ep: String,
+    remote_ep: String,
     /// Set when the session is finished and can be removed.
     pub done: bool,
 }
@@ -287,16 +311,50 @@ impl Session {
             closing: false,
             linger_deadline: None,
             was_connected: false,
+            local_ep: String::new(),
+            remote_ep: String::new(),
             done: false,
         }
     }
 
-    fn event(&self, event: i32, value: u64) {
-        monitor::emit(&self.opts.monitor, event, value, &self.endpoint, "");
+    /// Emits a monitor event about this session's connection.
+    pub(crate) fn event(&self, event: i32, value: u64) {
+        let ep = monitor::Endpoints {
+            local: &self.local_ep,
+            remote: &self.remote_ep,
+            bind: self.connect.is_none(),
+        };
+        monitor::emit(&self.opts.monitor, event, value, &ep);
+    }
+
+    /// Notes the connection's endpoints for events: the stream's own
+    /// address and the peer's (libzmq's endpoint pair).
+    fn set_endpoints(&mut self, stream: &Stream) {
+        let ipc = self.endpoint.starts_with("ipc://");
+        if self.connect.is_none() {
+            self.local_ep = if ipc {
+                self.endpoint.clone()
+            } else {
+                stream.local_endpoint()
+            };
+            self.remote_ep = if ipc {
+                "ipc://".to_string()
+            } else {
+                stream.remote_endpoint()
+            };
+        } else {
+            self.local_ep = if ipc {
+                "ipc://".to_string()
+            } else {
+                stream.local_endpoint()
+            };
+            self.remote_ep = self.endpoint.clone();
+        }
     }
 
     /// Starts an engine on a fresh stream (accepted, or connect started).
     pub fn start_engine(&mut self, stream: Stream, connecting: bool, now: Instant) {
+        self.set_endpoints(&stream);
         let mut cfg = self.opts.zmtp_config();
         cfg.as_server = self.connect.is_none();
         let handshake_deadline =
@@ -333,7 +391,17 @@ impl Session {
         match r {
             Ok((stream, in_progress)) => {
                 if in_progress {
-                    self.event(ZMQ_EVENT_CONNECT_DELAYED, libc::EINPROGRESS as u64);
+                    let ep = monitor::Endpoints {
+                        local: "",
+                        remote: &self.endpoint,
+                        bind: false,
+                    };
+                    monitor::emit(
+                        &self.opts.monitor,
+                        ZMQ_EVENT_CONNECT_DELAYED,
+                        libc::EINPROGRESS as u64,
+                        &ep,
+                    );
                 }
                 self.start_engine(stream, in_progress, now);
                 if !in_progress {
@@ -350,6 +418,10 @@ impl Session {
 
     fn connected(&mut self) {
         let fd = self.engine.as_ref().map_or(-1, |e| e.stream.fd());
+        if let Some(e) = self.engine.take() {
+            self.set_endpoints(&e.stream);
+            self.engine = Some(e);
+        }
         self.event(ZMQ_EVENT_CONNECTED, fd as u64);
     }
 
@@ -366,7 +438,13 @@ impl Session {
             self.done = true;
             return;
         }
-        let ivl = self.current_ivl.max(0);
+        let mut ivl = self.current_ivl.max(0);
+        if self.opts.reconnect_ivl_max <= 0 && ivl > 0 {
+            // Without a maximum, libzmq adds up to one interval of jitter.
+            let mut r = [0u8; 4];
+            let _ = crate::keys::random_bytes(&mut r);
+            ivl += (u32::from_ne_bytes(r) % ivl as u32) as i32;
+        }
         self.event(ZMQ_EVENT_CONNECT_RETRIED, ivl as u64);
         self.reconnect_at = Some(now + ms(ivl));
         if self.opts.reconnect_ivl_max > 0 {
@@ -390,10 +468,13 @@ impl Session {
                 self.schedule_reconnect(now, e);
                 return;
             }
-            EngineEnd::HandshakeFailed(Some(code)) => {
+            EngineEnd::HandshakeFailed(HandshakeFail::Silent) => {}
+            EngineEnd::HandshakeFailed(HandshakeFail::Protocol(code)) => {
                 self.event(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, code as u64)
             }
-            EngineEnd::HandshakeFailed(None) => self.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, 0),
+            EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(errno)) => {
+                self.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u64)
+            }
             EngineEnd::Protocol(_) | EngineEnd::Disconnected | EngineEnd::TimedOut => {}
         }
         self.event(ZMQ_EVENT_DISCONNECTED, fd);
@@ -497,7 +578,7 @@ impl Session {
                     return Some(if handshook {
                         EngineEnd::Disconnected
                     } else {
-                        EngineEnd::HandshakeFailed(None)
+                        EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(libc::EPIPE))
                     });
                 }
                 Ok(n) => {
@@ -510,18 +591,24 @@ impl Session {
                         return Some(if handshook {
                             EngineEnd::Protocol(e.code())
                         } else {
-                            EngineEnd::HandshakeFailed(Some(e.code()))
+                            EngineEnd::HandshakeFailed(if e.reported_by_libzmq() {
+                                HandshakeFail::Protocol(e.code())
+                            } else {
+                                HandshakeFail::Silent
+                            })
                         });
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => {
+                Err(e) => {
                     let handshook = engine.conn.is_handshake_done();
                     return Some(if handshook {
                         EngineEnd::Disconnected
                     } else {
-                        EngineEnd::HandshakeFailed(None)
+                        EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                            e.raw_os_error().unwrap_or(libc::ECONNRESET),
+                        ))
                     });
                 }
             }
@@ -563,9 +650,13 @@ impl Session {
                 Event::HandshakeSucceeded {
                     peer_routing_id,
                     properties,
+                    version,
                     ..
                 } => {
                     engine.handshake_deadline = None;
+                    // ZMTP 1.0 / 2.0 peers have no READY: libzmq gives their
+                    // messages no properties and reports no handshake.
+                    let legacy = version.0 < 3 && !self.opts.raw;
                     let mut props: Vec<(String, CString)> = properties
                         .into_iter()
                         .filter_map(|(k, v)| CString::new(v).ok().map(|v| (k, v)))
@@ -576,13 +667,15 @@ impl Session {
                             props.push(("Peer-Address".to_string(), v));
                         }
                     }
-                    engine.metadata = Some(Arc::new(Metadata::new(props, engine.stream.fd())));
+                    if !legacy {
+                        engine.metadata = Some(Arc::new(Metadata::new(props, engine.stream.fd())));
+                    }
                     if self.opts.heartbeat_ivl > 0 {
                         engine.next_ping = Some(now + ms(self.opts.heartbeat_ivl));
                     }
                     self.was_connected = true;
                     self.current_ivl = self.opts.reconnect_ivl;
-                    if !self.opts.raw {
+                    if !self.opts.raw && !legacy {
                         self.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);
                     }
                     self.handshake_done(peer_routing_id, io_mailbox);
@@ -650,6 +743,7 @@ impl Session {
         };
         let (mut socket_end, session_end) = pipe_pair(dir(o.sndhwm), dir(o.rcvhwm));
         socket_end.routing_id = o.connect_routing_id.clone().unwrap_or(peer_routing_id);
+        socket_end.stats_endpoints = (self.local_ep.clone(), self.remote_ep.clone());
         if self.connect.is_some() {
             socket_end.endpoint = self.endpoint.clone();
         }
@@ -676,7 +770,14 @@ impl Session {
                         self.pipe_mid_message = m.more();
                         continue;
                     }
-                    engine.conn.send(m);
+                    // A subscriber's (un)subscriptions go as ZMTP 3.1
+                    // commands (the ZMTP layer downgrades for 3.0 peers).
+                    let subscriber = matches!(self.opts.socket_type, ZMQ_SUB | ZMQ_XSUB);
+                    match (subscriber && !m.more(), m.data().first()) {
+                        (true, Some(1)) => engine.conn.send_subscribe(&m.data()[1..]),
+                        (true, Some(0)) => engine.conn.send_cancel(&m.data()[1..]),
+                        _ => engine.conn.send(m),
+                    }
                 }
                 Read::Empty => return,
                 Read::Done => {
@@ -701,11 +802,13 @@ impl Session {
                 Ok(n) => engine.conn.consumed(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => {
+                Err(e) => {
                     return Some(if engine.conn.is_handshake_done() {
                         EngineEnd::Disconnected
                     } else {
-                        EngineEnd::HandshakeFailed(None)
+                        EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                            e.raw_os_error().unwrap_or(libc::EPIPE),
+                        ))
                     })
                 }
             }
@@ -739,7 +842,9 @@ impl Session {
         let opts = Arc::clone(&self.opts);
         let engine = self.engine.as_mut()?;
         if engine.handshake_deadline.is_some_and(|d| now >= d) {
-            return Some(EngineEnd::HandshakeFailed(None));
+            return Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                libc::EAGAIN,
+            )));
         }
         if engine.ttl_deadline.is_some_and(|d| now >= d) {
             return Some(EngineEnd::TimedOut);

@@ -362,10 +362,8 @@ impl Reactor {
         let mut closed_listeners = Vec::new();
         for idx in 0..self.objs.len() {
             let remove = match self.objs[idx].as_mut() {
-                Some(Obj::Listener(l)) if matches(l.opts.socket_id, &l.endpoint) => {
-                    monitor::emit(&l.opts.monitor, ZMQ_EVENT_CLOSED, 0, &l.endpoint, "");
-                    true
-                }
+                // (The socket reports CLOSED itself, before it returns.)
+                Some(Obj::Listener(l)) if matches(l.opts.socket_id, &l.endpoint) => true,
                 _ => false,
             };
             if remove {
@@ -435,8 +433,7 @@ impl Reactor {
                                     &l.opts.monitor,
                                     ZMQ_EVENT_ACCEPT_FAILED,
                                     e.raw_os_error().unwrap_or(0) as u64,
-                                    &l.endpoint,
-                                    "",
+                                    &monitor::Endpoints::bound(&l.endpoint),
                                 );
                                 break;
                             }
@@ -452,16 +449,15 @@ impl Reactor {
             };
         let now = Instant::now();
         for (stream, opts, endpoint) in accepted {
-            monitor::emit(
-                &opts.monitor,
-                ZMQ_EVENT_ACCEPTED,
-                stream.fd() as u64,
-                &endpoint,
-                "",
-            );
+            if !opts.admits(&stream) {
+                // Refused by the accept filters: closed at once.
+                continue;
+            }
+            let fd = stream.fd() as u64;
             let mut s = Box::new(Session::new(opts, endpoint, None, None));
             s.listener = Some(idx);
             s.start_engine(stream, false, now);
+            s.event(ZMQ_EVENT_ACCEPTED, fd);
             self.live.inc();
             let sidx = self.insert(Obj::Session(s));
             self.register_stream(sidx);
@@ -498,15 +494,6 @@ impl Reactor {
             if let Some(mut p) = s.pipe.take() {
                 self.keys.remove(&p.key());
                 p.terminate();
-            }
-            if let Some(e) = s.engine.take() {
-                monitor::emit(
-                    &s.opts.monitor,
-                    ZMQ_EVENT_DISCONNECTED,
-                    e.stream.fd() as u64,
-                    &s.endpoint,
-                    "",
-                );
             }
             self.free.push(idx);
             self.live.dec();

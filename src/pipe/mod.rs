@@ -109,6 +109,8 @@ pub struct Pipe {
     pub routing_id: Vec<u8>,
     /// The endpoint this pipe belongs to, for unbind / disconnect.
     pub endpoint: String,
+    /// The connection's endpoints, for ZMQ_EVENT_PIPES_STATS (wire pipes).
+    pub stats_endpoints: (String, String),
 }
 
 impl std::fmt::Debug for Pipe {
@@ -180,6 +182,7 @@ pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
                 in_done: false,
                 routing_id: Vec::new(),
                 endpoint: String::new(),
+                stats_endpoints: (String::new(), String::new()),
             }
         };
     let a = end(&a_addr, &b_addr, a_in, a_out, ab, ba);
@@ -196,6 +199,11 @@ impl Pipe {
     /// Gives this end an owner: commands for it go to `mailbox`.
     pub fn attach(&self, mailbox: &Arc<Mailbox>) {
         let _ = self.me.mailbox.set(Arc::clone(mailbox));
+    }
+
+    /// Messages written that the reader has not acknowledged yet.
+    pub fn queued_out(&self) -> u64 {
+        self.msgs_written - self.peers_msgs_read
     }
 
     /// The peer's (SNDHWM, RCVHWM) on an inproc pipe: added to ours, as

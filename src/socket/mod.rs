@@ -163,6 +163,8 @@ fn check_scheme(scheme: &str) -> Result<()> {
 struct BoundEndpoint {
     /// As resolved (LAST_ENDPOINT): what names it for zmq_unbind.
     resolved: String,
+    /// The listening fd, for the CLOSED event.
+    fd: i32,
     io: Arc<Mailbox>,
     /// An ipc socket file (and temp dir for "ipc://*") to remove at the end.
     ipc_file: Option<std::path::PathBuf>,
@@ -528,7 +530,21 @@ impl Socket {
             _ => {
                 let r = self.bind_wire(scheme, name);
                 if let Err(e) = r {
-                    monitor::emit(&self.monitor, ZMQ_EVENT_BIND_FAILED, e.0 as u64, addr, "");
+                    if matches!(e.0, libc::EADDRINUSE | libc::EADDRNOTAVAIL | libc::EACCES) {
+                        // The socket made for the bind was closed again.
+                        monitor::emit(
+                            &self.monitor,
+                            ZMQ_EVENT_CLOSED,
+                            0,
+                            &monitor::Endpoints::bound(""),
+                        );
+                    }
+                    monitor::emit(
+                        &self.monitor,
+                        ZMQ_EVENT_BIND_FAILED,
+                        e.0 as u64,
+                        &monitor::Endpoints::bound(name),
+                    );
                 }
                 r
             }
@@ -648,7 +664,12 @@ impl Socket {
             transport::Listener::Tcp(l) => std::os::fd::AsRawFd::as_raw_fd(l),
             transport::Listener::Unix(l) => std::os::fd::AsRawFd::as_raw_fd(l),
         };
-        monitor::emit(&self.monitor, ZMQ_EVENT_LISTENING, fd as u64, &resolved, "");
+        monitor::emit(
+            &self.monitor,
+            ZMQ_EVENT_LISTENING,
+            fd as u64,
+            &monitor::Endpoints::bound(&resolved),
+        );
         io.send(Command::Io(Box::new(IoCommand::Listen(ListenerSpec {
             listener,
             endpoint: resolved.clone(),
@@ -656,6 +677,7 @@ impl Socket {
         }))));
         self.last_endpoint = resolved.clone();
         self.listeners.push(BoundEndpoint {
+            fd,
             resolved,
             io,
             ipc_file,
@@ -738,6 +760,12 @@ impl Socket {
         };
         if let Some(pos) = self.listeners.iter().position(|b| b.resolved == wanted) {
             let b = self.listeners.swap_remove(pos);
+            monitor::emit(
+                &self.monitor,
+                ZMQ_EVENT_CLOSED,
+                b.fd as u64,
+                &monitor::Endpoints::bound(&b.resolved),
+            );
             b.io.send(Command::Io(Box::new(IoCommand::CloseEndpoint {
                 socket_id: self.id,
                 endpoint: b.resolved.clone(),
@@ -812,6 +840,12 @@ impl Socket {
             })));
         }
         for b in std::mem::take(&mut self.listeners) {
+            monitor::emit(
+                &self.monitor,
+                ZMQ_EVENT_CLOSED,
+                b.fd as u64,
+                &monitor::Endpoints::bound(&b.resolved),
+            );
             b.remove_files();
         }
         self.ctx.connector_closed(self.id);
@@ -829,6 +863,34 @@ impl Socket {
         self.ctx.socket_closed(self.id);
     }
 
+    /// zmq_socket_monitor_pipes_stats: one PIPES_STATS event per pipe with
+    /// (messages queued out and unacknowledged, messages queued in).
+    pub fn pipes_stats(&mut self) -> Result<()> {
+        self.poll_commands()?;
+        let m = self
+            .monitor
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let m = m
+            .filter(|m| m.wants(ZMQ_EVENT_PIPES_STATS as u64))
+            .ok_or(Error::EINVAL)?;
+        if self.pipes.is_empty() {
+            return Err(Error::EAGAIN);
+        }
+        for idx in self.pipes.indices() {
+            let p = self.pipes.get(idx);
+            let (local, remote) = &p.stats_endpoints;
+            let ep = monitor::Endpoints {
+                local,
+                remote,
+                bind: true,
+            };
+            m.emit(ZMQ_EVENT_PIPES_STATS as u64, &[p.queued_out(), 0], &ep);
+        }
+        Ok(())
+    }
+
     /// zmq_socket_monitor(_versioned): events go to a PAIR socket bound at
     /// `addr` (inproc only); None stops monitoring.
     pub fn monitor(
@@ -839,6 +901,10 @@ impl Socket {
         monitor_type: i32,
     ) -> Result<()> {
         self.poll_commands()?;
+        // Version 1 events fit in 16 bits (checked first, as libzmq).
+        if version == 1 && events & !(ZMQ_EVENT_ALL_V1 as u64) != 0 {
+            return Err(Error::EINVAL);
+        }
         let old = self
             .monitor
             .lock()

@@ -176,6 +176,17 @@ impl Stream {
         (rc == 0).then_some((cred.pid, cred.uid, cred.gid))
     }
 
+    /// The peer's endpoint text ("tcp://ip:port").
+    pub fn remote_endpoint(&self) -> String {
+        match self {
+            Stream::Tcp(s) => s
+                .peer_addr()
+                .map(|a| address::tcp_endpoint_string(&a))
+                .unwrap_or_default(),
+            Stream::Unix(_) => String::new(),
+        }
+    }
+
     pub fn local_endpoint(&self) -> String {
         match self {
             Stream::Tcp(s) => s

@@ -34,6 +34,9 @@ pub const FLAG_COMMAND: u8 = 0x04;
 /// A body up to this size is allocated whole when its header arrives.
 pub const EAGER_BODY: usize = 1 << 20;
 
+/// Frames this long or longer can never be allocated (user address space).
+const MAX_FRAME: u64 = 1 << 47;
+
 /// A body at least this large is written from its message (no copy).
 pub const ZERO_COPY_MIN: usize = 8192;
 
@@ -258,6 +261,12 @@ impl Decoder {
                 size,
                 max: self.maxmsgsize,
             });
+        }
+        // libzmq allocates the whole body when the header arrives, so a
+        // length no allocator can satisfy drops the peer at once. Beyond
+        // the address space a process can have (2^47 bytes) it never fits.
+        if size >= MAX_FRAME {
+            return Err(ProtocolError::OutOfMemory { size });
         }
         self.size = usize::try_from(size).map_err(|_| ProtocolError::OutOfMemory { size })?;
         Ok(())
