@@ -667,14 +667,25 @@ mod tests {
     }
 
     #[test]
-    fn huge_claim_without_limit_allocates_lazily() {
+    fn impossible_claim_is_refused() {
         let mut d = Decoder::new(Framing::V2, -1);
         let mut wire = vec![0x02];
         wire.extend_from_slice(&(1u64 << 60).to_be_bytes());
+        assert!(matches!(
+            decode_all(&mut d, &wire),
+            Err(ProtocolError::OutOfMemory { .. })
+        ));
+    }
+
+    #[test]
+    fn huge_claim_without_limit_allocates_lazily() {
+        let mut d = Decoder::new(Framing::V2, -1);
+        let mut wire = vec![0x02];
+        wire.extend_from_slice(&(1u64 << 40).to_be_bytes());
         wire.extend_from_slice(&[1, 2, 3]);
         assert!(decode_all(&mut d, &wire).unwrap().is_empty());
         assert!(d.body.len() <= 2 * EAGER_BODY);
-        assert_eq!(d.body_remaining(), (1usize << 60) - 3);
+        assert_eq!(d.body_remaining(), (1usize << 40) - 3);
         // The direct path grows geometrically too.
         assert!(d.prepare_body_buffer());
         let n = d.body_buffer().len();

@@ -614,7 +614,7 @@ fn maxmsgsize() {
 fn huge_claim_without_limit_is_harmless() {
     let mut c = after_v3_handshake(cfg(c::ZMQ_PULL), 1, b"PUSH");
     let mut hdr = vec![0x02];
-    hdr.extend_from_slice(&u64::MAX.to_be_bytes());
+    hdr.extend_from_slice(&(1u64 << 40).to_be_bytes());
     hdr.extend_from_slice(&[1; 1000]);
     c.feed(&hdr).unwrap();
     assert!(c.poll_event().is_none());
