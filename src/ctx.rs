@@ -269,6 +269,13 @@ impl Ctx {
             .clone()
     }
 
+    /// Whether this is a child forked after the context was made: the
+    /// parent's I/O threads do not exist here (and their locks may be held
+    /// forever), so nothing may be asked of them.
+    pub fn is_forked_child(&self) -> bool {
+        std::process::id() != self.pid
+    }
+
     pub fn is_terminating(&self) -> bool {
         self.terminating.load(Ordering::Acquire)
     }
@@ -299,6 +306,12 @@ impl Ctx {
         let socket = Socket::new(Arc::clone(self), id, socket_type, Arc::clone(&mailbox))?;
         reg.sockets.insert(id, mailbox);
         Ok(socket)
+    }
+
+    /// A session is being handed to an I/O thread: counted now, so that a
+    /// `zmq_ctx_term` right after cannot miss it.
+    pub(crate) fn session_started(&self) {
+        self.live.inc();
     }
 
     /// An I/O thread's mailbox for new work (round robin); None when the

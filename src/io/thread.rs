@@ -27,7 +27,7 @@ pub struct Live {
 }
 
 impl Live {
-    fn inc(&self) {
+    pub(crate) fn inc(&self) {
         *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
     }
 
@@ -334,7 +334,7 @@ impl Reactor {
                 }
             }
             IoCommand::Connect(session) => {
-                self.live.inc();
+                // (Counted live by the socket when it sent the command.)
                 let key = session.pipe.as_ref().map(|p| p.key());
                 if let Some(p) = session.pipe.as_ref() {
                     p.attach(&self.mailbox);
@@ -349,16 +349,26 @@ impl Reactor {
                 socket_id,
                 endpoint,
                 linger,
-            } => self.close_where(now, linger, |sock, ep| sock == socket_id && ep == endpoint),
+            } => self.close_where(now, linger, true, |sock, ep| {
+                sock == socket_id && ep == endpoint
+            }),
             IoCommand::SocketClosed { socket_id, linger } => {
-                self.close_where(now, linger, |sock, _| sock == socket_id)
+                self.close_where(now, linger, false, |sock, _| sock == socket_id)
             }
         }
     }
 
     /// Ends the listeners and sessions that `matches` (socket id, endpoint)
     /// names; sessions finish sending within `linger`.
-    fn close_where(&mut self, now: Instant, linger: i32, matches: impl Fn(u64, &str) -> bool) {
+    /// `unbind`: connections accepted on a closed listener end at once (a
+    /// closing socket's instead finish within its LINGER).
+    fn close_where(
+        &mut self,
+        now: Instant,
+        linger: i32,
+        unbind: bool,
+        matches: impl Fn(u64, &str) -> bool,
+    ) {
         let mut closed_listeners = Vec::new();
         for idx in 0..self.objs.len() {
             let remove = match self.objs[idx].as_mut() {
@@ -377,7 +387,16 @@ impl Reactor {
         for idx in 0..self.objs.len() {
             if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
                 let child = s.listener.is_some_and(|l| closed_listeners.contains(&l));
-                if matches(s.opts.socket_id, &s.endpoint) || child {
+                if child && unbind {
+                    // Connections accepted on an unbound endpoint end now:
+                    // the socket stops sending to them at once.
+                    if let Some(mut p) = s.pipe.take() {
+                        self.keys.remove(&p.key());
+                        p.terminate();
+                    }
+                    s.done = true;
+                    self.drive(idx);
+                } else if child || matches(s.opts.socket_id, &s.endpoint) {
                     s.closing = true;
                     s.connect_stop();
                     if linger >= 0 {

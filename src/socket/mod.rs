@@ -730,6 +730,7 @@ impl Socket {
             Some(session_end)
         };
         let session = Session::new(opts, addr.to_string(), session_end, Some(target));
+        self.ctx.session_started();
         io.send(Command::Io(Box::new(IoCommand::Connect(Box::new(session)))));
         self.connects.push((addr.to_string(), io));
         self.last_endpoint = addr.to_string();
@@ -832,7 +833,11 @@ impl Socket {
             self.ctx.unregister_endpoint(&addr, self.id);
         }
         // The I/O threads hear of it before the pipes end, so that sessions
-        // know their LINGER when the delimiter comes.
+        // know their LINGER when the delimiter comes. A forked child must not
+        // touch the parent's I/O threads.
+        if self.ctx.is_forked_child() {
+            self.io_used.clear();
+        }
         for io in std::mem::take(&mut self.io_used) {
             io.send(Command::Io(Box::new(IoCommand::SocketClosed {
                 socket_id: self.id,
