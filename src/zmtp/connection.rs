@@ -7,9 +7,11 @@
 
 use super::codec::{Decoder, Encoder, Frame, Framing, MAX_IOV};
 use super::command::{self, Command};
+use super::curve::{CurveClient, CurveServer};
 use super::greeting::{self, GreetingExchange, PeerGreeting, Progress, Version};
-use super::mechanism::{Mechanism, Status};
+use super::mechanism::{Mechanism, Status, ZapRequest};
 use super::null::NullMechanism;
+use super::plain::{PlainClient, PlainServer};
 use super::{Config, Event, MechanismConfig, ProtocolError};
 use crate::ffi::constants as c;
 use crate::msg::{flags, Msg};
@@ -78,9 +80,7 @@ impl Connection {
         // the first of equal names kept.
         cfg.metadata.sort_by(|a, b| a.0.cmp(&b.0));
         cfg.metadata.dedup_by(|a, b| a.0 == b.0);
-        let mechanism_name: &[u8] = match cfg.mechanism {
-            MechanismConfig::Null => b"NULL",
-        };
+        let mechanism_name = cfg.mechanism.name();
         let mut encoder = Encoder::new(Framing::V2);
         encoder.raw(&greeting::signature(cfg.routing_id.len()));
         Connection {
@@ -238,6 +238,46 @@ impl Connection {
         self.handshake_done
     }
 
+    /// The ZAP request the server-side mechanism (PLAIN, CURVE with
+    /// `Config::zap_enabled`) is waiting on, handed out once: check after
+    /// each `advance`. Until `zap_reply`, the handshake stands still.
+    pub fn zap_request(&mut self) -> Option<ZapRequest> {
+        self.mechanism.as_mut().and_then(|m| m.zap_request())
+    }
+
+    /// The ZAP handler's reply to `zap_request` (its status code, user id
+    /// and metadata frames). 200 lets the handshake go on; 300, 400 or 500
+    /// ends it with `Event::Error(status)` (400 and 500 after queueing an
+    /// ERROR with the status, as libzmq). An invalid reply, or one nobody
+    /// asked for, is an error, fatal and sticky as those of `advance`.
+    /// Check the output and the events afterwards.
+    pub fn zap_reply(
+        &mut self,
+        status_code: &[u8],
+        user_id: &[u8],
+        metadata: &[u8],
+    ) -> Result<(), ProtocolError> {
+        if let Phase::Failed(e) = &self.phase {
+            return Err(e.clone());
+        }
+        let result = match (&self.phase, self.mechanism.as_mut()) {
+            (Phase::Handshake, Some(m)) => m.zap_reply(status_code, user_id, metadata),
+            _ => Err(ProtocolError::ZapUnexpectedReply),
+        };
+        match result {
+            Ok(()) => {
+                self.step_mechanism();
+                Ok(())
+            }
+            Err(e) => {
+                self.phase = Phase::Failed(e.clone());
+                self.pending.clear();
+                self.pong = None;
+                Err(e)
+            }
+        }
+    }
+
     /// The protocol spoken, once the greetings are exchanged.
     pub fn version(&self) -> Option<(u8, u8)> {
         self.version.map(Version::pair)
@@ -315,8 +355,20 @@ impl Connection {
                 Ok(())
             }
             Version::V3_0 | Version::V3_1 => {
-                let mechanism: Box<dyn Mechanism> = match self.cfg.mechanism {
+                let mechanism: Box<dyn Mechanism> = match &self.cfg.mechanism {
                     MechanismConfig::Null => Box::new(NullMechanism::new(&self.cfg)),
+                    MechanismConfig::Plain {
+                        as_server: false, ..
+                    } => Box::new(PlainClient::new(&self.cfg)),
+                    MechanismConfig::Plain {
+                        as_server: true, ..
+                    } => Box::new(PlainServer::new(&self.cfg)),
+                    MechanismConfig::Curve {
+                        as_server: false, ..
+                    } => Box::new(CurveClient::new(&self.cfg)?),
+                    MechanismConfig::Curve {
+                        as_server: true, ..
+                    } => Box::new(CurveServer::new(&self.cfg)?),
                 };
                 if peer.mechanism != greeting::mechanism_field(mechanism.name()) {
                     return Err(ProtocolError::MechanismMismatch {

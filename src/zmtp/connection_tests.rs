@@ -820,3 +820,227 @@ fn output_into_a_caller_array() {
     c.consumed(3);
     assert_eq!(c.output().iter().map(|s| s.len()).sum::<usize>(), 1);
 }
+
+// ---- PLAIN and CURVE over the wire ----
+
+fn plain_cfg(t: i32, as_server: bool, password: &[u8]) -> Config {
+    let mut cfg = cfg(t);
+    cfg.mechanism = MechanismConfig::Plain {
+        username: b"admin".to_vec(),
+        password: password.to_vec(),
+        as_server,
+    };
+    cfg.as_server = as_server;
+    cfg.zap_enabled = as_server;
+    cfg
+}
+
+fn curve_keypair() -> ([u8; 32], [u8; 32]) {
+    let mut secret = [0u8; 32];
+    crate::keys::random_bytes(&mut secret).unwrap();
+    let public = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(secret));
+    (*public.as_bytes(), secret)
+}
+
+fn curve_cfg(t: i32, as_server: bool, own: ([u8; 32], [u8; 32]), server_key: [u8; 32]) -> Config {
+    let mut cfg = cfg(t);
+    cfg.mechanism = MechanismConfig::Curve {
+        as_server,
+        public_key: own.0,
+        secret_key: own.1,
+        server_key,
+    };
+    cfg.as_server = as_server;
+    cfg
+}
+
+/// A ZAP handler: answers every request of `c` with `status`.
+fn answer_zap(c: &mut Connection, status: &[u8], expect: &[&[u8]]) -> bool {
+    match c.zap_request() {
+        Some(req) => {
+            assert_eq!(req.credentials, expect);
+            c.zap_reply(status, b"user", b"").unwrap();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Pumps, answering ZAP requests of `server`, until both are quiet.
+fn pump_zap(a: &mut Connection, b: &mut Connection, status: &[u8], expect: &[&[u8]]) {
+    loop {
+        let _ = pump(a, b, 5);
+        if !answer_zap(b, status, expect) {
+            return;
+        }
+    }
+}
+
+fn messages_both_ways(a: &mut Connection, b: &mut Connection) {
+    a.send(msg(b"hello", true));
+    a.send(msg(&vec![7u8; 100_000], false));
+    b.send(msg(b"", false));
+    b.send_ping(10, b"ctx");
+    pump(a, b, 1000).unwrap();
+    expect_message(b.poll_event(), b"hello", true);
+    expect_message(b.poll_event(), &vec![7u8; 100_000], false);
+    expect_message(a.poll_event(), b"", false);
+    match a.poll_event() {
+        Some(Event::Ping {
+            ttl_ds: 10,
+            context,
+        }) => assert_eq!(context, b"ctx"),
+        other => panic!("expected PING, got {other:?}"),
+    }
+}
+
+#[test]
+fn plain_handshake_and_messages() {
+    let mut a = Connection::new(plain_cfg(c::ZMQ_DEALER, false, b"secret"));
+    let mut b = Connection::new(plain_cfg(c::ZMQ_ROUTER, true, b""));
+    // Sent before the handshake: waits for it.
+    a.send(msg(b"early", false));
+    pump_zap(&mut a, &mut b, b"200", &[b"admin", b"secret"]);
+    let ha = expect_handshake(a.poll_event());
+    let hb = expect_handshake(b.poll_event());
+    assert_eq!(
+        (ha.peer_socket_type, hb.peer_socket_type),
+        (c::ZMQ_ROUTER, c::ZMQ_DEALER)
+    );
+    assert_eq!(hb.properties[0], ("User-Id".to_string(), b"user".to_vec()));
+    expect_message(b.poll_event(), b"early", false);
+    messages_both_ways(&mut a, &mut b);
+}
+
+#[test]
+fn plain_wrong_password_denied_by_zap() {
+    let mut a = Connection::new(plain_cfg(c::ZMQ_DEALER, false, b"wrong"));
+    let mut b = Connection::new(plain_cfg(c::ZMQ_ROUTER, true, b""));
+    a.send(msg(b"never", false));
+    pump_zap(&mut a, &mut b, b"400", &[b"admin", b"wrong"]);
+    match a.poll_event() {
+        Some(Event::Error(reason)) => assert_eq!(reason, b"400"),
+        other => panic!("expected ERROR, got {other:?}"),
+    }
+    match b.poll_event() {
+        Some(Event::Error(reason)) => assert_eq!(reason, b"400"),
+        other => panic!("expected our refusal, got {other:?}"),
+    }
+    assert!(b.poll_event().is_none());
+    assert!(!a.is_handshake_done() && !b.is_handshake_done());
+    // An invalid status is a ZAP protocol error.
+    let mut a = Connection::new(plain_cfg(c::ZMQ_DEALER, false, b"x"));
+    let mut b = Connection::new(plain_cfg(c::ZMQ_ROUTER, true, b""));
+    let _ = pump(&mut a, &mut b, 100);
+    assert!(b.zap_request().is_some());
+    assert_eq!(b.zap_reply(b"600", b"", b""), Err(Pe::ZapInvalidStatusCode));
+    assert_eq!(b.advance(0), Err(Pe::ZapInvalidStatusCode));
+    // No ZAP handler: libzmq's PLAIN server refuses.
+    let mut a = Connection::new(plain_cfg(c::ZMQ_DEALER, false, b"x"));
+    let mut sv = plain_cfg(c::ZMQ_ROUTER, true, b"");
+    sv.zap_enabled = false;
+    let mut b = Connection::new(sv);
+    assert_eq!(pump(&mut a, &mut b, 100), Err(('b', Pe::ZapUnavailable)));
+}
+
+#[test]
+fn curve_handshake_and_messages() {
+    let server = curve_keypair();
+    let client = curve_keypair();
+    for zap in [false, true] {
+        let mut a = Connection::new(curve_cfg(c::ZMQ_DEALER, false, client, server.0));
+        let mut sv = curve_cfg(c::ZMQ_ROUTER, true, server, [0; 32]);
+        sv.zap_enabled = zap;
+        let mut b = Connection::new(sv);
+        a.send(msg(b"early", false));
+        pump_zap(&mut a, &mut b, b"200", &[&client.0]);
+        let ha = expect_handshake(a.poll_event());
+        let hb = expect_handshake(b.poll_event());
+        assert_eq!(
+            (ha.peer_socket_type, hb.peer_socket_type),
+            (c::ZMQ_ROUTER, c::ZMQ_DEALER)
+        );
+        assert_eq!(hb.properties[0].0 == "User-Id", zap);
+        expect_message(b.poll_event(), b"early", false);
+        messages_both_ways(&mut a, &mut b);
+        // Subscriptions (commands) are encrypted too.
+        a.send_subscribe(b"topic");
+        pump(&mut a, &mut b, 3).unwrap();
+        match b.poll_event() {
+            Some(Event::Subscribe(t)) => assert_eq!(t, b"topic"),
+            other => panic!("expected SUBSCRIBE, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn curve_nothing_readable_on_the_wire() {
+    let server = curve_keypair();
+    let client = curve_keypair();
+    let mut a = Connection::new(curve_cfg(c::ZMQ_PAIR, false, client, server.0));
+    let mut b = Connection::new(curve_cfg(c::ZMQ_PAIR, true, server, [0; 32]));
+    pump(&mut a, &mut b, 64).unwrap();
+    a.send(msg(b"PLAINTEXT-SECRET", false));
+    let wire = drain(&mut a);
+    assert!(!wire.windows(16).any(|w| w == b"PLAINTEXT-SECRET"));
+    // A flipped bit in the box: error, no message.
+    let mut bad = wire.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    expect_handshake(b.poll_event());
+    assert_eq!(b.feed(&bad), Err(Pe::Cryptographic));
+    assert!(b.poll_event().is_none());
+}
+
+#[test]
+fn curve_replayed_frame_refused() {
+    let server = curve_keypair();
+    let client = curve_keypair();
+    let mut a = Connection::new(curve_cfg(c::ZMQ_PAIR, false, client, server.0));
+    let mut b = Connection::new(curve_cfg(c::ZMQ_PAIR, true, server, [0; 32]));
+    pump(&mut a, &mut b, 64).unwrap();
+    expect_handshake(b.poll_event());
+    a.send(msg(b"once", false));
+    let wire = drain(&mut a);
+    b.feed(&wire).unwrap();
+    expect_message(b.poll_event(), b"once", false);
+    assert_eq!(b.feed(&wire), Err(Pe::InvalidSequence));
+    assert!(b.poll_event().is_none());
+}
+
+#[test]
+fn curve_wrong_keys_fail() {
+    let server = curve_keypair();
+    let client = curve_keypair();
+    // Wrong server key: the server cannot open HELLO.
+    let mut a = Connection::new(curve_cfg(c::ZMQ_PAIR, false, client, curve_keypair().0));
+    let mut b = Connection::new(curve_cfg(c::ZMQ_PAIR, true, server, [0; 32]));
+    a.send(msg(b"never", false));
+    assert_eq!(pump(&mut a, &mut b, 64), Err(('b', Pe::Cryptographic)));
+    assert!(b.poll_event().is_none());
+    // A client whose public key does not match its secret: the vouch fails.
+    let mut a = Connection::new(curve_cfg(
+        c::ZMQ_PAIR,
+        false,
+        (curve_keypair().0, client.1),
+        server.0,
+    ));
+    let mut b = Connection::new(curve_cfg(c::ZMQ_PAIR, true, server, [0; 32]));
+    assert_eq!(pump(&mut a, &mut b, 64), Err(('b', Pe::Cryptographic)));
+    // Denied by ZAP: ERROR 500 to the client, nothing delivered.
+    let mut a = Connection::new(curve_cfg(c::ZMQ_PAIR, false, client, server.0));
+    let mut sv = curve_cfg(c::ZMQ_PAIR, true, server, [0; 32]);
+    sv.zap_enabled = true;
+    let mut b = Connection::new(sv);
+    a.send(msg(b"never", false));
+    pump_zap(&mut a, &mut b, b"500", &[&client.0]);
+    assert!(matches!(a.poll_event(), Some(Event::Error(r)) if r == b"500"));
+    assert!(matches!(b.poll_event(), Some(Event::Error(r)) if r == b"500"));
+    // Mechanism mismatch with a NULL peer.
+    let mut a = Connection::new(curve_cfg(c::ZMQ_PAIR, false, client, server.0));
+    let mut b = Connection::new(cfg(c::ZMQ_PAIR));
+    assert!(matches!(
+        pump(&mut a, &mut b, 64),
+        Err((_, Pe::MechanismMismatch { .. }))
+    ));
+}

@@ -46,12 +46,14 @@ pub struct PeerInfo {
 /// from the peer to `process_handshake_command` (and again asks for
 /// commands to send), until `status()` is `Ready` or `Error`.
 ///
-/// Hooks for later mechanisms: `encode`/`decode` wrap and unwrap each
-/// message (CURVE's MESSAGE command; a returned message carrying
-/// `msg::flags::COMMAND` is sent as a command frame); a ZAP exchange will
-/// add a way to hand out a request and take a reply (NULL with a ZAP
-/// domain, PLAIN, CURVE), during which `next_handshake_command` yields
-/// nothing.
+/// `encode`/`decode` wrap and unwrap each frame after the handshake
+/// (CURVE's MESSAGE command; a returned message carrying
+/// `msg::flags::COMMAND` is sent as a command frame).
+///
+/// ZAP (RFC 27): a server-side mechanism that has the client's credentials
+/// and `Config::zap_enabled` hands out one [`ZapRequest`] through
+/// `zap_request` and waits (`next_handshake_command` yields nothing, status
+/// `Handshaking`) until `zap_reply` gives the handler's answer.
 pub trait Mechanism: Send {
     /// The name sent in the greeting (up to 20 octets, e.g. b"NULL").
     fn name(&self) -> &'static [u8];
@@ -72,6 +74,83 @@ pub trait Mechanism: Send {
     fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
         Ok(msg)
     }
+    /// The ZAP request to send, once, when the handshake waits on one.
+    fn zap_request(&mut self) -> Option<ZapRequest> {
+        None
+    }
+    /// The ZAP handler's reply (status code, user id, metadata frames).
+    /// 200 lets the handshake go on; 300 fails it silently, 400 and 500
+    /// with an ERROR carrying the status, as libzmq.
+    fn zap_reply(
+        &mut self,
+        _status_code: &[u8],
+        _user_id: &[u8],
+        _metadata: &[u8],
+    ) -> Result<(), ProtocolError> {
+        Err(ProtocolError::ZapUnexpectedReply)
+    }
+}
+
+/// What the ZAP handler must be asked (RFC 27): the engine adds version
+/// "1.0", a request id, the ZAP domain, the peer's address and our routing
+/// id, then `mechanism` and each of `credentials` as frames.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ZapRequest {
+    /// b"PLAIN" or b"CURVE".
+    pub mechanism: &'static [u8],
+    /// PLAIN: username, password. CURVE: the client's long-term public key
+    /// (32 octets).
+    pub credentials: Vec<Vec<u8>>,
+}
+
+/// The password is not printed.
+impl std::fmt::Debug for ZapRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZapRequest")
+            .field("mechanism", &String::from_utf8_lossy(self.mechanism))
+            .field("credentials", &self.credentials.len())
+            .finish()
+    }
+}
+
+/// What a valid ZAP reply decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZapVerdict {
+    /// 200: go on; these properties (User-Id first, then the reply's
+    /// metadata) come before the peer's own, and win over them, as in
+    /// libzmq's metadata map.
+    Accept(Vec<(String, Vec<u8>)>),
+    /// 300: fail without sending anything (libzmq's temporary failure).
+    FailSilently,
+    /// 400 or 500: send ERROR with this status, then fail.
+    SendError(Vec<u8>),
+}
+
+/// Checks a ZAP reply as libzmq's zap_client does: a status of 200, 300,
+/// 400 or 500, then well-formed metadata (for every status).
+pub fn check_zap_reply(
+    status_code: &[u8],
+    user_id: &[u8],
+    metadata: &[u8],
+) -> Result<ZapVerdict, ProtocolError> {
+    let first = match status_code {
+        [d @ b'2'..=b'5', b'0', b'0'] => *d,
+        _ => return Err(ProtocolError::ZapInvalidStatusCode),
+    };
+    let parsed = parse_properties(metadata).map_err(|_| ProtocolError::ZapInvalidMetadata)?;
+    Ok(match first {
+        b'2' => {
+            let mut props = vec![("User-Id".to_string(), user_id.to_vec())];
+            props.extend(
+                parsed
+                    .into_iter()
+                    .map(|(n, v)| (String::from_utf8_lossy(n).into_owned(), v.to_vec())),
+            );
+            ZapVerdict::Accept(props)
+        }
+        b'3' => ZapVerdict::FailSilently,
+        _ => ZapVerdict::SendError(status_code.to_vec()),
+    })
 }
 
 /// libzmq's socket type names, indexed by ZMQ_* value (drafts included).

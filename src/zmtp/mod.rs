@@ -57,9 +57,11 @@
 pub mod codec;
 pub mod command;
 mod connection;
+pub mod curve;
 pub mod greeting;
 pub mod mechanism;
 pub mod null;
+pub mod plain;
 
 pub use connection::Connection;
 
@@ -71,12 +73,68 @@ use crate::msg::Msg;
 /// many bytes are read straight into their message.
 pub const DEFAULT_IN_BATCH_SIZE: usize = 8192;
 
-/// Which security mechanism this end speaks. PLAIN and CURVE will add their
-/// credentials here (`Plain { .. }`, `Curve { .. }`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Which security mechanism this end speaks, with its credentials.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub enum MechanismConfig {
     #[default]
     Null,
+    /// PLAIN (RFC 24). A client sends `username` and `password` (each at
+    /// most 255 octets, as the option layer enforces); a server ignores
+    /// them and asks ZAP.
+    Plain {
+        username: Vec<u8>,
+        password: Vec<u8>,
+        as_server: bool,
+    },
+    /// CURVE (RFC 25/26), raw 32-octet keys. A server needs only
+    /// `secret_key` (its long-term key); a client needs all three, with
+    /// `server_key` the server's long-term public key.
+    Curve {
+        as_server: bool,
+        public_key: [u8; 32],
+        secret_key: [u8; 32],
+        server_key: [u8; 32],
+    },
+}
+
+impl MechanismConfig {
+    /// The name sent in the greeting.
+    pub fn name(&self) -> &'static [u8] {
+        match self {
+            MechanismConfig::Null => b"NULL",
+            MechanismConfig::Plain { .. } => b"PLAIN",
+            MechanismConfig::Curve { .. } => b"CURVE",
+        }
+    }
+}
+
+/// Secrets (password, secret key) are not printed.
+impl std::fmt::Debug for MechanismConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MechanismConfig::Null => write!(f, "Null"),
+            MechanismConfig::Plain {
+                username,
+                as_server,
+                ..
+            } => f
+                .debug_struct("Plain")
+                .field("username", &String::from_utf8_lossy(username))
+                .field("as_server", as_server)
+                .finish_non_exhaustive(),
+            MechanismConfig::Curve {
+                as_server,
+                public_key,
+                server_key,
+                ..
+            } => f
+                .debug_struct("Curve")
+                .field("as_server", as_server)
+                .field("public_key", public_key)
+                .field("server_key", server_key)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 /// What a connection needs to know about its socket.
@@ -102,7 +160,13 @@ pub struct Config {
     pub recv_routing_id: bool,
     pub mechanism: MechanismConfig,
     /// ZAP would be consulted (libzmq: a ZAP domain is set or the mechanism
-    /// is not NULL): ZMTP 1.0 and 2.0 peers are then refused.
+    /// is not NULL): ZMTP 1.0 and 2.0 peers are then refused (PLAIN and
+    /// CURVE refuse them in any case). For a PLAIN or CURVE server it also
+    /// says that a ZAP handler answers (libzmq's `zap_connect` succeeded):
+    /// the mechanism then hands out a [`mechanism::ZapRequest`] and waits
+    /// for [`Connection::zap_reply`]. Without one, as in libzmq, a CURVE
+    /// server accepts every client and a PLAIN server refuses every one
+    /// ([`ProtocolError::ZapUnavailable`]).
     pub zap_enabled: bool,
     /// ZMQ_IN_BATCH_SIZE: size of the internal read buffer.
     pub in_batch_size: usize,
@@ -166,7 +230,10 @@ pub enum Event {
     Ping { ttl_ds: u16, context: Vec<u8> },
     /// The peer answered a PING.
     Pong { context: Vec<u8> },
-    /// The peer refused the handshake with ERROR and this reason. Terminal:
+    /// The peer refused the handshake with ERROR and this reason, or we did
+    /// (a PLAIN/CURVE server whose ZAP handler answered 300, 400 or 500:
+    /// the reason is that status, and our ERROR, none for 300 as in libzmq,
+    /// is in the output: flush it before closing). Terminal:
     /// further input is ignored; close the connection and do not reconnect
     /// with the same credentials. A reason of "300", "400" or "500" is a
     /// ZAP status, which libzmq reports as ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
@@ -202,6 +269,33 @@ pub enum ProtocolError {
     InvalidMetadata,
     /// The peer's Socket-Type cannot talk to ours.
     IncompatibleSocketType { peer: Vec<u8> },
+    /// PLAIN/CURVE HELLO of the wrong size or content.
+    MalformedHello,
+    /// PLAIN/CURVE WELCOME of the wrong size.
+    MalformedWelcome,
+    /// CURVE INITIATE too short.
+    MalformedInitiate,
+    /// CURVE READY too short.
+    MalformedReady,
+    /// CURVE MESSAGE too short.
+    MalformedMessage,
+    /// A CURVE box that does not open (wrong key, tampering), a cookie that
+    /// is not ours, or no randomness to make keys.
+    Cryptographic,
+    /// CURVE: the vouch does not match the client's short-term key.
+    KeyExchange,
+    /// CURVE: a MESSAGE nonce not above the previous one (replay, reorder).
+    InvalidSequence,
+    /// A PLAIN server without a ZAP handler (`Config::zap_enabled` false):
+    /// libzmq refuses the client and reports
+    /// ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL with EFAULT.
+    ZapUnavailable,
+    /// A ZAP reply whose status is not 200, 300, 400 or 500.
+    ZapInvalidStatusCode,
+    /// A ZAP reply whose metadata is malformed.
+    ZapInvalidMetadata,
+    /// A ZAP reply while none was awaited.
+    ZapUnexpectedReply,
 }
 
 impl ProtocolError {
@@ -219,6 +313,21 @@ impl ProtocolError {
             ProtocolError::InvalidMetadata | ProtocolError::IncompatibleSocketType { .. } => {
                 c::ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA
             }
+            ProtocolError::MalformedHello => c::ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO,
+            ProtocolError::MalformedWelcome => c::ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME,
+            ProtocolError::MalformedInitiate => {
+                c::ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE
+            }
+            ProtocolError::MalformedReady => c::ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY,
+            ProtocolError::MalformedMessage => c::ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE,
+            ProtocolError::Cryptographic => c::ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC,
+            ProtocolError::KeyExchange => c::ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE,
+            ProtocolError::InvalidSequence => c::ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE,
+            ProtocolError::ZapInvalidStatusCode => c::ZMQ_PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE,
+            ProtocolError::ZapInvalidMetadata => c::ZMQ_PROTOCOL_ERROR_ZAP_INVALID_METADATA,
+            ProtocolError::ZapUnavailable | ProtocolError::ZapUnexpectedReply => {
+                c::ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED
+            }
             ProtocolError::ZeroLengthFrame
             | ProtocolError::MessageTooLarge { .. }
             | ProtocolError::OutOfMemory { .. }
@@ -229,13 +338,20 @@ impl ProtocolError {
     /// Whether libzmq 4.3.5 (NULL mechanism) reports this error with
     /// ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL and `code()`. For the others it
     /// only disconnects (ZMQ_EVENT_DISCONNECTED). PLAIN and CURVE do report
-    /// metadata errors, as INVALID_METADATA.
+    /// metadata errors, as INVALID_METADATA, and every error of their own;
+    /// `ZapUnavailable` is HANDSHAKE_FAILED_NO_DETAIL (EFAULT) instead.
     pub fn reported_by_libzmq(&self) -> bool {
-        matches!(
+        !matches!(
             self,
-            ProtocolError::MechanismMismatch { .. }
-                | ProtocolError::UnexpectedCommand
-                | ProtocolError::MalformedError
+            ProtocolError::ZeroLengthFrame
+                | ProtocolError::MessageTooLarge { .. }
+                | ProtocolError::OutOfMemory { .. }
+                | ProtocolError::LegacyPeerRefused
+                | ProtocolError::MalformedCommand
+                | ProtocolError::InvalidMetadata
+                | ProtocolError::IncompatibleSocketType { .. }
+                | ProtocolError::ZapUnavailable
+                | ProtocolError::ZapUnexpectedReply
         )
     }
 }
@@ -264,6 +380,18 @@ impl std::fmt::Display for ProtocolError {
             ProtocolError::MalformedCommand => write!(f, "malformed command"),
             ProtocolError::MalformedError => write!(f, "malformed ERROR command"),
             ProtocolError::InvalidMetadata => write!(f, "malformed metadata"),
+            ProtocolError::MalformedHello => write!(f, "malformed HELLO"),
+            ProtocolError::MalformedWelcome => write!(f, "malformed WELCOME"),
+            ProtocolError::MalformedInitiate => write!(f, "malformed INITIATE"),
+            ProtocolError::MalformedReady => write!(f, "malformed READY"),
+            ProtocolError::MalformedMessage => write!(f, "malformed MESSAGE"),
+            ProtocolError::Cryptographic => write!(f, "cryptographic failure"),
+            ProtocolError::KeyExchange => write!(f, "CURVE vouch does not match"),
+            ProtocolError::InvalidSequence => write!(f, "CURVE nonce out of sequence"),
+            ProtocolError::ZapUnavailable => write!(f, "no ZAP handler for PLAIN"),
+            ProtocolError::ZapInvalidStatusCode => write!(f, "invalid ZAP status code"),
+            ProtocolError::ZapInvalidMetadata => write!(f, "invalid ZAP metadata"),
+            ProtocolError::ZapUnexpectedReply => write!(f, "unexpected ZAP reply"),
             ProtocolError::IncompatibleSocketType { peer } => {
                 write!(
                     f,

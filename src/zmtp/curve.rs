@@ -1,0 +1,667 @@
+//! The CURVE mechanism (RFC 25 ZMTP-CURVE over RFC 26 CurveZMQ), client
+//! and server, byte-compatible with libzmq's curve_client / curve_server.
+//!
+//! Client: HELLO (C', box[64 zeros] C'→S) → WELCOME (box[S' cookie] S→C')
+//! → INITIATE (cookie, box[C vouch metadata] C'→S', the vouch being
+//! box[C' S] C→S') → READY (box[metadata] S'→C'). Then every frame, command
+//! or message, goes as MESSAGE: box[flags data] under the short-term keys,
+//! with a nonce that strictly increases in each direction.
+//!
+//! The server keeps no state between HELLO and INITIATE but the cookie:
+//! box[C' s'] under a cookie key drawn afresh for each WELCOME (and dropped
+//! once the INITIATE is checked). With `Config::zap_enabled` it asks ZAP
+//! with the client's long-term key before sending READY; without it, it
+//! accepts every client, as libzmq without a ZAP handler.
+//!
+//! Primitives: `crypto_box::SalsaBox` is NaCl's crypto_box (X25519,
+//! HSalsa20, XSalsa20-Poly1305, MAC first as on the wire) and
+//! `crypto_secretbox::XSalsa20Poly1305` its secretbox (the cookie); secrets
+//! are compared with `subtle` in constant time. Nonces are libzmq's:
+//! 16-octet prefixes plus a 64-bit big-endian counter starting at 1
+//! (HELLO 1, INITIATE 2, first client MESSAGE 3; READY 1, first server
+//! MESSAGE 2), or 8-octet prefixes plus 16 random octets.
+
+use super::command::{self, Command};
+use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapRequest, ZapVerdict};
+use super::{Config, MechanismConfig, ProtocolError};
+use crate::msg::{flags, Msg};
+use bytes::Bytes;
+use crypto_box::aead::{Aead, KeyInit};
+use crypto_box::{Nonce, PublicKey, SalsaBox, SecretKey};
+use crypto_secretbox::XSalsa20Poly1305;
+use subtle::ConstantTimeEq;
+
+pub const HELLO: &[u8] = b"\x05HELLO";
+pub const WELCOME: &[u8] = b"\x07WELCOME";
+pub const INITIATE: &[u8] = b"\x08INITIATE";
+pub const READY: &[u8] = b"\x05READY";
+pub const ERROR: &[u8] = b"\x05ERROR";
+pub const MESSAGE: &[u8] = b"\x07MESSAGE";
+
+const HELLO_SIZE: usize = 200;
+const WELCOME_SIZE: usize = 168;
+const INITIATE_MIN_SIZE: usize = 257;
+const READY_MIN_SIZE: usize = 30;
+/// "\x07MESSAGE", nonce, MAC, flags.
+const MESSAGE_MIN_SIZE: usize = 8 + 8 + 16 + 1;
+
+/// The flags a MESSAGE carries.
+const FLAG_MASK: u8 = flags::MORE | flags::COMMAND;
+
+/// A 24-octet nonce: `prefix` then `tail`.
+fn nonce(prefix: &[u8], tail: &[u8]) -> Nonce {
+    let mut n = [0u8; 24];
+    let (head, rest) = n.split_at_mut(prefix.len().min(24));
+    head.copy_from_slice(prefix.get(..head.len()).unwrap_or_default());
+    let len = rest.len().min(tail.len());
+    rest[..len].copy_from_slice(&tail[..len]);
+    *Nonce::from_slice(&n)
+}
+
+fn salsa(public: &[u8; 32], secret: &SecretKey) -> SalsaBox {
+    SalsaBox::new(&PublicKey::from(*public), secret)
+}
+
+fn random<const N: usize>() -> Result<[u8; N], ProtocolError> {
+    let mut out = [0u8; N];
+    crate::keys::random_bytes(&mut out).map_err(|_| ProtocolError::Cryptographic)?;
+    Ok(out)
+}
+
+fn key32(data: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    let len = data.len().min(32);
+    k[..len].copy_from_slice(&data[..len]);
+    k
+}
+
+fn u64_at(data: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    if let Some(s) = data.get(at..at + 8) {
+        b.copy_from_slice(s);
+    }
+    u64::from_be_bytes(b)
+}
+
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
+/// The MESSAGE layer, shared by both roles once the short-term keys are
+/// agreed: encrypts with our prefix and counter, decrypts and checks the
+/// peer's.
+struct Codec {
+    precom: Option<SalsaBox>,
+    encode_prefix: &'static [u8; 16],
+    decode_prefix: &'static [u8; 16],
+    /// Our next short nonce.
+    nonce: u64,
+    /// The peer's last short nonce.
+    peer_nonce: u64,
+}
+
+impl Codec {
+    fn new(client: bool) -> Codec {
+        let (encode_prefix, decode_prefix) = if client {
+            (b"CurveZMQMESSAGEC", b"CurveZMQMESSAGES")
+        } else {
+            (b"CurveZMQMESSAGES", b"CurveZMQMESSAGEC")
+        };
+        Codec {
+            precom: None,
+            encode_prefix,
+            decode_prefix,
+            nonce: 1,
+            peer_nonce: 1,
+        }
+    }
+
+    fn next_nonce(&mut self) -> u64 {
+        let n = self.nonce;
+        self.nonce = self.nonce.wrapping_add(1);
+        n
+    }
+
+    fn encode(&mut self, msg: Msg) -> Msg {
+        let Some(precom) = self.precom.as_ref() else {
+            return msg;
+        };
+        let n = self.nonce;
+        self.nonce = self.nonce.wrapping_add(1);
+        let mut plain = Vec::with_capacity(1 + msg.size());
+        plain.push(msg.flags() & FLAG_MASK);
+        plain.extend_from_slice(msg.data());
+        let Ok(sealed) = precom.encrypt(&nonce(self.encode_prefix, &n.to_be_bytes()), &plain[..])
+        else {
+            return Msg::new();
+        };
+        let mut out = Vec::with_capacity(16 + sealed.len());
+        out.extend_from_slice(MESSAGE);
+        out.extend_from_slice(&n.to_be_bytes());
+        out.extend_from_slice(&sealed);
+        Msg::from_bytes(Bytes::from(out))
+    }
+
+    fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
+        let data = msg.data();
+        command::split(data)?;
+        if !data.starts_with(MESSAGE) {
+            return Err(ProtocolError::UnexpectedCommand);
+        }
+        if data.len() < MESSAGE_MIN_SIZE {
+            return Err(ProtocolError::MalformedMessage);
+        }
+        let n = u64_at(data, MESSAGE.len());
+        if n <= self.peer_nonce {
+            return Err(ProtocolError::InvalidSequence);
+        }
+        let precom = self.precom.as_ref().ok_or(ProtocolError::Cryptographic)?;
+        let plain = precom
+            .decrypt(
+                &nonce(self.decode_prefix, &n.to_be_bytes()),
+                data.get(16..).unwrap_or_default(),
+            )
+            .map_err(|_| ProtocolError::Cryptographic)?;
+        self.peer_nonce = n;
+        let f = plain.first().copied().unwrap_or(0) & FLAG_MASK;
+        let mut out = Msg::from_bytes(Bytes::from(plain).slice(1..));
+        out.set_flags(f);
+        Ok(out)
+    }
+}
+
+fn curve_keys(cfg: &Config) -> ([u8; 32], [u8; 32], [u8; 32]) {
+    match &cfg.mechanism {
+        MechanismConfig::Curve {
+            public_key,
+            secret_key,
+            server_key,
+            ..
+        } => (*public_key, *secret_key, *server_key),
+        _ => ([0; 32], [0; 32], [0; 32]),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClientState {
+    SendHello,
+    WaitWelcome,
+    SendInitiate,
+    WaitReady,
+    Ready,
+    ErrorReceived,
+}
+
+pub struct CurveClient {
+    cfg: Config,
+    state: ClientState,
+    public_key: [u8; 32],
+    secret_key: SecretKey,
+    server_key: [u8; 32],
+    cn_public: [u8; 32],
+    cn_secret: SecretKey,
+    /// The server's short-term key and cookie, from WELCOME.
+    cn_server: [u8; 32],
+    cookie: Vec<u8>,
+    codec: Codec,
+    peer: PeerInfo,
+    error_reason: Option<Vec<u8>>,
+    /// A command could not be made (no randomness): nothing more is sent.
+    broken: bool,
+}
+
+impl CurveClient {
+    /// A client with a fresh short-term key pair.
+    pub fn new(cfg: &Config) -> Result<CurveClient, ProtocolError> {
+        let (public_key, secret_key, server_key) = curve_keys(cfg);
+        let cn_secret = SecretKey::from(random::<32>()?);
+        Ok(CurveClient {
+            cfg: cfg.clone(),
+            state: ClientState::SendHello,
+            public_key,
+            secret_key: SecretKey::from(secret_key),
+            server_key,
+            cn_public: *cn_secret.public_key().as_bytes(),
+            cn_secret,
+            cn_server: [0; 32],
+            cookie: Vec::new(),
+            codec: Codec::new(true),
+            peer: PeerInfo {
+                socket_type: -1,
+                ..PeerInfo::default()
+            },
+            error_reason: None,
+            broken: false,
+        })
+    }
+
+    fn hello(&mut self) -> Option<Vec<u8>> {
+        let n = self.codec.next_nonce().to_be_bytes();
+        let sig = salsa(&self.server_key, &self.cn_secret)
+            .encrypt(&nonce(b"CurveZMQHELLO---", &n), &[0u8; 64][..])
+            .ok()?;
+        let mut out = Vec::with_capacity(HELLO_SIZE);
+        out.extend_from_slice(HELLO);
+        out.extend_from_slice(&[1, 0]);
+        out.extend_from_slice(&[0; 72]);
+        out.extend_from_slice(&self.cn_public);
+        out.extend_from_slice(&n);
+        out.extend_from_slice(&sig);
+        Some(out)
+    }
+
+    fn initiate(&mut self) -> Option<Vec<u8>> {
+        let vouch_tail = random::<16>().ok()?;
+        let mut vouch_plain = [0u8; 64];
+        vouch_plain[..32].copy_from_slice(&self.cn_public);
+        vouch_plain[32..].copy_from_slice(&self.server_key);
+        let vouch = salsa(&self.cn_server, &self.secret_key)
+            .encrypt(&nonce(b"VOUCH---", &vouch_tail), &vouch_plain[..])
+            .ok()?;
+        let mut plain = Vec::new();
+        plain.extend_from_slice(&self.public_key);
+        plain.extend_from_slice(&vouch_tail);
+        plain.extend_from_slice(&vouch);
+        plain.extend_from_slice(&mechanism::basic_properties(&self.cfg));
+        let n = self.codec.next_nonce().to_be_bytes();
+        let sealed = self
+            .codec
+            .precom
+            .as_ref()?
+            .encrypt(&nonce(b"CurveZMQINITIATE", &n), &plain[..])
+            .ok()?;
+        let mut out = Vec::with_capacity(113 + sealed.len());
+        out.extend_from_slice(INITIATE);
+        out.extend_from_slice(&self.cookie);
+        out.extend_from_slice(&n);
+        out.extend_from_slice(&sealed);
+        Some(out)
+    }
+}
+
+impl Mechanism for CurveClient {
+    fn name(&self) -> &'static [u8] {
+        b"CURVE"
+    }
+
+    fn next_handshake_command(&mut self) -> Option<Vec<u8>> {
+        if self.broken {
+            return None;
+        }
+        let out = match self.state {
+            ClientState::SendHello => {
+                self.state = ClientState::WaitWelcome;
+                self.hello()
+            }
+            ClientState::SendInitiate => {
+                self.state = ClientState::WaitReady;
+                self.initiate()
+            }
+            _ => return None,
+        };
+        self.broken = out.is_none();
+        out
+    }
+
+    fn process_handshake_command(&mut self, body: &[u8]) -> Result<(), ProtocolError> {
+        if self.broken {
+            return Err(ProtocolError::Cryptographic);
+        }
+        if body.starts_with(WELCOME) {
+            if self.state != ClientState::WaitWelcome {
+                return Err(ProtocolError::UnexpectedCommand);
+            }
+            // libzmq reports a WELCOME of the wrong size as CRYPTOGRAPHIC.
+            if body.len() != WELCOME_SIZE {
+                return Err(ProtocolError::Cryptographic);
+            }
+            let plain = salsa(&self.server_key, &self.cn_secret)
+                .decrypt(&nonce(b"WELCOME-", &body[8..24]), &body[24..])
+                .map_err(|_| ProtocolError::Cryptographic)?;
+            if plain.len() != 128 {
+                return Err(ProtocolError::Cryptographic);
+            }
+            self.cn_server = key32(&plain[..32]);
+            self.cookie = plain[32..].to_vec();
+            self.codec.precom = Some(salsa(&self.cn_server, &self.cn_secret));
+            self.state = ClientState::SendInitiate;
+            Ok(())
+        } else if body.starts_with(READY) {
+            if self.state != ClientState::WaitReady {
+                return Err(ProtocolError::UnexpectedCommand);
+            }
+            if body.len() < READY_MIN_SIZE {
+                return Err(ProtocolError::MalformedReady);
+            }
+            let precom = self
+                .codec
+                .precom
+                .as_ref()
+                .ok_or(ProtocolError::Cryptographic)?;
+            let plain = precom
+                .decrypt(&nonce(b"CurveZMQREADY---", &body[6..14]), &body[14..])
+                .map_err(|_| ProtocolError::Cryptographic)?;
+            self.codec.peer_nonce = u64_at(body, 6);
+            self.peer = mechanism::check_peer_properties(&self.cfg, &plain)?;
+            self.state = ClientState::Ready;
+            Ok(())
+        } else if body.starts_with(ERROR) {
+            if !matches!(
+                self.state,
+                ClientState::WaitWelcome | ClientState::WaitReady
+            ) {
+                return Err(ProtocolError::UnexpectedCommand);
+            }
+            match command::parse(body) {
+                Ok(Command::Error { reason }) => self.error_reason = Some(reason.to_vec()),
+                _ => return Err(ProtocolError::MalformedError),
+            }
+            self.state = ClientState::ErrorReceived;
+            Ok(())
+        } else {
+            Err(ProtocolError::UnexpectedCommand)
+        }
+    }
+
+    fn status(&self) -> Status {
+        match self.state {
+            ClientState::Ready => Status::Ready,
+            ClientState::ErrorReceived => Status::Error,
+            _ => Status::Handshaking,
+        }
+    }
+
+    fn peer(&self) -> PeerInfo {
+        self.peer.clone()
+    }
+
+    fn error_reason(&self) -> Option<&[u8]> {
+        self.error_reason.as_deref()
+    }
+
+    fn encode(&mut self, msg: Msg) -> Msg {
+        self.codec.encode(msg)
+    }
+
+    fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
+        self.codec.decode(msg)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ServerState {
+    WaitHello,
+    SendWelcome,
+    WaitInitiate,
+    WaitZapReply,
+    SendReady,
+    Ready,
+    SendError,
+    ErrorSent,
+}
+
+pub struct CurveServer {
+    cfg: Config,
+    state: ServerState,
+    secret_key: SecretKey,
+    public_key: [u8; 32],
+    cn_public: [u8; 32],
+    cn_secret: SecretKey,
+    /// The client's short-term key, from HELLO.
+    cn_client: [u8; 32],
+    /// This connection's cookie key, from WELCOME to INITIATE.
+    cookie_key: Option<XSalsa20Poly1305>,
+    codec: Codec,
+    zap_request: Option<ZapRequest>,
+    zap_properties: Vec<(String, Vec<u8>)>,
+    status_code: Option<Vec<u8>>,
+    peer: PeerInfo,
+    broken: bool,
+}
+
+impl CurveServer {
+    /// A server with a fresh short-term key pair.
+    pub fn new(cfg: &Config) -> Result<CurveServer, ProtocolError> {
+        let (_, secret_key, _) = curve_keys(cfg);
+        let secret_key = SecretKey::from(secret_key);
+        let cn_secret = SecretKey::from(random::<32>()?);
+        Ok(CurveServer {
+            cfg: cfg.clone(),
+            state: ServerState::WaitHello,
+            public_key: *secret_key.public_key().as_bytes(),
+            secret_key,
+            cn_public: *cn_secret.public_key().as_bytes(),
+            cn_secret,
+            cn_client: [0; 32],
+            cookie_key: None,
+            codec: Codec::new(false),
+            zap_request: None,
+            zap_properties: Vec::new(),
+            status_code: None,
+            peer: PeerInfo {
+                socket_type: -1,
+                ..PeerInfo::default()
+            },
+            broken: false,
+        })
+    }
+
+    fn welcome(&mut self) -> Option<Vec<u8>> {
+        // A fresh cookie key for every connection.
+        let cookie_key = XSalsa20Poly1305::new(&random::<32>().ok()?.into());
+        let cookie_tail = random::<16>().ok()?;
+        let mut cookie_plain = [0u8; 64];
+        cookie_plain[..32].copy_from_slice(&self.cn_client);
+        cookie_plain[32..].copy_from_slice(&self.cn_secret.to_bytes());
+        let cookie = cookie_key
+            .encrypt(&nonce(b"COOKIE--", &cookie_tail), &cookie_plain[..])
+            .ok();
+        cookie_plain.fill(0);
+        let cookie = cookie?;
+        self.cookie_key = Some(cookie_key);
+        let mut plain = Vec::with_capacity(128);
+        plain.extend_from_slice(&self.cn_public);
+        plain.extend_from_slice(&cookie_tail);
+        plain.extend_from_slice(&cookie);
+        let welcome_tail = random::<16>().ok()?;
+        let sealed = salsa(&self.cn_client, &self.secret_key)
+            .encrypt(&nonce(b"WELCOME-", &welcome_tail), &plain[..])
+            .ok()?;
+        let mut out = Vec::with_capacity(WELCOME_SIZE);
+        out.extend_from_slice(WELCOME);
+        out.extend_from_slice(&welcome_tail);
+        out.extend_from_slice(&sealed);
+        Some(out)
+    }
+
+    fn ready(&mut self) -> Option<Vec<u8>> {
+        let n = self.codec.next_nonce().to_be_bytes();
+        let sealed = self
+            .codec
+            .precom
+            .as_ref()?
+            .encrypt(
+                &nonce(b"CurveZMQREADY---", &n),
+                &mechanism::basic_properties(&self.cfg)[..],
+            )
+            .ok()?;
+        let mut out = Vec::with_capacity(14 + sealed.len());
+        out.extend_from_slice(READY);
+        out.extend_from_slice(&n);
+        out.extend_from_slice(&sealed);
+        Some(out)
+    }
+
+    fn process_hello(&mut self, body: &[u8]) -> Result<(), ProtocolError> {
+        command::split(body)?;
+        if !body.starts_with(HELLO) {
+            return Err(ProtocolError::UnexpectedCommand);
+        }
+        if body.len() != HELLO_SIZE || body[6..8] != [1, 0] {
+            return Err(ProtocolError::MalformedHello);
+        }
+        let cn_client = key32(&body[80..112]);
+        salsa(&cn_client, &self.secret_key)
+            .decrypt(&nonce(b"CurveZMQHELLO---", &body[112..120]), &body[120..])
+            .map_err(|_| ProtocolError::Cryptographic)?;
+        self.cn_client = cn_client;
+        self.codec.peer_nonce = u64_at(body, 112);
+        self.state = ServerState::SendWelcome;
+        Ok(())
+    }
+
+    fn process_initiate(&mut self, body: &[u8]) -> Result<(), ProtocolError> {
+        command::split(body)?;
+        if !body.starts_with(INITIATE) {
+            return Err(ProtocolError::UnexpectedCommand);
+        }
+        if body.len() < INITIATE_MIN_SIZE {
+            return Err(ProtocolError::MalformedInitiate);
+        }
+        // The cookie: ours, for this client, with our short-term secret.
+        let cookie_key = self.cookie_key.take().ok_or(ProtocolError::Cryptographic)?;
+        let mut cookie = cookie_key
+            .decrypt(&nonce(b"COOKIE--", &body[9..25]), &body[25..105])
+            .map_err(|_| ProtocolError::Cryptographic)?;
+        drop(cookie_key);
+        let ok = cookie.len() == 64
+            && ct_eq(&cookie[..32], &self.cn_client)
+            && ct_eq(&cookie[32..], &self.cn_secret.to_bytes());
+        cookie.fill(0);
+        if !ok {
+            return Err(ProtocolError::Cryptographic);
+        }
+        let precom = salsa(&self.cn_client, &self.cn_secret);
+        let plain = precom
+            .decrypt(&nonce(b"CurveZMQINITIATE", &body[105..113]), &body[113..])
+            .map_err(|_| ProtocolError::Cryptographic)?;
+        self.codec.peer_nonce = u64_at(body, 105);
+        if plain.len() < 128 {
+            return Err(ProtocolError::Cryptographic);
+        }
+        let client_key = key32(&plain[..32]);
+        let vouch = salsa(&client_key, &self.cn_secret)
+            .decrypt(&nonce(b"VOUCH---", &plain[32..48]), &plain[48..128])
+            .map_err(|_| ProtocolError::Cryptographic)?;
+        // libzmq checks C'; RFC 26 also puts S there, which we check too.
+        if vouch.len() != 64
+            || !ct_eq(&vouch[..32], &self.cn_client)
+            || !ct_eq(&vouch[32..], &self.public_key)
+        {
+            return Err(ProtocolError::KeyExchange);
+        }
+        self.codec.precom = Some(precom);
+        self.peer = mechanism::check_peer_properties(&self.cfg, &plain[128..])?;
+        if self.cfg.zap_enabled {
+            self.zap_request = Some(ZapRequest {
+                mechanism: b"CURVE",
+                credentials: vec![client_key.to_vec()],
+            });
+            self.state = ServerState::WaitZapReply;
+        } else {
+            self.state = ServerState::SendReady;
+        }
+        Ok(())
+    }
+}
+
+impl Mechanism for CurveServer {
+    fn name(&self) -> &'static [u8] {
+        b"CURVE"
+    }
+
+    fn next_handshake_command(&mut self) -> Option<Vec<u8>> {
+        if self.broken {
+            return None;
+        }
+        let out = match self.state {
+            ServerState::SendWelcome => {
+                self.state = ServerState::WaitInitiate;
+                self.welcome()
+            }
+            ServerState::SendReady => {
+                self.state = ServerState::Ready;
+                self.ready()
+            }
+            ServerState::SendError => {
+                self.state = ServerState::ErrorSent;
+                Some(command::error(self.status_code.as_deref().unwrap_or(b"")))
+            }
+            _ => return None,
+        };
+        self.broken = out.is_none();
+        out
+    }
+
+    fn process_handshake_command(&mut self, body: &[u8]) -> Result<(), ProtocolError> {
+        match self.state {
+            _ if self.broken => Err(ProtocolError::Cryptographic),
+            ServerState::WaitHello => self.process_hello(body),
+            ServerState::WaitInitiate => self.process_initiate(body),
+            _ => Err(ProtocolError::UnexpectedCommand),
+        }
+    }
+
+    fn status(&self) -> Status {
+        match self.state {
+            ServerState::Ready if !self.broken => Status::Ready,
+            ServerState::ErrorSent => Status::Error,
+            _ => Status::Handshaking,
+        }
+    }
+
+    fn peer(&self) -> PeerInfo {
+        let mut peer = self.peer.clone();
+        let mut props = self.zap_properties.clone();
+        props.append(&mut peer.properties);
+        peer.properties = props;
+        peer
+    }
+
+    fn error_reason(&self) -> Option<&[u8]> {
+        self.status_code.as_deref()
+    }
+
+    fn encode(&mut self, msg: Msg) -> Msg {
+        self.codec.encode(msg)
+    }
+
+    fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
+        self.codec.decode(msg)
+    }
+
+    fn zap_request(&mut self) -> Option<ZapRequest> {
+        self.zap_request.take()
+    }
+
+    fn zap_reply(
+        &mut self,
+        status_code: &[u8],
+        user_id: &[u8],
+        metadata: &[u8],
+    ) -> Result<(), ProtocolError> {
+        if self.state != ServerState::WaitZapReply {
+            return Err(ProtocolError::ZapUnexpectedReply);
+        }
+        self.zap_request = None;
+        match mechanism::check_zap_reply(status_code, user_id, metadata)? {
+            ZapVerdict::Accept(props) => {
+                self.zap_properties = props;
+                self.state = ServerState::SendReady;
+            }
+            ZapVerdict::FailSilently => {
+                self.status_code = Some(status_code.to_vec());
+                self.state = ServerState::ErrorSent;
+            }
+            ZapVerdict::SendError(status) => {
+                self.status_code = Some(status);
+                self.state = ServerState::SendError;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "curve_tests.rs"]
+mod tests;
