@@ -49,7 +49,7 @@ pub unsafe extern "C" fn zmq_version(major_: *mut c_int, minor_: *mut c_int, pat
 
 /// Capabilities that work in this build. Each transport or mechanism is
 /// added here when it works end to end.
-const CAPABILITIES: &[&str] = &["ipc"];
+const CAPABILITIES: &[&str] = &["ipc", "curve"];
 
 /// 1 when the capability works, else 0 (also for NULL).
 #[no_mangle]

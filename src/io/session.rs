@@ -57,6 +57,8 @@ pub struct SessionOptions {
     pub heartbeat_timeout: i32,
     pub maxmsgsize: i64,
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
+    /// NULL, PLAIN or CURVE, with its credentials.
+    pub mechanism: zmtp::MechanismConfig,
     pub tcp: TcpSettings,
     /// Who may connect: ZMQ_TCP_ACCEPT_FILTER and the ZMQ_IPC_FILTER_*
     /// sets (empty: anyone).
@@ -112,6 +114,7 @@ impl SessionOptions {
             metadata: self.metadata.clone(),
             maxmsgsize: self.maxmsgsize,
             recv_routing_id: self.recv_routing_id,
+            mechanism: self.mechanism.clone(),
             ..zmtp::Config::new(self.socket_type)
         }
     }
@@ -591,7 +594,10 @@ impl Session {
                         return Some(if handshook {
                             EngineEnd::Protocol(e.code())
                         } else {
-                            EngineEnd::HandshakeFailed(if e.reported_by_libzmq() {
+                            EngineEnd::HandshakeFailed(if matches!(e, zmtp::ProtocolError::ZapUnavailable) {
+                                // A server mechanism with no ZAP handler.
+                                HandshakeFail::NoDetail(libc::EFAULT)
+                            } else if e.reported_by_libzmq() {
                                 HandshakeFail::Protocol(e.code())
                             } else {
                                 HandshakeFail::Silent

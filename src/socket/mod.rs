@@ -602,6 +602,7 @@ impl Socket {
             heartbeat_ttl_ds: o.heartbeat_ttl,
             heartbeat_timeout: o.heartbeat_timeout,
             maxmsgsize: o.maxmsgsize,
+            mechanism: self.mechanism_config(),
             metadata: o
                 .metadata
                 .iter()
@@ -615,6 +616,27 @@ impl Socket {
             socket_mailbox: Arc::clone(&self.mailbox),
             monitor: Arc::clone(&self.monitor),
         })
+    }
+
+    /// The security mechanism the options ask for.
+    fn mechanism_config(&self) -> crate::zmtp::MechanismConfig {
+        use crate::zmtp::MechanismConfig;
+        let o = &self.options;
+        let key = |k: &Option<[u8; 32]>| k.unwrap_or([0; 32]);
+        match o.mechanism {
+            ZMQ_PLAIN => MechanismConfig::Plain {
+                username: o.plain_username.clone(),
+                password: o.plain_password.clone(),
+                as_server: o.as_server,
+            },
+            ZMQ_CURVE => MechanismConfig::Curve {
+                as_server: o.as_server,
+                public_key: key(&o.curve_public_key),
+                secret_key: key(&o.curve_secret_key),
+                server_key: key(&o.curve_server_key),
+            },
+            _ => MechanismConfig::Null,
+        }
     }
 
     fn io_thread(&mut self) -> Result<Arc<Mailbox>> {
