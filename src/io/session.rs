@@ -594,14 +594,16 @@ impl Session {
                         return Some(if handshook {
                             EngineEnd::Protocol(e.code())
                         } else {
-                            EngineEnd::HandshakeFailed(if matches!(e, zmtp::ProtocolError::ZapUnavailable) {
-                                // A server mechanism with no ZAP handler.
-                                HandshakeFail::NoDetail(libc::EFAULT)
-                            } else if e.reported_by_libzmq() {
-                                HandshakeFail::Protocol(e.code())
-                            } else {
-                                HandshakeFail::Silent
-                            })
+                            EngineEnd::HandshakeFailed(
+                                if matches!(e, zmtp::ProtocolError::ZapUnavailable) {
+                                    // A server mechanism with no ZAP handler.
+                                    HandshakeFail::NoDetail(libc::EFAULT)
+                                } else if e.reported_by_libzmq() {
+                                    HandshakeFail::Protocol(e.code())
+                                } else {
+                                    HandshakeFail::Silent
+                                },
+                            )
                         });
                     }
                 }
