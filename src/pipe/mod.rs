@@ -20,17 +20,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use ypipe::{Reader, Writer};
 
-/// Largest gap between HWM and LWM (libzmq's max_wm_delta).
-const MAX_WM_DELTA: u64 = 1024;
-
 /// The low-water mark for a high-water mark: credit is returned every LWM
-/// messages.
+/// messages. Half the HWM, as libzmq: far enough from both ends that the
+/// writer neither waits for a drained queue nor wakes per message.
 fn compute_lwm(hwm: u64) -> u64 {
-    if hwm > MAX_WM_DELTA * 2 {
-        hwm - MAX_WM_DELTA
-    } else {
-        hwm.div_ceil(2)
-    }
+    hwm.div_ceil(2)
 }
 
 fn next_key() -> u64 {
@@ -569,7 +563,8 @@ mod tests {
     fn lwm_formula() {
         assert_eq!(compute_lwm(1000), 500);
         assert_eq!(compute_lwm(1), 1);
-        assert_eq!(compute_lwm(5000), 5000 - 1024);
+        assert_eq!(compute_lwm(5000), 2500);
+        assert_eq!(compute_lwm(11024), 5512);
     }
 
     #[test]
