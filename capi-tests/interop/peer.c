@@ -13,7 +13,10 @@
  * patterns (server socket / client socket):
  *   pair (PAIR/PAIR), pushpull (PULL/PUSH: client sends), pullpush
  *   (PUSH/PULL: server sends), reqrep (REP/REQ), dealerrouter
- *   (ROUTER/DEALER, the DEALER's routing id checked by the ROUTER)
+ *   (ROUTER/DEALER, the DEALER's routing id checked by the ROUTER),
+ *   xpubsub (XPUB/SUB: subscriptions over the wire, publisher-side
+ *   filtering with text and binary topics, multipart, unsubscription;
+ *   basic scenario only)
  * scenarios:
  *   basic    a 3-part message with an empty middle frame, an empty
  *            message, a 10 MiB message and "END", from the client (from the
@@ -350,6 +353,8 @@ static int server_type (const char *pattern)
         return ZMQ_REP;
     if (!strcmp (pattern, "dealerrouter"))
         return ZMQ_ROUTER;
+    if (!strcmp (pattern, "xpubsub"))
+        return ZMQ_XPUB;
     die ("unknown pattern");
     return -1;
 }
@@ -361,6 +366,7 @@ static int client_type (const char *pattern)
         case ZMQ_PULL: return ZMQ_PUSH;
         case ZMQ_PUSH: return ZMQ_PULL;
         case ZMQ_REP: return ZMQ_REQ;
+        case ZMQ_XPUB: return ZMQ_SUB;
         default: return ZMQ_DEALER;
     }
 }
@@ -423,6 +429,49 @@ static int bind_retry (void *s, const char *ep)
     }
 }
 
+/* xpubsub: the SUB's subscriptions reach the XPUB over the wire (ZMTP 3.1
+ * SUBSCRIBE commands), and the XPUB sends only what matches: a topic "A",
+ * a binary topic "\0B", a multipart message; "X" must be filtered out. */
+static void expect_bytes (void *s, const void *want, size_t size, int more)
+{
+    zmq_msg_t m;
+    zmq_msg_init (&m);
+    recv_frame (s, &m, more, "pubsub frame");
+    if (zmq_msg_size (&m) != size || memcmp (zmq_msg_data (&m), want, size))
+        die ("unexpected pubsub frame of %zu bytes", zmq_msg_size (&m));
+    zmq_msg_close (&m);
+}
+
+static void pubsub_server (void *xpub)
+{
+    expect_bytes (xpub, "\1A", 2, 0);
+    expect_bytes (xpub, "\1\0B", 3, 0);
+    send_str (xpub, "X: not wanted", 0);
+    send_str (xpub, "A1", 0);
+    send_frame (xpub, "\0B2", 3, 0);
+    send_str (xpub, "X: not wanted", ZMQ_SNDMORE);
+    send_str (xpub, "A: neither", 0);
+    send_str (xpub, "A", ZMQ_SNDMORE);
+    send_str (xpub, "part", 0);
+    send_str (xpub, "AEND", 0);
+    /* The unsubscription comes back too. */
+    expect_bytes (xpub, "\0A", 2, 0);
+}
+
+static void pubsub_client (void *sub)
+{
+    if (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "A", 1) != 0
+        || zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "\0B", 2) != 0)
+        die ("subscribe");
+    expect_str (sub, "A1", 0);
+    expect_bytes (sub, "\0B2", 3, 0);
+    expect_str (sub, "A", 1);
+    expect_str (sub, "part", 0);
+    expect_str (sub, "AEND", 0);
+    if (zmq_setsockopt (sub, ZMQ_UNSUBSCRIBE, "A", 1) != 0)
+        die ("unsubscribe");
+}
+
 static int run_server (const char *pattern, const char *bind_ep,
                        const char *scenario, const char *epfile, long count)
 {
@@ -440,7 +489,11 @@ static int run_server (const char *pattern, const char *bind_ep,
     }
     write_file (epfile, ep);
 
-    if (!strcmp (scenario, "basic")) {
+    if (type == ZMQ_XPUB) {
+        if (strcmp (scenario, "basic") != 0)
+            die ("xpubsub has the basic scenario only");
+        pubsub_server (s);
+    } else if (!strcmp (scenario, "basic")) {
         if (type == ZMQ_PUSH)
             basic_sender (s, 0);
         else
@@ -521,7 +574,9 @@ static int run_client (const char *pattern, const char *epfile,
     if (zmq_connect (s, ep) != 0)
         die ("connect %s", ep);
 
-    if (!strcmp (scenario, "basic")) {
+    if (type == ZMQ_SUB)
+        pubsub_client (s);
+    else if (!strcmp (scenario, "basic")) {
         if (type == ZMQ_PULL)
             basic_receiver (s, 0, 0);
         else

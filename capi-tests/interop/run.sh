@@ -134,6 +134,13 @@ for direction in ours-theirs theirs-ours; do
         if [ "$transport" = tcp ]; then
             ep="tcp://127.0.0.1:*"
         else
+            ep="ipc://$WORK/xpubsub-$direction.sock"
+        fi
+        run_one "$transport xpubsub basic ($label)" \
+            "$slib" "$clib" xpubsub "$ep" basic
+        if [ "$transport" = tcp ]; then
+            ep="tcp://127.0.0.1:*"
+        else
             ep="ipc://$WORK/restart-$direction.sock"
         fi
         run_restart "$transport pushpull restart ($label)" \

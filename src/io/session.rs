@@ -269,6 +269,10 @@ pub struct Session {
     /// In the middle of a message read from the pipe when the engine died:
     /// the rest of it is dropped.
     pipe_mid_message: bool,
+    /// SUB / XSUB: the subscriptions sent so far (with how often each was
+    /// sent), sent again to the peer after a reconnect as libzmq's socket
+    /// does on its pipe's hiccup.
+    subscriptions: std::collections::BTreeMap<Vec<u8>, usize>,
     /// The socket is done with us: finish sending (LINGER) and go.
     pub closing: bool,
     pub linger_deadline: Option<Instant>,
@@ -311,6 +315,7 @@ impl Session {
             reconnect_at: None,
             current_ivl: ivl,
             pipe_mid_message: false,
+            subscriptions: Default::default(),
             closing: false,
             linger_deadline: None,
             was_connected: false,
@@ -742,6 +747,13 @@ impl Session {
     /// this connection.
     fn handshake_done(&mut self, peer_routing_id: Vec<u8>, io_mailbox: &Arc<Mailbox>) {
         if self.pipe.is_some() {
+            // A reconnect on a kept pipe: the new peer hears our
+            // subscriptions again.
+            if let Some(engine) = self.engine.as_mut() {
+                for topic in self.subscriptions.keys() {
+                    engine.conn.send_subscribe(topic);
+                }
+            }
             return;
         }
         let o = &self.opts;
@@ -782,8 +794,21 @@ impl Session {
                     // commands (the ZMTP layer downgrades for 3.0 peers).
                     let subscriber = matches!(self.opts.socket_type, ZMQ_SUB | ZMQ_XSUB);
                     match (subscriber && !m.more(), m.data().first()) {
-                        (true, Some(1)) => engine.conn.send_subscribe(&m.data()[1..]),
-                        (true, Some(0)) => engine.conn.send_cancel(&m.data()[1..]),
+                        (true, Some(1)) => {
+                            let topic = &m.data()[1..];
+                            *self.subscriptions.entry(topic.to_vec()).or_insert(0) += 1;
+                            engine.conn.send_subscribe(topic);
+                        }
+                        (true, Some(0)) => {
+                            let topic = &m.data()[1..];
+                            if let Some(n) = self.subscriptions.get_mut(topic) {
+                                *n -= 1;
+                                if *n == 0 {
+                                    self.subscriptions.remove(topic);
+                                }
+                            }
+                            engine.conn.send_cancel(topic);
+                        }
                         _ => engine.conn.send(m),
                     }
                 }

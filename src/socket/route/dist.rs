@@ -55,4 +55,30 @@ impl Dist {
     pub fn has_out(&self) -> bool {
         true
     }
+
+    /// Whether `idx` is one of the pipes.
+    pub fn has_pipe(&self, idx: PipeIdx) -> bool {
+        self.pipes.contains(&idx)
+    }
+
+    /// Whether a message is under way (its first part sent, not its last).
+    pub fn in_message(&self) -> bool {
+        self.more
+    }
+
+    /// Whether every pipe `filter` accepts could take a message now (XPUB's
+    /// NODROP; a pipe whose peer is gone does not count).
+    pub fn all_have_room(
+        &self,
+        pipes: &mut Pipes,
+        mut filter: impl FnMut(PipeIdx) -> bool,
+    ) -> bool {
+        self.pipes.iter().all(|&idx| {
+            if !filter(idx) {
+                return true;
+            }
+            let p = pipes.get(idx);
+            p.is_peer_gone() || p.check_write()
+        })
+    }
 }
