@@ -462,9 +462,13 @@ pub unsafe extern "C" fn zmq_socket_get_peer_state(
     routing_id: *const c_void,
     routing_id_size: size_t,
 ) -> c_int {
-    let _ = (routing_id, routing_id_size);
-    // SAFETY: forwarded from the caller.
-    unsafe { not_yet(socket) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let s = unsafe { socket_of(socket) }?;
+        // SAFETY: the caller gives `routing_id_size` bytes.
+        let id = unsafe { bytes(routing_id, routing_id_size) }?;
+        s.peer_state(id)
+    })
 }
 
 /// Monitoring with a chosen event format (1 or 2) and monitor socket type

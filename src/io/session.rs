@@ -52,6 +52,9 @@ pub struct SessionOptions {
     pub reconnect_ivl_max: i32,
     pub reconnect_stop: i32,
     pub handshake_ivl: i32,
+    /// ZMQ_CONNECT_TIMEOUT: a tcp connect that takes longer is given up
+    /// (and retried), 0: the system's timeout.
+    pub connect_timeout: i32,
     pub heartbeat_ivl: i32,
     pub heartbeat_ttl_ds: u16,
     pub heartbeat_timeout: i32,
@@ -216,6 +219,8 @@ pub struct Engine {
     blocked: Option<Msg>,
     metadata: Option<Arc<Metadata>>,
     handshake_deadline: Option<Instant>,
+    /// When a connect in progress is given up (ZMQ_CONNECT_TIMEOUT).
+    connect_deadline: Option<Instant>,
     /// Last time anything came from the peer (heartbeat timeout).
     last_input: Instant,
     next_ping: Option<Instant>,
@@ -378,6 +383,8 @@ impl Session {
             blocked: None,
             metadata: None,
             handshake_deadline,
+            connect_deadline: (connecting && self.opts.connect_timeout > 0)
+                .then(|| now + ms(self.opts.connect_timeout)),
             last_input: now,
             next_ping: None,
             ttl_deadline: None,
@@ -556,6 +563,7 @@ impl Session {
                 }
             }
             engine.connecting = false;
+            engine.connect_deadline = None;
             self.connected();
         }
         if let Some(end) = self.read_input(io_mailbox, now) {
@@ -874,6 +882,9 @@ impl Session {
     pub fn on_timer(&mut self, now: Instant) -> Option<EngineEnd> {
         let opts = Arc::clone(&self.opts);
         let engine = self.engine.as_mut()?;
+        if engine.connect_deadline.is_some_and(|d| now >= d) {
+            return Some(EngineEnd::ConnectFailed(libc::ETIMEDOUT));
+        }
         if engine.handshake_deadline.is_some_and(|d| now >= d) {
             return Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
                 libc::EAGAIN,
@@ -906,6 +917,7 @@ impl Session {
         t.extend(self.linger_deadline);
         if let Some(e) = &self.engine {
             t.extend(e.handshake_deadline);
+            t.extend(e.connect_deadline);
             t.extend(e.ttl_deadline);
             t.extend(e.next_ping);
         }

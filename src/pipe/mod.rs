@@ -195,6 +195,12 @@ impl Pipe {
         let _ = self.me.mailbox.set(Arc::clone(mailbox));
     }
 
+    /// Whether the HWM leaves room for another message (libzmq's
+    /// `check_hwm`), without changing any state.
+    pub fn has_room(&self) -> bool {
+        self.hwm == 0 || self.msgs_written - self.peers_msgs_read < self.hwm
+    }
+
     /// Messages written that the reader has not acknowledged yet.
     pub fn queued_out(&self) -> u64 {
         self.msgs_written - self.peers_msgs_read

@@ -57,6 +57,11 @@ pub(crate) trait Pattern: Send {
     /// Pipe `idx` is being removed: forget it.
     fn terminated(&mut self, idx: PipeIdx, cx: &mut Cx);
     /// ZMQ_TOPICS_COUNT: the number of subscriptions (pub-sub only).
+    /// zmq_socket_get_peer_state: ROUTER answers for a routing id.
+    fn peer_state(&mut self, _routing_id: &[u8], _cx: &mut Cx) -> Result<i32> {
+        Err(Error::ENOTSUP)
+    }
+
     fn topics_count(&self) -> Option<usize> {
         None
     }
@@ -598,6 +603,7 @@ impl Socket {
             reconnect_ivl_max: o.reconnect_ivl_max,
             reconnect_stop: o.reconnect_stop,
             handshake_ivl: o.handshake_ivl,
+            connect_timeout: o.connect_timeout,
             heartbeat_ivl: o.heartbeat_ivl,
             heartbeat_ttl_ds: o.heartbeat_ttl,
             heartbeat_timeout: o.heartbeat_timeout,
@@ -888,6 +894,14 @@ impl Socket {
             m.stop();
         }
         self.ctx.socket_closed(self.id);
+    }
+
+    /// zmq_socket_get_peer_state (draft): ZMQ_POLLOUT when the peer with
+    /// this routing id can take a message now; EHOSTUNREACH when unknown.
+    pub fn peer_state(&mut self, routing_id: &[u8]) -> Result<i32> {
+        self.poll_commands()?;
+        let (pattern, mut cx) = self.cx();
+        pattern.peer_state(routing_id, &mut cx)
     }
 
     /// zmq_socket_monitor_pipes_stats: one PIPES_STATS event per pipe with

@@ -268,6 +268,16 @@ impl Pattern for Router {
         self.fq.activated(idx);
     }
 
+    fn peer_state(&mut self, routing_id: &[u8], cx: &mut Cx) -> Result<i32> {
+        let idx = *self.out.get(routing_id).ok_or(Error(libc::EHOSTUNREACH))?;
+        let writable = cx.pipes.get(idx).has_room();
+        Ok(if writable {
+            crate::ffi::constants::ZMQ_POLLOUT
+        } else {
+            0
+        })
+    }
+
     fn write_activated(&mut self, _idx: PipeIdx, _cx: &mut Cx) {}
 
     fn peer_gone(&mut self, idx: PipeIdx, _cx: &mut Cx) {
