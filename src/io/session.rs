@@ -16,6 +16,7 @@ use crate::monitor::{self, MonitorSlot};
 use crate::msg::{Metadata, Msg};
 use crate::pipe::{pipe_pair, Direction, Pipe, Read};
 use crate::transport::address::{resolve_tcp_connect, IpcAddr};
+use crate::transport::socks::Socks5;
 use crate::transport::{self, Stream, TcpSettings};
 use crate::zmtp::{self, Connection, Event};
 use std::ffi::CString;
@@ -60,6 +61,8 @@ pub struct SessionOptions {
     pub heartbeat_timeout: i32,
     pub maxmsgsize: i64,
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
+    /// ZMQ_SOCKS_PROXY ("host:port") with ZMQ_SOCKS_USERNAME/PASSWORD.
+    pub socks: Option<(String, Vec<u8>, Vec<u8>)>,
     /// NULL, PLAIN or CURVE, with its credentials.
     pub mechanism: zmtp::MechanismConfig,
     pub tcp: TcpSettings,
@@ -221,6 +224,8 @@ pub struct Engine {
     handshake_deadline: Option<Instant>,
     /// When a connect in progress is given up (ZMQ_CONNECT_TIMEOUT).
     connect_deadline: Option<Instant>,
+    /// The SOCKS5 exchange still to do before ZMTP starts.
+    socks: Option<Socks5>,
     /// Last time anything came from the peer (heartbeat timeout).
     last_input: Instant,
     next_ping: Option<Instant>,
@@ -385,6 +390,7 @@ impl Session {
             handshake_deadline,
             connect_deadline: (connecting && self.opts.connect_timeout > 0)
                 .then(|| now + ms(self.opts.connect_timeout)),
+            socks: None,
             last_input: now,
             next_ping: None,
             ttl_deadline: None,
@@ -398,9 +404,16 @@ impl Session {
         let addr = self.connect.clone()?;
         self.reconnect_at = None;
         let r = match &addr {
-            ConnectAddr::Tcp(text) => resolve_tcp_connect(text, self.opts.tcp.ipv6)
-                .and_then(|a| transport::tcp_connect(&a, &self.opts.tcp))
-                .map(|s| (s, true)),
+            ConnectAddr::Tcp(text) => match &self.opts.socks {
+                // Through a SOCKS5 proxy: connect to it; the target name
+                // goes to the proxy unresolved.
+                Some((proxy, _, _)) => resolve_tcp_connect(proxy, self.opts.tcp.ipv6)
+                    .and_then(|a| transport::tcp_connect(&a, &self.opts.tcp))
+                    .map(|s| (s, true)),
+                None => resolve_tcp_connect(text, self.opts.tcp.ipv6)
+                    .and_then(|a| transport::tcp_connect(&a, &self.opts.tcp))
+                    .map(|s| (s, true)),
+            },
             ConnectAddr::Ipc(a) => transport::ipc_connect(a, &self.opts.tcp).map(|s| (s, false)),
         };
         match r {
@@ -419,6 +432,20 @@ impl Session {
                     );
                 }
                 self.start_engine(stream, in_progress, now);
+                if let (Some((_, user, pass)), ConnectAddr::Tcp(text)) = (&self.opts.socks, &addr) {
+                    match Socks5::new(text, user, pass) {
+                        Ok(s) => {
+                            if let Some(e) = self.engine.as_mut() {
+                                e.socks = Some(s);
+                            }
+                        }
+                        Err(Error(e)) => {
+                            self.engine = None;
+                            self.schedule_reconnect(now, e);
+                            return None;
+                        }
+                    }
+                }
                 if !in_progress {
                     self.connected();
                 }
@@ -566,11 +593,72 @@ impl Session {
             engine.connect_deadline = None;
             self.connected();
         }
+        if let Some(end) = self.socks_exchange() {
+            return Some(end);
+        }
+        if self.engine.as_ref().is_some_and(|e| e.socks.is_some()) {
+            return None;
+        }
         if let Some(end) = self.read_input(io_mailbox, now) {
             return Some(end);
         }
         self.pipe_to_wire();
         self.write_output()
+    }
+
+    /// Drives the SOCKS5 exchange, if one is under way; when it completes,
+    /// what the proxy sent past its reply goes to ZMTP.
+    fn socks_exchange(&mut self) -> Option<EngineEnd> {
+        let engine = self.engine.as_mut()?;
+        let socks = engine.socks.as_mut()?;
+        loop {
+            while !socks.output().is_empty() {
+                match engine
+                    .stream
+                    .write_vectored(&[std::io::IoSlice::new(socks.output())])
+                {
+                    Ok(n) => socks.consumed(n),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                    Err(e) => {
+                        return Some(EngineEnd::ConnectFailed(
+                            e.raw_os_error().unwrap_or(libc::EPIPE),
+                        ))
+                    }
+                }
+            }
+            if socks.is_done() {
+                let rest = socks.leftover();
+                engine.socks = None;
+                if !rest.is_empty() {
+                    let mut fed = 0;
+                    while fed < rest.len() {
+                        let buf = engine.conn.read_buffer();
+                        let n = buf.len().min(rest.len() - fed);
+                        buf[..n].copy_from_slice(&rest[fed..fed + n]);
+                        if engine.conn.advance(n).is_err() {
+                            return Some(EngineEnd::HandshakeFailed(HandshakeFail::Silent));
+                        }
+                        fed += n;
+                    }
+                }
+                return None;
+            }
+            let mut buf = [0u8; 512];
+            match engine.stream.read(&mut buf) {
+                Ok(0) => return Some(EngineEnd::ConnectFailed(libc::ECONNREFUSED)),
+                Ok(n) => {
+                    if let Err(Error(e)) = socks.feed(&buf[..n]) {
+                        return Some(EngineEnd::ConnectFailed(e));
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                Err(e) => {
+                    return Some(EngineEnd::ConnectFailed(
+                        e.raw_os_error().unwrap_or(libc::ECONNRESET),
+                    ))
+                }
+            }
+        }
     }
 
     /// Reads from the stream until it would block (or the pipe is full),

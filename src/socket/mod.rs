@@ -609,6 +609,13 @@ impl Socket {
             heartbeat_timeout: o.heartbeat_timeout,
             maxmsgsize: o.maxmsgsize,
             mechanism: self.mechanism_config(),
+            socks: (!o.socks_proxy.is_empty()).then(|| {
+                (
+                    String::from_utf8_lossy(&o.socks_proxy).into_owned(),
+                    o.socks_username.clone(),
+                    o.socks_password.clone(),
+                )
+            }),
             metadata: o
                 .metadata
                 .iter()
