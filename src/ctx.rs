@@ -428,6 +428,20 @@ impl Ctx {
         }
     }
 
+    /// Whether an inproc endpoint is bound.
+    pub(crate) fn is_bound(&self, addr: &str) -> bool {
+        self.registry().endpoints.contains_key(addr)
+    }
+
+    /// Connects to an inproc endpoint only if it is bound (the ZAP
+    /// handler): None otherwise.
+    pub(crate) fn connect_bound_inproc(&self, addr: &str, me: EndpointInfo) -> Option<Pipe> {
+        if !self.is_bound(addr) {
+            return None;
+        }
+        self.connect_inproc(addr, me, None).ok()
+    }
+
     /// A socket with waiting connects closed. Its messages stay queued for
     /// the binder (they belong to the connection, as in libzmq).
     pub(crate) fn connector_closed(&self, socket_id: u64) {

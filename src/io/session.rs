@@ -61,6 +61,10 @@ pub struct SessionOptions {
     pub heartbeat_timeout: i32,
     pub maxmsgsize: i64,
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The context, to reach the ZAP handler (inproc://zeromq.zap.01).
+    pub ctx: std::sync::Weak<crate::ctx::Ctx>,
+    /// ZMQ_ZAP_DOMAIN.
+    pub zap_domain: Vec<u8>,
     /// ZMQ_SOCKS_PROXY ("host:port") with ZMQ_SOCKS_USERNAME/PASSWORD.
     pub socks: Option<(String, Vec<u8>, Vec<u8>)>,
     /// NULL, PLAIN or CURVE, with its credentials.
@@ -168,6 +172,23 @@ impl Wire {
             Wire::Raw(r) => r.send(m),
         }
     }
+    fn zap_request(&mut self) -> Option<zmtp::mechanism::ZapRequest> {
+        match self {
+            Wire::Zmtp(c) => c.zap_request(),
+            Wire::Raw(_) => None,
+        }
+    }
+    fn zap_reply(
+        &mut self,
+        status: &[u8],
+        user_id: &[u8],
+        metadata: &[u8],
+    ) -> Result<(), zmtp::ProtocolError> {
+        match self {
+            Wire::Zmtp(c) => c.zap_reply(status, user_id, metadata),
+            Wire::Raw(_) => Ok(()),
+        }
+    }
     fn send_subscribe(&mut self, topic: &[u8]) {
         if let Wire::Zmtp(c) = self {
             c.send_subscribe(topic);
@@ -226,6 +247,8 @@ pub struct Engine {
     connect_deadline: Option<Instant>,
     /// The SOCKS5 exchange still to do before ZMTP starts.
     socks: Option<Socks5>,
+    /// The pipe to the ZAP handler, while a request is out.
+    pub zap: Option<Pipe>,
     /// Last time anything came from the peer (heartbeat timeout).
     last_input: Instant,
     next_ping: Option<Instant>,
@@ -294,6 +317,9 @@ pub struct Session {
     /// Set when the session is finished and can be removed.
     pub done: bool,
 }
+
+/// Where the ZAP handler lives (RFC 27).
+const ZAP_ENDPOINT: &str = "inproc://zeromq.zap.01";
 
 /// A (un)subscription as a message: `flag` then the topic.
 fn subscription(flag: u8, topic: &[u8]) -> Option<Msg> {
@@ -375,6 +401,23 @@ impl Session {
         self.set_endpoints(&stream);
         let mut cfg = self.opts.zmtp_config();
         cfg.as_server = self.connect.is_none();
+        // A server mechanism asks ZAP when a handler is bound.
+        let server_mech = matches!(
+            cfg.mechanism,
+            zmtp::MechanismConfig::Plain {
+                as_server: true,
+                ..
+            } | zmtp::MechanismConfig::Curve {
+                as_server: true,
+                ..
+            }
+        );
+        cfg.zap_enabled = server_mech
+            && self
+                .opts
+                .ctx
+                .upgrade()
+                .is_some_and(|c| c.is_bound(ZAP_ENDPOINT));
         let handshake_deadline =
             (self.opts.handshake_ivl > 0).then(|| now + ms(self.opts.handshake_ivl));
         let conn = if self.opts.raw {
@@ -391,6 +434,7 @@ impl Session {
             connect_deadline: (connecting && self.opts.connect_timeout > 0)
                 .then(|| now + ms(self.opts.connect_timeout)),
             socks: None,
+            zap: None,
             last_input: now,
             next_ping: None,
             ttl_deadline: None,
@@ -602,8 +646,135 @@ impl Session {
         if let Some(end) = self.read_input(io_mailbox, now) {
             return Some(end);
         }
+        if let Some(end) = self.zap_send(io_mailbox).or_else(|| self.zap_receive()) {
+            return Some(end);
+        }
+        // What the ZAP reply let the mechanism do next.
+        if let Some(end) = self.deliver_events(io_mailbox, now) {
+            return Some(end);
+        }
         self.pipe_to_wire();
         self.write_output()
+    }
+
+    /// Sends the mechanism's ZAP request, if it has one, to the handler.
+    fn zap_send(&mut self, io_mailbox: &Arc<Mailbox>) -> Option<EngineEnd> {
+        let opts = Arc::clone(&self.opts);
+        let engine = self.engine.as_mut()?;
+        let req = engine.conn.zap_request()?;
+        let ctx = opts.ctx.upgrade()?;
+        let me = crate::ctx::EndpointInfo {
+            socket_id: u64::MAX,
+            socket_type: ZMQ_DEALER,
+            mailbox: Arc::clone(io_mailbox),
+            sndhwm: 0,
+            rcvhwm: 0,
+            conflate: false,
+            routing_id: Vec::new(),
+            hello: None,
+        };
+        let Some(mut pipe) = ctx.connect_bound_inproc(ZAP_ENDPOINT, me) else {
+            return Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                libc::EFAULT,
+            )));
+        };
+        pipe.attach(io_mailbox);
+        let address = engine.stream.peer_address();
+        let mut frames: Vec<&[u8]> = vec![
+            b"",
+            b"1.0",
+            b"1",
+            &opts.zap_domain,
+            address.as_bytes(),
+            &opts.routing_id,
+            req.mechanism,
+        ];
+        frames.extend(req.credentials.iter().map(|c| c.as_slice()));
+        let n = frames.len();
+        for (i, f) in frames.into_iter().enumerate() {
+            if let Ok(mut m) = Msg::from_slice(f) {
+                if i + 1 < n {
+                    m.set_flags(crate::msg::flags::MORE);
+                }
+                let _ = pipe.write(m);
+            }
+        }
+        pipe.flush();
+        engine.zap = Some(pipe);
+        None
+    }
+
+    /// Takes the ZAP handler's reply, when it has come, to the mechanism.
+    fn zap_receive(&mut self) -> Option<EngineEnd> {
+        let engine = self.engine.as_mut()?;
+        let pipe = engine.zap.as_mut()?;
+        let mut frames: Vec<Msg> = Vec::new();
+        loop {
+            match pipe.read() {
+                Read::Msg(m) => {
+                    let more = m.more();
+                    frames.push(m);
+                    if !more {
+                        break;
+                    }
+                }
+                Read::Empty if frames.is_empty() => return None,
+                // A message is flushed whole, so this is the handler gone.
+                Read::Empty | Read::Done => break,
+            }
+        }
+        if let Some(mut p) = engine.zap.take() {
+            p.terminate();
+        }
+        let malformed = |code| Some(EngineEnd::HandshakeFailed(HandshakeFail::Protocol(code)));
+        if frames.len() != 7 || frames[0].size() != 0 {
+            return malformed(ZMQ_PROTOCOL_ERROR_ZAP_MALFORMED_REPLY);
+        }
+        if frames[1].data() != b"1.0" {
+            return malformed(ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION);
+        }
+        if frames[2].data() != b"1" {
+            return malformed(ZMQ_PROTOCOL_ERROR_ZAP_BAD_REQUEST_ID);
+        }
+        let status = frames[3].data().to_vec();
+        if let Err(e) = engine
+            .conn
+            .zap_reply(&status, frames[5].data(), frames[6].data())
+        {
+            return Some(EngineEnd::HandshakeFailed(HandshakeFail::Protocol(
+                e.code(),
+            )));
+        }
+        if status.as_slice() != b"200" {
+            let code = std::str::from_utf8(&status)
+                .ok()
+                .and_then(|t| t.parse::<u64>().ok())
+                .unwrap_or(0);
+            self.event(ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, code);
+        }
+        None
+    }
+
+    /// Routes an ActivateRead to the right pipe (data or ZAP).
+    pub fn activate_read(&mut self, key: u64) {
+        if let Some(p) = self.pipe.as_mut().filter(|p| p.key() == key) {
+            p.activate_read();
+        } else if let Some(z) = self
+            .engine
+            .as_mut()
+            .and_then(|e| e.zap.as_mut())
+            .filter(|p| p.key() == key)
+        {
+            z.activate_read();
+        }
+    }
+
+    /// The key of the ZAP pipe, while a request is out.
+    pub fn zap_key(&self) -> Option<u64> {
+        self.engine
+            .as_ref()
+            .and_then(|e| e.zap.as_ref())
+            .map(|p| p.key())
     }
 
     /// Drives the SOCKS5 exchange, if one is under way; when it completes,

@@ -264,9 +264,7 @@ impl Reactor {
                         if let Some(Obj::Session(s)) =
                             self.objs.get_mut(idx).and_then(|o| o.as_mut())
                         {
-                            if let Some(p) = s.pipe.as_mut() {
-                                p.activate_read();
-                            }
+                            s.activate_read(key);
                         }
                         self.drive(idx);
                     }
@@ -501,6 +499,9 @@ impl Reactor {
         }
         if let Some(p) = s.pipe.as_ref() {
             self.keys.insert(p.key(), idx);
+        }
+        if let Some(k) = s.zap_key() {
+            self.keys.insert(k, idx);
         }
         if s.done || s.finished_closing(now) {
             self.remove_session(idx);

@@ -609,6 +609,8 @@ impl Socket {
             heartbeat_timeout: o.heartbeat_timeout,
             maxmsgsize: o.maxmsgsize,
             mechanism: self.mechanism_config(),
+            ctx: Arc::downgrade(&self.ctx),
+            zap_domain: o.zap_domain.clone(),
             socks: (!o.socks_proxy.is_empty()).then(|| {
                 (
                     String::from_utf8_lossy(&o.socks_proxy).into_owned(),

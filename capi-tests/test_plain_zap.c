@@ -1,0 +1,103 @@
+/* test_plain_zap.c - PLAIN over tcp with a ZAP handler (RFC 27) on
+ * inproc://zeromq.zap.01: the right password gets through and the handler
+ * sees PLAIN's credentials; a wrong one (status 400) gets nothing through.
+ * The User-Id the handler gives is readable on received messages. */
+#include <zmq.h>
+
+#include "testutil.h"
+
+static void zap_handler (void *handler)
+{
+    char parts[9][64];
+    int sizes[9], i, more;
+    size_t len;
+    for (;;) {
+        int n = 0;
+        do {
+            sizes[n] = zmq_recv (handler, parts[n], sizeof parts[n] - 1, 0);
+            if (sizes[n] < 0) {
+                /* context terminated: the handler's socket is ours */
+                zmq_close (handler);
+                return;
+            }
+            parts[n][sizes[n] < 63 ? sizes[n] : 63] = 0;
+            len = sizeof more;
+            zmq_getsockopt (handler, ZMQ_RCVMORE, &more, &len);
+            n++;
+        } while (more && n < 9);
+        /* (REP takes the empty delimiter) version, request id, domain,
+           address, routing id, mechanism, username, password */
+        int ok = n == 8 && !strcmp (parts[5], "PLAIN")
+                 && !strcmp (parts[6], "admin") && !strcmp (parts[7], "secret");
+        zmq_send (handler, "1.0", 3, ZMQ_SNDMORE);
+        zmq_send (handler, parts[1], sizes[1], ZMQ_SNDMORE);
+        zmq_send (handler, ok ? "200" : "400", 3, ZMQ_SNDMORE);
+        zmq_send (handler, ok ? "OK" : "NO", 2, ZMQ_SNDMORE);
+        zmq_send (handler, ok ? "admin-id" : "", ok ? 8 : 0, ZMQ_SNDMORE);
+        zmq_send (handler, "", 0, 0);
+        for (i = 0; i < n; i++)
+            sizes[i] = 0;
+    }
+}
+
+static void *client (void *ctx, const char *ep, const char *password)
+{
+    int timeo = 700, linger = 0;
+    void *c = zmq_socket (ctx, ZMQ_DEALER);
+    zmq_setsockopt (c, ZMQ_PLAIN_USERNAME, "admin", 5);
+    zmq_setsockopt (c, ZMQ_PLAIN_PASSWORD, password, strlen (password));
+    zmq_setsockopt (c, ZMQ_RCVTIMEO, &timeo, sizeof timeo);
+    zmq_setsockopt (c, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_connect (c, ep);
+    return c;
+}
+
+static void test_plain_with_zap (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *handler = zmq_socket (ctx, ZMQ_REP);
+    void *server = zmq_socket (ctx, ZMQ_ROUTER);
+    void *thread, *good, *bad;
+    int one = 1, timeo = 2000, linger = 0;
+    char ep[256], buf[64];
+    size_t len = sizeof ep;
+    zmq_msg_t id, body;
+    CHECK (handler && server);
+    CHECK_OK (zmq_setsockopt (handler, ZMQ_LINGER, &linger, sizeof linger));
+    CHECK_OK (zmq_bind (handler, "inproc://zeromq.zap.01"));
+    thread = zmq_threadstart (zap_handler, handler);
+    CHECK_OK (zmq_setsockopt (server, ZMQ_PLAIN_SERVER, &one, sizeof one));
+    CHECK_OK (zmq_setsockopt (server, ZMQ_RCVTIMEO, &timeo, sizeof timeo));
+    CHECK_OK (zmq_setsockopt (server, ZMQ_LINGER, &linger, sizeof linger));
+    CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
+    CHECK_OK (zmq_getsockopt (server, ZMQ_LAST_ENDPOINT, ep, &len));
+
+    bad = client (ctx, ep, "wrong");
+    CHECK_EQ_INT (3, zmq_send (bad, "bad", 3, 0));
+    good = client (ctx, ep, "secret");
+    CHECK_EQ_INT (4, zmq_send (good, "good", 4, 0));
+
+    /* Only the good client's message arrives, with the handler's User-Id. */
+    zmq_msg_init (&id);
+    zmq_msg_init (&body);
+    CHECK (zmq_msg_recv (&id, server, 0) >= 0);
+    CHECK_EQ_INT (4, zmq_msg_recv (&body, server, 0));
+    CHECK_MEM ("good", zmq_msg_data (&body), 4);
+    CHECK_EQ_STR ("admin-id", zmq_msg_gets (&body, "User-Id"));
+    zmq_msg_close (&id);
+    zmq_msg_close (&body);
+    CHECK_ERR (EAGAIN, zmq_recv (server, buf, sizeof buf, ZMQ_DONTWAIT));
+
+    CHECK_OK (zmq_close (bad));
+    CHECK_OK (zmq_close (good));
+    CHECK_OK (zmq_close (server));
+    /* Term wakes the handler (ETERM), which closes its socket. */
+    CHECK_OK (zmq_ctx_term (ctx));
+    zmq_threadclose (thread);
+}
+
+int main (void)
+{
+    RUN (test_plain_with_zap);
+    return test_summary ();
+}
