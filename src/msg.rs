@@ -43,6 +43,9 @@ pub(crate) mod flags {
     pub(crate) const COMMAND: u8 = 2;
     /// The body is shared with at least one copy (`zmq_msg_get(ZMQ_SHARED)`).
     pub(crate) const SHARED: u8 = 4;
+    /// The peer's routing id, sent in-band by a session to a ROUTER whose
+    /// pipe existed before the handshake told the name.
+    pub(crate) const ROUTING_ID: u8 = 8;
 }
 
 /// Properties of the connection a message came in on (`zmq_msg_gets`).

@@ -113,7 +113,13 @@ impl SessionOptions {
     /// socket names its peers and does not know this one's name yet, or
     /// waits for connections (IMMEDIATE).
     pub fn delayed_pipe(&self) -> bool {
-        self.raw || (self.recv_routing_id && self.connect_routing_id.is_none()) || self.immediate
+        self.raw || self.immediate
+    }
+
+    /// Whether a pipe made at connect learns the peer's routing id in-band
+    /// (a ROUTER or REP connecting without ZMQ_CONNECT_ROUTING_ID).
+    pub fn identity_in_band(&self) -> bool {
+        self.recv_routing_id && self.connect_routing_id.is_none()
     }
 
     fn zmtp_config(&self) -> zmtp::Config {
@@ -1013,7 +1019,17 @@ impl Session {
     /// The handshake is done: make the pipe to the socket if it waited for
     /// this connection.
     fn handshake_done(&mut self, peer_routing_id: Vec<u8>, io_mailbox: &Arc<Mailbox>) {
-        if self.pipe.is_some() {
+        if let Some(p) = self.pipe.as_mut() {
+            if self.opts.identity_in_band() {
+                // The socket learns the peer's name in-band, first thing
+                // (again after a reconnect).
+                if let Ok(mut m) = Msg::from_slice(&peer_routing_id) {
+                    m.set_flags(crate::msg::flags::ROUTING_ID);
+                    if p.write(m).is_ok() {
+                        p.flush();
+                    }
+                }
+            }
             // A reconnect on a kept pipe: the new peer hears our
             // subscriptions again.
             if let Some(engine) = self.engine.as_mut() {

@@ -101,6 +101,9 @@ pub struct Pipe {
     in_done: bool,
     /// The peer's routing id, as the owner should know it.
     pub routing_id: Vec<u8>,
+    /// The routing id will come in-band (a ROUTING_ID message first): the
+    /// pipe was made at connect, before the handshake named the peer.
+    pub identity_pending: bool,
     /// The endpoint this pipe belongs to, for unbind / disconnect.
     pub endpoint: String,
     /// The connection's endpoints, for ZMQ_EVENT_PIPES_STATS (wire pipes).
@@ -175,6 +178,7 @@ pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
                 peer_gone: false,
                 in_done: false,
                 routing_id: Vec::new(),
+                identity_pending: false,
                 endpoint: String::new(),
                 stats_endpoints: (String::new(), String::new()),
             }

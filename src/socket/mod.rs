@@ -763,6 +763,7 @@ impl Socket {
             let (mut socket_end, session_end) = pipe_pair(dir(opts.sndhwm), dir(opts.rcvhwm));
             socket_end.endpoint = addr.to_string();
             socket_end.routing_id = opts.connect_routing_id.clone().unwrap_or_default();
+            socket_end.identity_pending = opts.identity_in_band();
             self.attach_pipe(socket_end);
             Some(session_end)
         };

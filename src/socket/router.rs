@@ -27,6 +27,8 @@ pub struct Router {
     /// Pipe of the message being sent; None while dropping it.
     current_out: Option<PipeIdx>,
     more_out: bool,
+    /// Pipes waiting for their routing id to come in-band.
+    anonymous: Vec<PipeIdx>,
     /// STREAM: raw peers (unknown ids fail, frames carry no MORE, an empty
     /// frame closes the connection).
     raw: bool,
@@ -46,7 +48,28 @@ impl Router {
             more_in: false,
             current_out: None,
             more_out: false,
+            anonymous: Vec::new(),
             raw: false,
+        }
+    }
+
+    /// An anonymous pipe's routing id has come (a ROUTING_ID message): it
+    /// joins the others.
+    fn identify_in_band(&mut self, idx: PipeIdx, cx: &mut Cx) {
+        let Some(m) = cx.pipes.read(idx) else {
+            return;
+        };
+        self.anonymous.retain(|&p| p != idx);
+        let p = cx.pipes.get(idx);
+        p.identity_pending = false;
+        if m.flags() & crate::msg::flags::ROUTING_ID != 0 {
+            p.routing_id = m.data().to_vec();
+        }
+        if self.identify(idx, cx) {
+            self.fq.attach(idx);
+        } else {
+            cx.pipes.get(idx).terminate();
+            cx.pipes.dead.push(idx);
         }
     }
 
@@ -190,9 +213,15 @@ impl Router {
         self.more_out = false;
     }
 
-    /// Reads the next message part from any peer, skipping nothing.
+    /// Reads the next message part from any peer, skipping the routing
+    /// ids a reconnected peer's session sends again.
     fn fetch(&mut self, cx: &mut Cx) -> Result<(Msg, PipeIdx)> {
-        self.fq.recv(cx.pipes)
+        loop {
+            let (m, idx) = self.fq.recv(cx.pipes)?;
+            if m.flags() & crate::msg::flags::ROUTING_ID == 0 {
+                return Ok((m, idx));
+            }
+        }
     }
 
     pub(super) fn recv_part(&mut self, cx: &mut Cx) -> Result<Msg> {
@@ -222,6 +251,11 @@ impl Pattern for Router {
             if p.write(Msg::new()).is_ok() {
                 p.flush();
             }
+        }
+        if cx.pipes.get(idx).identity_pending {
+            self.anonymous.push(idx);
+            self.identify_in_band(idx, cx);
+            return;
         }
         if self.identify(idx, cx) {
             self.fq.attach(idx);
@@ -264,8 +298,12 @@ impl Pattern for Router {
         pipes.into_iter().any(|idx| cx.pipes.get(idx).check_write())
     }
 
-    fn read_activated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
-        self.fq.activated(idx);
+    fn read_activated(&mut self, idx: PipeIdx, cx: &mut Cx) {
+        if self.anonymous.contains(&idx) {
+            self.identify_in_band(idx, cx);
+        } else {
+            self.fq.activated(idx);
+        }
     }
 
     fn peer_state(&mut self, routing_id: &[u8], cx: &mut Cx) -> Result<i32> {
@@ -291,6 +329,7 @@ impl Pattern for Router {
     }
 
     fn terminated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        self.anonymous.retain(|&p| p != idx);
         self.fq.terminated(idx);
         if let Some(id) = self.ids.remove(&idx) {
             if self.out.get(&id) == Some(&idx) {
