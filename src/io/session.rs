@@ -63,8 +63,9 @@ pub struct SessionOptions {
     pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
     /// The context, to reach the ZAP handler (inproc://zeromq.zap.01).
     pub ctx: std::sync::Weak<crate::ctx::Ctx>,
-    /// ZMQ_ZAP_DOMAIN.
+    /// ZMQ_ZAP_DOMAIN, and ZMQ_ZAP_ENFORCE_DOMAIN (no handler: refuse).
     pub zap_domain: Vec<u8>,
+    pub zap_enforce_domain: bool,
     /// ZMQ_SOCKS_PROXY ("host:port") with ZMQ_SOCKS_USERNAME/PASSWORD.
     pub socks: Option<(String, Vec<u8>, Vec<u8>)>,
     /// NULL, PLAIN or CURVE, with its credentials.
@@ -317,6 +318,9 @@ pub struct Session {
     pub linger_deadline: Option<Instant>,
     /// Whether this session's engine ever completed a handshake.
     was_connected: bool,
+    /// ZAP is required (enforced domain) but no handler is bound: the
+    /// handshake fails.
+    zap_refused: bool,
     /// The endpoints monitor events name.
     local_ep: String,
     remote_ep: String,
@@ -361,6 +365,7 @@ impl Session {
             closing: false,
             linger_deadline: None,
             was_connected: false,
+            zap_refused: false,
             local_ep: String::new(),
             remote_ep: String::new(),
             done: false,
@@ -418,12 +423,18 @@ impl Session {
                 ..
             }
         );
-        cfg.zap_enabled = server_mech
-            && self
-                .opts
-                .ctx
-                .upgrade()
-                .is_some_and(|c| c.is_bound(ZAP_ENDPOINT));
+        // NULL asks ZAP only when a ZAP domain is set.
+        let null_zap =
+            cfg.mechanism == zmtp::MechanismConfig::Null && !self.opts.zap_domain.is_empty();
+        let handler = self
+            .opts
+            .ctx
+            .upgrade()
+            .is_some_and(|c| c.is_bound(ZAP_ENDPOINT));
+        cfg.zap_enabled = (server_mech || null_zap) && handler;
+        cfg.refuse_legacy = null_zap;
+        // An enforced domain with no handler to ask fails the handshake.
+        self.zap_refused = null_zap && !handler && self.opts.zap_enforce_domain;
         let handshake_deadline =
             (self.opts.handshake_ivl > 0).then(|| now + ms(self.opts.handshake_ivl));
         let conn = if self.opts.raw {
@@ -645,6 +656,11 @@ impl Session {
         }
         if let Some(end) = self.socks_exchange() {
             return Some(end);
+        }
+        if self.zap_refused {
+            return Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                libc::EFAULT,
+            )));
         }
         if self.engine.as_ref().is_some_and(|e| e.socks.is_some()) {
             return None;
@@ -966,9 +982,12 @@ impl Session {
                     }
                     self.handshake_done(peer_routing_id, io_mailbox);
                     if self.opts.notify_connect {
-                        // An empty message tells of the new peer.
+                        // An empty message tells of the new peer (with the
+                        // connection's properties, e.g. Peer-Address).
+                        let mut m = Msg::new();
+                        m.set_metadata(self.engine.as_ref().and_then(|e| e.metadata.clone()));
                         if let Some(p) = self.pipe.as_mut() {
-                            if p.write(Msg::new()).is_ok() {
+                            if p.write(m).is_ok() {
                                 wrote = true;
                             }
                         }

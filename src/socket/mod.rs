@@ -57,6 +57,12 @@ pub(crate) trait Pattern: Send {
     /// Pipe `idx` is being removed: forget it.
     fn terminated(&mut self, idx: PipeIdx, cx: &mut Cx);
     /// ZMQ_TOPICS_COUNT: the number of subscriptions (pub-sub only).
+    /// STREAM: the routing id libzmq reports for ZMQ_ROUTING_ID after a
+    /// connect (the one generated for that peer).
+    fn own_routing_id(&self) -> Option<Vec<u8>> {
+        None
+    }
+
     /// zmq_socket_get_peer_state: ROUTER answers for a routing id.
     fn peer_state(&mut self, _routing_id: &[u8], _cx: &mut Cx) -> Result<i32> {
         Err(Error::ENOTSUP)
@@ -502,6 +508,12 @@ impl Socket {
                 Some(n) => exact_int(out, n as i32),
                 None => Err(Error::EINVAL),
             },
+            ZMQ_ROUTING_ID if self.pattern.own_routing_id().is_some() => {
+                let id = self.pattern.own_routing_id().unwrap_or_default();
+                let dst = out.get_mut(..id.len()).ok_or(Error::EINVAL)?;
+                dst.copy_from_slice(&id);
+                Ok(id.len())
+            }
             ZMQ_LAST_ENDPOINT => {
                 let s = self.last_endpoint.as_bytes();
                 let dst = out.get_mut(..s.len() + 1).ok_or(Error::EINVAL)?;
@@ -611,6 +623,7 @@ impl Socket {
             mechanism: self.mechanism_config(),
             ctx: Arc::downgrade(&self.ctx),
             zap_domain: o.zap_domain.clone(),
+            zap_enforce_domain: o.zap_enforce_domain,
             socks: (!o.socks_proxy.is_empty()).then(|| {
                 (
                     String::from_utf8_lossy(&o.socks_proxy).into_owned(),

@@ -29,6 +29,9 @@ pub struct Router {
     more_out: bool,
     /// Pipes waiting for their routing id to come in-band.
     anonymous: Vec<PipeIdx>,
+    /// STREAM: the id last given to a peer of a connect, which libzmq also
+    /// reports as the socket's ZMQ_ROUTING_ID.
+    last_connect_id: Option<Vec<u8>>,
     /// STREAM: raw peers (unknown ids fail, frames carry no MORE, an empty
     /// frame closes the connection).
     raw: bool,
@@ -49,6 +52,7 @@ impl Router {
             current_out: None,
             more_out: false,
             anonymous: Vec::new(),
+            last_connect_id: None,
             raw: false,
         }
     }
@@ -141,6 +145,9 @@ impl Router {
             wanted
         };
         cx.pipes.get(idx).routing_id = id.clone();
+        if self.raw && !cx.pipes.get(idx).endpoint.is_empty() {
+            self.last_connect_id = Some(id.clone());
+        }
         self.out.insert(id.clone(), idx);
         self.ids.insert(idx, id);
         true
@@ -304,6 +311,10 @@ impl Pattern for Router {
         } else {
             self.fq.activated(idx);
         }
+    }
+
+    fn own_routing_id(&self) -> Option<Vec<u8>> {
+        self.last_connect_id.clone()
     }
 
     fn peer_state(&mut self, routing_id: &[u8], cx: &mut Cx) -> Result<i32> {

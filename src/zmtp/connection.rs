@@ -319,7 +319,10 @@ impl Connection {
         let maxmsgsize = self.cfg.maxmsgsize;
         match peer.version {
             Version::V1Unversioned | Version::V1 | Version::V2 => {
-                if self.cfg.zap_enabled || self.cfg.mechanism != MechanismConfig::Null {
+                if self.cfg.zap_enabled
+                    || self.cfg.refuse_legacy
+                    || self.cfg.mechanism != MechanismConfig::Null
+                {
                     return Err(ProtocolError::LegacyPeerRefused);
                 }
                 let framing = if peer.version == Version::V2 {

@@ -1044,3 +1044,45 @@ fn curve_wrong_keys_fail() {
         Err((_, Pe::MechanismMismatch { .. }))
     ));
 }
+
+#[test]
+fn null_with_zap() {
+    // 200: READY goes out after the verdict and the handler's User-Id is a
+    // peer property.
+    let mut a = Connection::new(cfg(c::ZMQ_DEALER));
+    let mut sv = cfg(c::ZMQ_DEALER);
+    sv.zap_enabled = true;
+    let mut b = Connection::new(sv);
+    let _ = pump(&mut a, &mut b, 10);
+    assert!(!a.is_handshake_done() && !b.is_handshake_done());
+    let req = b.zap_request().expect("NULL asks ZAP");
+    assert_eq!(req.mechanism, b"NULL");
+    assert!(req.credentials.is_empty());
+    b.zap_reply(b"200", b"user", b"").unwrap();
+    pump(&mut a, &mut b, 10).unwrap();
+    expect_handshake(a.poll_event());
+    let hb = expect_handshake(b.poll_event());
+    assert!(hb
+        .properties
+        .iter()
+        .any(|(k, v)| k == "User-Id" && v == b"user"));
+    messages_both_ways(&mut a, &mut b);
+    // 400: the peer gets an ERROR, nothing is established.
+    let mut a = Connection::new(cfg(c::ZMQ_DEALER));
+    let mut sv = cfg(c::ZMQ_DEALER);
+    sv.zap_enabled = true;
+    let mut b = Connection::new(sv);
+    pump_zap(&mut a, &mut b, b"400", &[]);
+    assert!(!a.is_handshake_done() && !b.is_handshake_done());
+    match a.poll_event() {
+        Some(Event::Error(reason)) => assert_eq!(reason, b"400"),
+        other => panic!("expected the server's ERROR, got {other:?}"),
+    }
+    // A domain set refuses ZMTP 1.0 peers even with no handler.
+    let mut sv = cfg(c::ZMQ_DEALER);
+    sv.refuse_legacy = true;
+    let mut b = Connection::new(sv);
+    assert_eq!(b.feed(b"\x01\x00"), Err(Pe::LegacyPeerRefused));
+    let mut b = Connection::new(cfg(c::ZMQ_DEALER));
+    assert_eq!(b.feed(b"\x01\x00"), Ok(()));
+}

@@ -168,6 +168,9 @@ pub struct Config {
     /// server accepts every client and a PLAIN server refuses every one
     /// ([`ProtocolError::ZapUnavailable`]).
     pub zap_enabled: bool,
+    /// A ZAP domain is set (NULL mechanism): ZMTP 1.0 and 2.0 peers are
+    /// refused even when no handler is bound.
+    pub refuse_legacy: bool,
     /// ZMQ_IN_BATCH_SIZE: size of the internal read buffer.
     pub in_batch_size: usize,
 }
@@ -191,6 +194,7 @@ impl Config {
             recv_routing_id: false,
             mechanism: MechanismConfig::Null,
             zap_enabled: false,
+            refuse_legacy: false,
             in_batch_size: DEFAULT_IN_BATCH_SIZE,
         }
     }

@@ -2,7 +2,8 @@
 //! and waits for the peer's READY; either may send ERROR instead.
 //!
 //! As libzmq's null_mechanism: READY goes out as soon as the greetings are
-//! exchanged (ZAP, when added, will hold it back until the ZAP reply); a
+//! exchanged, or, with ZAP (a ZAP_DOMAIN and a bound handler), once the
+//! handler said 200 (300 fails silently, 400/500 send ERROR); a
 //! second READY/ERROR, or any other command during the handshake, is
 //! UNEXPECTED_COMMAND; a bad ERROR body is MALFORMED_COMMAND_ERROR; READY's
 //! metadata is checked by `mechanism::check_peer_properties`.
@@ -11,12 +12,30 @@
 //! greetings or what happens after the handshake.
 
 use super::command::{self, Command};
-use super::mechanism::{self, Mechanism, PeerInfo, Status};
+use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapRequest, ZapVerdict};
 use super::{Config, ProtocolError};
+
+/// Where ZAP is (only with `Config::zap_enabled`: a ZAP_DOMAIN is set and
+/// a handler is bound).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Zap {
+    Off,
+    /// The request is out; our READY waits for the reply.
+    Waiting,
+    /// 200: go on.
+    Accepted,
+    /// Refused: an ERROR with this status to send (400, 500), or none (300).
+    Refused(Option<Vec<u8>>),
+    /// Refused and done.
+    Failed,
+}
 
 pub struct NullMechanism {
     /// Our READY, until sent.
     ready: Option<Vec<u8>>,
+    zap: Zap,
+    zap_request: Option<ZapRequest>,
+    zap_properties: Vec<(String, Vec<u8>)>,
     ready_received: bool,
     error_received: bool,
     peer: PeerInfo,
@@ -26,8 +45,19 @@ pub struct NullMechanism {
 
 impl NullMechanism {
     pub fn new(cfg: &Config) -> NullMechanism {
+        let zap = if cfg.zap_enabled {
+            Zap::Waiting
+        } else {
+            Zap::Off
+        };
         NullMechanism {
             ready: Some(command::ready(&mechanism::basic_properties(cfg))),
+            zap_request: cfg.zap_enabled.then(|| ZapRequest {
+                mechanism: b"NULL",
+                credentials: Vec::new(),
+            }),
+            zap,
+            zap_properties: Vec::new(),
             ready_received: false,
             error_received: false,
             peer: PeerInfo {
@@ -50,7 +80,42 @@ impl Mechanism for NullMechanism {
     }
 
     fn next_handshake_command(&mut self) -> Option<Vec<u8>> {
-        self.ready.take()
+        match &mut self.zap {
+            // READY waits for the ZAP verdict, as in libzmq.
+            Zap::Waiting | Zap::Failed => None,
+            Zap::Refused(error) => {
+                let error = error.take();
+                self.zap = Zap::Failed;
+                error.map(|status| command::error(&status))
+            }
+            Zap::Off | Zap::Accepted => self.ready.take(),
+        }
+    }
+
+    fn zap_request(&mut self) -> Option<ZapRequest> {
+        self.zap_request.take()
+    }
+
+    fn zap_reply(
+        &mut self,
+        status_code: &[u8],
+        user_id: &[u8],
+        metadata: &[u8],
+    ) -> Result<(), ProtocolError> {
+        if self.zap != Zap::Waiting {
+            return Err(ProtocolError::ZapUnexpectedReply);
+        }
+        self.error_reason = Some(status_code.to_vec());
+        self.zap = match mechanism::check_zap_reply(status_code, user_id, metadata)? {
+            ZapVerdict::Accept(props) => {
+                self.zap_properties = props;
+                self.error_reason = None;
+                Zap::Accepted
+            }
+            ZapVerdict::FailSilently => Zap::Failed,
+            ZapVerdict::SendError(status) => Zap::Refused(Some(status)),
+        };
+        Ok(())
     }
 
     fn process_handshake_command(&mut self, body: &[u8]) -> Result<(), ProtocolError> {
@@ -76,6 +141,9 @@ impl Mechanism for NullMechanism {
     }
 
     fn status(&self) -> Status {
+        if self.zap == Zap::Failed {
+            return Status::Error;
+        }
         if self.ready_sent() && self.ready_received {
             Status::Ready
         } else if self.error_received {
@@ -86,7 +154,11 @@ impl Mechanism for NullMechanism {
     }
 
     fn peer(&self) -> PeerInfo {
-        self.peer.clone()
+        let mut peer = self.peer.clone();
+        let mut props = self.zap_properties.clone();
+        props.append(&mut peer.properties);
+        peer.properties = props;
+        peer
     }
 
     fn error_reason(&self) -> Option<&[u8]> {
