@@ -7,7 +7,7 @@ pub mod socks;
 
 use crate::error::{Error, Result};
 use address::{IpcAddr, TcpConnectAddr};
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, IoSlice, Read};
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, RawFd};
 
@@ -122,10 +122,19 @@ impl Stream {
         }
     }
 
+    /// Writes with MSG_NOSIGNAL: a peer that went away is EPIPE, never a
+    /// SIGPIPE in the host program (writev would raise one).
     pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.write_vectored(bufs),
-            Stream::Unix(s) => s.write_vectored(bufs),
+        // SAFETY: IoSlice is ABI-compatible with iovec on Unix; the msghdr
+        // only points at `bufs`, which outlives the call.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = bufs.as_ptr() as *mut libc::iovec;
+        msg.msg_iovlen = bufs.len().min(libc::UIO_MAXIOV as usize) as _;
+        let n = unsafe { libc::sendmsg(self.fd(), &msg, libc::MSG_NOSIGNAL) };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
         }
     }
 
