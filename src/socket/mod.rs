@@ -56,18 +56,16 @@ pub(crate) trait Pattern: Send {
     fn peer_gone(&mut self, _idx: PipeIdx, _cx: &mut Cx) {}
     /// Pipe `idx` is being removed: forget it.
     fn terminated(&mut self, idx: PipeIdx, cx: &mut Cx);
-    /// ZMQ_TOPICS_COUNT: the number of subscriptions (pub-sub only).
     /// STREAM: the routing id libzmq reports for ZMQ_ROUTING_ID after a
     /// connect (the one generated for that peer).
     fn own_routing_id(&self) -> Option<Vec<u8>> {
         None
     }
-
     /// zmq_socket_get_peer_state: ROUTER answers for a routing id.
     fn peer_state(&mut self, _routing_id: &[u8], _cx: &mut Cx) -> Result<i32> {
         Err(Error::ENOTSUP)
     }
-
+    /// ZMQ_TOPICS_COUNT: the number of subscriptions (pub-sub only).
     fn topics_count(&self) -> Option<usize> {
         None
     }
@@ -480,21 +478,8 @@ impl Socket {
         }
         // Socket-level ints take any buffer of at least an int: the rest is
         // zeroed, the length set to an int's (libzmq's rule for these).
-        let loose_int = |out: &mut [u8], v: i32| -> Result<usize> {
-            if out.len() < 4 {
-                return Err(Error::EINVAL);
-            }
-            out.fill(0);
-            out[..4].copy_from_slice(&v.to_ne_bytes());
-            Ok(4)
-        };
-        let exact_int = |out: &mut [u8], v: i32| -> Result<usize> {
-            if out.len() != 4 {
-                return Err(Error::EINVAL);
-            }
-            out.copy_from_slice(&v.to_ne_bytes());
-            Ok(4)
-        };
+        let loose_int = |out: &mut [u8], v: i32| options::put_bytes(out, &v.to_ne_bytes());
+        let exact_int = options::put_int;
         match option {
             ZMQ_TYPE => exact_int(out, self.socket_type),
             ZMQ_RCVMORE => loose_int(out, self.rcvmore as i32),
@@ -508,19 +493,11 @@ impl Socket {
                 Some(n) => exact_int(out, n as i32),
                 None => Err(Error::EINVAL),
             },
-            ZMQ_ROUTING_ID if self.pattern.own_routing_id().is_some() => {
-                let id = self.pattern.own_routing_id().unwrap_or_default();
-                let dst = out.get_mut(..id.len()).ok_or(Error::EINVAL)?;
-                dst.copy_from_slice(&id);
-                Ok(id.len())
-            }
-            ZMQ_LAST_ENDPOINT => {
-                let s = self.last_endpoint.as_bytes();
-                let dst = out.get_mut(..s.len() + 1).ok_or(Error::EINVAL)?;
-                dst[..s.len()].copy_from_slice(s);
-                dst[s.len()] = 0;
-                Ok(s.len() + 1)
-            }
+            ZMQ_ROUTING_ID => match self.pattern.own_routing_id() {
+                Some(id) => options::put_bytes(out, &id),
+                None => self.options.get(option, out),
+            },
+            ZMQ_LAST_ENDPOINT => options::put_string(out, self.last_endpoint.as_bytes()),
             _ => self.options.get(option, out),
         }
     }

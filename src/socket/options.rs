@@ -474,7 +474,7 @@ fn optional_bytes(v: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Writes an `int`: libzmq wants `*optvallen == sizeof (int)` exactly.
-fn put_int(out: &mut [u8], value: i32) -> Result<usize> {
+pub(super) fn put_int(out: &mut [u8], value: i32) -> Result<usize> {
     if out.len() != INT_SIZE {
         return Err(Error::EINVAL);
     }
@@ -489,7 +489,7 @@ fn put_bool(out: &mut [u8], value: bool) -> Result<usize> {
 /// libzmq's `do_getsockopt (void *, size_t *, const void *, size_t)`: the
 /// buffer must be at least as long as the value; the rest is zeroed and the
 /// value's length is stored back.
-fn put_bytes(out: &mut [u8], value: &[u8]) -> Result<usize> {
+pub(super) fn put_bytes(out: &mut [u8], value: &[u8]) -> Result<usize> {
     if out.len() < value.len() {
         return Err(Error::EINVAL);
     }
@@ -500,7 +500,7 @@ fn put_bytes(out: &mut [u8], value: &[u8]) -> Result<usize> {
 }
 
 /// A string option: the value plus its NUL, counted in the length.
-fn put_string(out: &mut [u8], value: &[u8]) -> Result<usize> {
+pub(super) fn put_string(out: &mut [u8], value: &[u8]) -> Result<usize> {
     if out.len() <= value.len() {
         return Err(Error::EINVAL);
     }

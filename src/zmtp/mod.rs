@@ -159,13 +159,12 @@ pub struct Config {
     /// property, or its identity message from a 1.0/2.0 peer).
     pub recv_routing_id: bool,
     pub mechanism: MechanismConfig,
-    /// ZAP would be consulted (libzmq: a ZAP domain is set or the mechanism
-    /// is not NULL): ZMTP 1.0 and 2.0 peers are then refused (PLAIN and
-    /// CURVE refuse them in any case). For a PLAIN or CURVE server it also
-    /// says that a ZAP handler answers (libzmq's `zap_connect` succeeded):
-    /// the mechanism then hands out a [`mechanism::ZapRequest`] and waits
-    /// for [`Connection::zap_reply`]. Without one, as in libzmq, a CURVE
-    /// server accepts every client and a PLAIN server refuses every one
+    /// A ZAP handler answers (libzmq's `zap_connect` succeeded) and this
+    /// end asks it: a PLAIN or CURVE server, or NULL with a ZAP domain. The
+    /// mechanism then hands out a [`mechanism::ZapRequest`] and waits for
+    /// [`Connection::zap_reply`]; ZMTP 1.0 and 2.0 peers are refused.
+    /// Without a handler, as in libzmq, a CURVE server accepts every client
+    /// and a PLAIN server refuses every one
     /// ([`ProtocolError::ZapUnavailable`]).
     pub zap_enabled: bool,
     /// A ZAP domain is set (NULL mechanism): ZMTP 1.0 and 2.0 peers are

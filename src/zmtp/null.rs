@@ -24,8 +24,8 @@ enum Zap {
     Waiting,
     /// 200: go on.
     Accepted,
-    /// Refused: an ERROR with this status to send (400, 500), or none (300).
-    Refused(Option<Vec<u8>>),
+    /// Refused: an ERROR with this status (400, 500) to send.
+    Refused(Vec<u8>),
     /// Refused and done.
     Failed,
 }
@@ -83,10 +83,10 @@ impl Mechanism for NullMechanism {
         match &mut self.zap {
             // READY waits for the ZAP verdict, as in libzmq.
             Zap::Waiting | Zap::Failed => None,
-            Zap::Refused(error) => {
-                let error = error.take();
+            Zap::Refused(status) => {
+                let error = command::error(status);
                 self.zap = Zap::Failed;
-                error.map(|status| command::error(&status))
+                Some(error)
             }
             Zap::Off | Zap::Accepted => self.ready.take(),
         }
@@ -105,16 +105,17 @@ impl Mechanism for NullMechanism {
         if self.zap != Zap::Waiting {
             return Err(ProtocolError::ZapUnexpectedReply);
         }
-        self.error_reason = Some(status_code.to_vec());
         self.zap = match mechanism::check_zap_reply(status_code, user_id, metadata)? {
             ZapVerdict::Accept(props) => {
                 self.zap_properties = props;
-                self.error_reason = None;
                 Zap::Accepted
             }
             ZapVerdict::FailSilently => Zap::Failed,
-            ZapVerdict::SendError(status) => Zap::Refused(Some(status)),
+            ZapVerdict::SendError(status) => Zap::Refused(status),
         };
+        if self.zap != Zap::Accepted {
+            self.error_reason = Some(status_code.to_vec());
+        }
         Ok(())
     }
 
