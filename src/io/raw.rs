@@ -60,18 +60,21 @@ impl RawWire {
         }
     }
 
-    pub fn output(&self) -> Vec<IoSlice<'_>> {
-        let mut v = Vec::with_capacity(self.out.len().min(64));
-        for (i, m) in self.out.iter().take(64).enumerate() {
+    /// The pending output as slices for `writev`, into the caller's array;
+    /// returns how many were filled.
+    pub fn output_into<'a>(&'a self, out: &mut [IoSlice<'a>]) -> usize {
+        let mut n = 0;
+        for (slot, m) in out.iter_mut().zip(&self.out) {
             let data = m.data();
-            let from = if i == 0 {
+            let from = if n == 0 {
                 self.offset.min(data.len())
             } else {
                 0
             };
-            v.push(IoSlice::new(&data[from..]));
+            *slot = IoSlice::new(&data[from..]);
+            n += 1;
         }
-        v
+        n
     }
 
     pub fn consumed(&mut self, mut n: usize) {

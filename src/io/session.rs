@@ -216,10 +216,10 @@ impl Wire {
             c.send_pong(context);
         }
     }
-    fn output(&self) -> Vec<std::io::IoSlice<'_>> {
+    fn output_into<'a>(&'a self, out: &mut [std::io::IoSlice<'a>]) -> usize {
         match self {
-            Wire::Zmtp(c) => c.output(),
-            Wire::Raw(r) => r.output(),
+            Wire::Zmtp(c) => c.output_into(out),
+            Wire::Raw(r) => r.output_into(out),
         }
     }
     fn consumed(&mut self, n: usize) {
@@ -1129,8 +1129,10 @@ impl Session {
         let engine = self.engine.as_mut()?;
         while engine.conn.has_output() {
             let r = {
-                let slices = engine.conn.output();
-                engine.stream.write_vectored(&slices)
+                // On the stack: no allocation per write.
+                let mut slices = [io::IoSlice::new(&[]); zmtp::codec::MAX_IOV];
+                let n = engine.conn.output_into(&mut slices);
+                engine.stream.write_vectored(&slices[..n])
             };
             match r {
                 Ok(0) => return Some(EngineEnd::Disconnected),
