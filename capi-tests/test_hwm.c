@@ -515,6 +515,62 @@ static void test_immediate_inproc (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* Over tcp and ipc the queue is bounded too: a PUSH whose PULL does not
+ * read blocks once both pipes and the kernel buffers are full (libzmq 4.3.4:
+ * about 3,000 messages of 1,000 bytes with HWM 100 and default buffers), and
+ * what it queued all arrives, in order, once the PULL reads. */
+static void wire_bounded (const char *endpoint)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push = tu_socket (ctx, ZMQ_PUSH);
+    void *pull = tu_socket (ctx, ZMQ_PULL);
+    char ep[256];
+    size_t len = sizeof ep;
+    char buf[1000];
+    int sent = 0, got = 0, in_order = 1;
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 100));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVHWM, 100));
+    CHECK_OK (tu_set_int (push, ZMQ_SNDBUF, 65536));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVBUF, 65536));
+    CHECK_OK (tu_set_int (push, ZMQ_SNDTIMEO, 300));
+    CHECK_OK (zmq_bind (pull, endpoint));
+    CHECK_OK (zmq_getsockopt (pull, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (zmq_connect (push, ep));
+    memset (buf, 0, sizeof buf);
+    while (sent < 200000) {
+        memcpy (buf, &sent, sizeof sent);
+        if (zmq_send (push, buf, sizeof buf, 0) != (int) sizeof buf)
+            break;
+        sent++;
+    }
+    CHECK_EQ_INT (EAGAIN, zmq_errno ());
+    /* HWMs 100 + 100 and a few hundred KiB in the kernel and the engines. */
+    CHECK (sent > 200);
+    CHECK (sent < 5000);
+    while (got < sent && zmq_recv (pull, buf, sizeof buf, 0) == (int) sizeof buf) {
+        int seq;
+        memcpy (&seq, buf, sizeof seq);
+        if (seq != got)
+            in_order = 0;
+        got++;
+    }
+    CHECK_EQ_INT (sent, got);
+    CHECK (in_order);
+    zmq_close (push);
+    zmq_close (pull);
+    zmq_ctx_term (ctx);
+}
+
+static void test_tcp_queue_bounded (void)
+{
+    wire_bounded ("tcp://127.0.0.1:*");
+}
+
+static void test_ipc_queue_bounded (void)
+{
+    wire_bounded ("ipc://*");
+}
+
 int main (void)
 {
     RUN (test_options);
@@ -530,5 +586,7 @@ int main (void)
     RUN (test_conflate);
     RUN (test_conflate_on_bound_pull_inproc);
     RUN (test_immediate_inproc);
+    RUN (test_tcp_queue_bounded);
+    RUN (test_ipc_queue_bounded);
     return test_summary ();
 }

@@ -1324,6 +1324,64 @@ static void test_pipes_stats (void)
     CHECK_OK (zmq_close (mon));
     CHECK_OK (zmq_ctx_term (ctx));
 }
+
+/* PIPES_STATS counts what the connection's session has not taken yet, in
+ * credit steps: with SNDHWM 500 and 8 KiB messages, a PUSH that fills two
+ * connections and whose first PULL drains everything reports 0 queued for
+ * the first pipe and 500 for the stalled second (as libzmq). */
+static void test_pipes_stats_queued (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push = tu_socket (ctx, ZMQ_PUSH);
+    void *pulls[2];
+    void *mon;
+    char ep[256];
+    static char data[8192];
+    event2_t ev;
+    int i, n, events;
+    CHECK_OK (zmq_socket_monitor_versioned (push, "inproc://m2-queued",
+                                            ZMQ_EVENT_PIPES_STATS, 2, ZMQ_PAIR));
+    mon = monitor_reader (ctx, "inproc://m2-queued");
+    CHECK (mon != NULL);
+    CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 500));
+    CHECK_OK (tu_set_int (push, ZMQ_SNDBUF, 4096));
+    CHECK_OK (zmq_bind (push, "tcp://127.0.0.1:*"));
+    CHECK_OK (last_endpoint (push, ep, sizeof ep));
+    for (i = 0; i < 2; i++) {
+        pulls[i] = tu_socket (ctx, ZMQ_PULL);
+        CHECK_OK (tu_set_int (pulls[i], ZMQ_RCVHWM, 500));
+        CHECK_OK (tu_set_int (pulls[i], ZMQ_RCVBUF, 4096));
+        CHECK_OK (tu_set_int (pulls[i], ZMQ_RCVTIMEO, 100));
+        CHECK_OK (zmq_connect (pulls[i], ep));
+    }
+    /* both connections up before sending, so the round robin is even */
+    tu_sleep_ms (300);
+    tu_get_int (push, ZMQ_EVENTS, &events);
+    for (n = 0; n < 2000; n++)
+        CHECK_EQ_INT ((int) sizeof data, zmq_send (push, data, sizeof data, 0));
+    for (n = 0; n < 1000; n++)
+        CHECK_EQ_INT ((int) sizeof data,
+                      zmq_recv (pulls[0], data, sizeof data, 0));
+    tu_sleep_ms (200);
+    tu_get_int (push, ZMQ_EVENTS, &events);
+    CHECK_OK (zmq_socket_monitor_pipes_stats (push));
+    for (i = 0; i < 2; i++) {
+        int rc = -1, tries;
+        for (tries = 0; tries < 40 && rc != 0; tries++) {
+            tu_get_int (push, ZMQ_EVENTS, &events);
+            rc = read_event2 (mon, &ev, 50);
+        }
+        CHECK_EQ_INT (0, rc);
+        CHECK_EQ_INT (ZMQ_EVENT_PIPES_STATS, ev.event);
+        CHECK_EQ_INT (i == 0 ? 0 : 500, ev.values[0]);
+        CHECK_EQ_INT (0, ev.values[1]);
+    }
+    CHECK_OK (zmq_close (push));
+    for (i = 0; i < 2; i++)
+        CHECK_OK (zmq_close (pulls[i]));
+    CHECK_OK (zmq_close (mon));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
 #endif
 
 int main (void)
@@ -1351,6 +1409,7 @@ int main (void)
     RUN (test_versioned_tcp_pub);
     RUN (test_versioned_ipc);
     RUN (test_pipes_stats);
+    RUN (test_pipes_stats_queued);
 #endif
     return test_summary ();
 }

@@ -17,6 +17,8 @@ pub struct RawWire {
     out: VecDeque<Msg>,
     /// Bytes of `out[0]` already written.
     offset: usize,
+    /// Bytes of `out` not yet written.
+    pending: usize,
 }
 
 impl RawWire {
@@ -35,6 +37,7 @@ impl RawWire {
             events,
             out: VecDeque::new(),
             offset: 0,
+            pending: 0,
         }
     }
 
@@ -56,6 +59,7 @@ impl RawWire {
 
     pub fn send(&mut self, msg: Msg) {
         if msg.size() > 0 {
+            self.pending += msg.size();
             self.out.push_back(msg);
         }
     }
@@ -78,6 +82,7 @@ impl RawWire {
     }
 
     pub fn consumed(&mut self, mut n: usize) {
+        self.pending = self.pending.saturating_sub(n);
         while n > 0 {
             let Some(front) = self.out.front() else {
                 return;
@@ -96,6 +101,11 @@ impl RawWire {
 
     pub fn has_output(&self) -> bool {
         !self.out.is_empty()
+    }
+
+    /// Bytes of output pending.
+    pub fn output_len(&self) -> usize {
+        self.pending
     }
 }
 

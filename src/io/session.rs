@@ -234,6 +234,12 @@ impl Wire {
             Wire::Raw(r) => r.has_output(),
         }
     }
+    fn output_len(&self) -> usize {
+        match self {
+            Wire::Zmtp(c) => c.output_len(),
+            Wire::Raw(r) => r.output_len(),
+        }
+    }
     fn is_handshake_done(&self) -> bool {
         match self {
             Wire::Zmtp(c) => c.is_handshake_done(),
@@ -330,6 +336,10 @@ pub struct Session {
 
 /// Where the ZAP handler lives (RFC 27).
 const ZAP_ENDPOINT: &str = "inproc://zeromq.zap.01";
+
+/// Bytes of encoded output a session holds before it stops taking messages
+/// from its pipe (what is not taken stays under the pipe's HWM).
+const OUT_BATCH: usize = 64 * 1024;
 
 /// A (un)subscription as a message: `flag` then the topic.
 fn subscription(flag: u8, topic: &[u8]) -> Option<Msg> {
@@ -675,8 +685,17 @@ impl Session {
         if let Some(end) = self.deliver_events(io_mailbox, now) {
             return Some(end);
         }
-        self.pipe_to_wire();
-        self.write_output()
+        // Take from the pipe only what the kernel may soon accept, so that
+        // a slow peer leaves messages in the pipe and the HWM holds.
+        loop {
+            let more = self.pipe_to_wire();
+            if let Some(end) = self.write_output() {
+                return Some(end);
+            }
+            if !more || self.engine.as_ref().is_none_or(|e| e.conn.has_output()) {
+                return None;
+            }
+        }
     }
 
     /// Sends the mechanism's ZAP request, if it has one, to the handler.
@@ -1075,17 +1094,22 @@ impl Session {
     }
 
     /// Takes messages from the pipe into the encoder.
-    fn pipe_to_wire(&mut self) {
+    /// Moves messages from the pipe to the encoder until the pipe is empty
+    /// or `OUT_BATCH` bytes are pending. True when it stopped at the limit.
+    fn pipe_to_wire(&mut self) -> bool {
         let Some(engine) = self.engine.as_mut() else {
-            return;
+            return false;
         };
         if !engine.conn.is_handshake_done() {
-            return;
+            return false;
         }
         let Some(pipe) = self.pipe.as_mut() else {
-            return;
+            return false;
         };
         loop {
+            if engine.conn.output_len() >= OUT_BATCH {
+                return true;
+            }
             match pipe.read() {
                 Read::Msg(m) => {
                     if self.pipe_mid_message {
@@ -1114,11 +1138,11 @@ impl Session {
                         _ => engine.conn.send(m),
                     }
                 }
-                Read::Empty => return,
+                Read::Empty => return false,
                 Read::Done => {
                     // The socket ended the pipe: finish sending, then go.
                     self.closing = true;
-                    return;
+                    return false;
                 }
             }
         }
