@@ -269,6 +269,11 @@ pub struct Engine {
     ttl_deadline: Option<Instant>,
     /// A connect still in progress (tcp): done when writable.
     connecting: bool,
+    /// ZAP refused the peer: what the mechanism owes it (ERROR for 400 and
+    /// 500) goes out, then the connection stands still until the peer
+    /// leaves or the handshake timer ends it, reported as libzmq does (no
+    /// NO_DETAIL event).
+    refused: bool,
 }
 
 /// How a handshake failed, as the monitor reports it.
@@ -295,6 +300,10 @@ pub enum EngineEnd {
     ConnectFailed(i32),
     /// Heartbeat or handshake timer.
     TimedOut,
+    /// The peer refused us with ERROR during the handshake (a ZAP status is
+    /// reported as HANDSHAKE_FAILED_AUTH): as in libzmq, a connecting
+    /// session does not try again.
+    Refused,
 }
 
 /// A session.
@@ -441,7 +450,19 @@ impl Session {
             .ctx
             .upgrade()
             .is_some_and(|c| c.is_bound(ZAP_ENDPOINT));
-        cfg.zap_enabled = (server_mech || null_zap) && handler;
+        // CURVE with ZAP_ENFORCE_DOMAIN and no domain skips ZAP (libzmq's
+        // "stonehouse"); with a domain and no handler it refuses the client.
+        let curve_server = matches!(
+            cfg.mechanism,
+            zmtp::MechanismConfig::Curve {
+                as_server: true,
+                ..
+            }
+        );
+        let curve_no_zap =
+            curve_server && self.opts.zap_enforce_domain && self.opts.zap_domain.is_empty();
+        cfg.zap_enabled = (server_mech || null_zap) && handler && !curve_no_zap;
+        cfg.zap_enforce = curve_server && !handler && !curve_no_zap && self.opts.zap_enforce_domain;
         cfg.refuse_legacy = null_zap;
         // An enforced domain with no handler to ask fails the handshake.
         self.zap_refused = null_zap && !handler && self.opts.zap_enforce_domain;
@@ -466,6 +487,7 @@ impl Session {
             next_ping: None,
             ttl_deadline: None,
             connecting,
+            refused: false,
         });
     }
 
@@ -588,7 +610,10 @@ impl Session {
             EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(errno)) => {
                 self.event(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, errno as u64)
             }
-            EngineEnd::Protocol(_) | EngineEnd::Disconnected | EngineEnd::TimedOut => {}
+            EngineEnd::Protocol(_)
+            | EngineEnd::Disconnected
+            | EngineEnd::TimedOut
+            | EngineEnd::Refused => {}
         }
         self.event(ZMQ_EVENT_DISCONNECTED, fd);
         drop(engine);
@@ -633,6 +658,7 @@ impl Session {
             || self.closing
             || (stop_after_disconnect && self.was_connected)
             || stop_after_handshake_fail
+            || matches!(why, EngineEnd::Refused)
         {
             self.done = true;
         } else {
@@ -760,6 +786,15 @@ impl Session {
                     }
                 }
                 Read::Empty if frames.is_empty() => return None,
+                Read::Done if frames.is_empty() => {
+                    // The handler went away without answering: the
+                    // handshake stands still (as libzmq) until the peer
+                    // leaves or the handshake timer fires.
+                    if let Some(mut p) = engine.zap.take() {
+                        p.terminate();
+                    }
+                    return None;
+                }
                 // A message is flushed whole, so this is the handler gone.
                 Read::Empty | Read::Done => break,
             }
@@ -787,6 +822,7 @@ impl Session {
             )));
         }
         if status.as_slice() != b"200" {
+            engine.refused = true;
             let code = std::str::from_utf8(&status)
                 .ok()
                 .and_then(|t| t.parse::<u64>().ok())
@@ -807,6 +843,23 @@ impl Session {
             .filter(|p| p.key() == key)
         {
             z.activate_read();
+        }
+    }
+
+    /// The peer of a pipe ended it: the data pipe's end closes the session;
+    /// the ZAP pipe's end is the handler gone (read as such by
+    /// `zap_receive`).
+    pub fn pipe_term(&mut self, key: u64) {
+        if let Some(p) = self.pipe.as_mut().filter(|p| p.key() == key) {
+            p.peer_terminated();
+            self.closing = true;
+        } else if let Some(z) = self
+            .engine
+            .as_mut()
+            .and_then(|e| e.zap.as_mut())
+            .filter(|p| p.key() == key)
+        {
+            z.peer_terminated();
         }
     }
 
@@ -893,6 +946,8 @@ impl Session {
                     let handshook = engine.conn.is_handshake_done();
                     return Some(if handshook {
                         EngineEnd::Disconnected
+                    } else if engine.refused {
+                        EngineEnd::HandshakeFailed(HandshakeFail::Silent)
                     } else {
                         EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(libc::EPIPE))
                     });
@@ -1043,7 +1098,16 @@ impl Session {
                     engine.conn.send_pong(&context);
                 }
                 Event::Pong { .. } => {}
-                Event::Error(_) => return Some(EngineEnd::Disconnected),
+                Event::Error(reason) => {
+                    if engine.refused {
+                        // Our refusal: the ERROR (if any) is queued; stay.
+                        continue;
+                    }
+                    if let Some(code) = zmtp::command::zap_status(&reason) {
+                        self.event(ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, code as u64);
+                    }
+                    return Some(EngineEnd::Refused);
+                }
             }
         }
         if wrote {

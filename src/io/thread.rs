@@ -300,10 +300,7 @@ impl Reactor {
                         if let Some(Obj::Session(s)) =
                             self.objs.get_mut(idx).and_then(|o| o.as_mut())
                         {
-                            if let Some(p) = s.pipe.as_mut() {
-                                p.peer_terminated();
-                            }
-                            s.closing = true;
+                            s.pipe_term(key);
                         }
                         self.drive(idx);
                     }

@@ -558,6 +558,8 @@ impl CurveServer {
                 credentials: vec![client_key.to_vec()],
             });
             self.state = ServerState::WaitZapReply;
+        } else if self.cfg.zap_enforce {
+            return Err(ProtocolError::ZapUnavailable);
         } else {
             self.state = ServerState::SendReady;
         }

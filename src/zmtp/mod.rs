@@ -167,6 +167,10 @@ pub struct Config {
     /// and a PLAIN server refuses every one
     /// ([`ProtocolError::ZapUnavailable`]).
     pub zap_enabled: bool,
+    /// No ZAP handler answers and ZMQ_ZAP_ENFORCE_DOMAIN is set: a CURVE
+    /// server then refuses every client at INITIATE
+    /// ([`ProtocolError::ZapUnavailable`]), as libzmq.
+    pub zap_enforce: bool,
     /// A ZAP domain is set (NULL mechanism): ZMTP 1.0 and 2.0 peers are
     /// refused even when no handler is bound.
     pub refuse_legacy: bool,
@@ -193,6 +197,7 @@ impl Config {
             recv_routing_id: false,
             mechanism: MechanismConfig::Null,
             zap_enabled: false,
+            zap_enforce: false,
             refuse_legacy: false,
             in_batch_size: DEFAULT_IN_BATCH_SIZE,
         }
@@ -391,7 +396,7 @@ impl std::fmt::Display for ProtocolError {
             ProtocolError::Cryptographic => write!(f, "cryptographic failure"),
             ProtocolError::KeyExchange => write!(f, "CURVE vouch does not match"),
             ProtocolError::InvalidSequence => write!(f, "CURVE nonce out of sequence"),
-            ProtocolError::ZapUnavailable => write!(f, "no ZAP handler for PLAIN"),
+            ProtocolError::ZapUnavailable => write!(f, "no ZAP handler"),
             ProtocolError::ZapInvalidStatusCode => write!(f, "invalid ZAP status code"),
             ProtocolError::ZapInvalidMetadata => write!(f, "invalid ZAP metadata"),
             ProtocolError::ZapUnexpectedReply => write!(f, "unexpected ZAP reply"),
