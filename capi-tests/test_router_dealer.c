@@ -722,6 +722,37 @@ static void test_dealer_no_peer (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+#ifndef ZMQRS_SKIP_DRAFT
+/* A peer dropped in the middle of a multipart message (its second part is
+ * over MAXMSGSIZE): the ROUTER never sees the first part, only the
+ * disconnect notification as a message of its own. */
+static void test_notify_after_partial_message (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *router = tu_socket (ctx, ZMQ_ROUTER);
+    void *dealer = tu_socket (ctx, ZMQ_DEALER);
+    char ep[256], big[128];
+    size_t len = sizeof ep;
+    int64_t max = 64;
+    CHECK_OK (tu_set_int (router, ZMQ_ROUTER_NOTIFY, ZMQ_NOTIFY_DISCONNECT));
+    CHECK_OK (zmq_setsockopt (router, ZMQ_MAXMSGSIZE, &max, sizeof max));
+    CHECK_OK (zmq_bind (router, "tcp://127.0.0.1:*"));
+    CHECK_OK (zmq_getsockopt (router, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (zmq_setsockopt (dealer, ZMQ_ROUTING_ID, "X", 1));
+    CHECK_OK (zmq_connect (dealer, ep));
+    memset (big, '*', sizeof big);
+    CHECK_EQ_INT (6, zmq_send (dealer, "Hello2", 6, ZMQ_SNDMORE));
+    CHECK_EQ_INT ((int) sizeof big, zmq_send (dealer, big, sizeof big, 0));
+    RECV_STR (router, "X", 0);
+    CHECK_RCVMORE (router, 1);
+    RECV_STR (router, "", 0);
+    CHECK_RCVMORE (router, 0);
+    CHECK_OK (zmq_close (dealer));
+    CHECK_OK (zmq_close (router));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+#endif
+
 int main (void)
 {
     RUN (test_generated_routing_id);
@@ -736,6 +767,7 @@ int main (void)
     RUN (test_probe_router);
 #ifndef ZMQRS_SKIP_DRAFT
     RUN (test_router_notify);
+    RUN (test_notify_after_partial_message);
 #endif
     RUN (test_dealer_round_robin_fair_queue);
     RUN (test_router_fair_queue);

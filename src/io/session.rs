@@ -617,6 +617,11 @@ impl Session {
         }
         self.event(ZMQ_EVENT_DISCONNECTED, fd);
         drop(engine);
+        // The parts of a message the peer did not finish never reach the
+        // socket (a notification or DISCONNECT_MSG then stands alone).
+        if let Some(p) = self.pipe.as_mut() {
+            p.rollback();
+        }
         // Messages written to a pipe made for this connection go with it;
         // a pipe kept across reconnects loses only what the engine held.
         if self.opts.delayed_pipe() || self.connect.is_none() {
