@@ -17,6 +17,13 @@
  *   xpubsub (XPUB/SUB: subscriptions over the wire, publisher-side
  *   filtering with text and binary topics, multipart, unsubscription;
  *   basic scenario only)
+ *   proxy (the server runs zmq_proxy between an XSUB bound on the endpoint
+ *   and an XPUB bound on a second one; the client is an XPUB publisher
+ *   connected to the XSUB and two SUBs, topics "A" and "B", connected to
+ *   the XPUB: both subscriptions must reach the publisher through the
+ *   proxy before it publishes, each SUB gets only its topic, multipart
+ *   messages intact, and the unsubscription comes back; any scenario
+ *   name, "basic" by convention)
  * scenarios:
  *   basic    a 3-part message with an empty middle frame, an empty
  *            message, a 10 MiB message and "END", from the client (from the
@@ -26,6 +33,22 @@
  *            and 24 bytes derived from it, that must arrive exactly once
  *            and in order; then the same from the server for pair and
  *            dealerrouter; reqrep does <count> round trips
+ *   plain / curve (dealerrouter only): a PLAIN or CURVE server with a ZAP
+ *            handler thread (REP at inproc://zeromq.zap.01, domain
+ *            "interop") accepting one name/password or one client
+ *            public key; every frame the ROUTER receives carries the
+ *            handler's User-Id and Socket-Type "DEALER"; a 3-part and an
+ *            empty message are echoed, for curve also a 1 MiB message and
+ *            10,000 numbered messages each way
+ *   plain-wrongpass / curve-wrongkeys (dealerrouter only): refused
+ *            clients (a wrong password; a client with a wrong server key
+ *            and one whose key the handler refuses): nothing delivered,
+ *            no handshake succeeds, the server's monitor reports
+ *            HANDSHAKE_FAILED_AUTH 400 (and HANDSHAKE_FAILED_PROTOCOL
+ *            ZMTP_CRYPTOGRAPHIC for the wrong server key), the refused
+ *            client's HANDSHAKE_FAILED_AUTH 400, the wrong-server-key
+ *            client's HANDSHAKE_FAILED_NO_DETAIL and DISCONNECTED (what
+ *            libzmq 4.3.4 does on both sides)
  *   restart1 / restart2 / restart (pushpull only): the client sends
  *            numbered messages every millisecond; server 1 takes 50 and
  *            exits (writing the last number to <epfile>.last); server 2
@@ -36,10 +59,13 @@
  *            client
  * Except in the restart scenario, both sides meet at a barrier (files
  * <epfile>.server and <epfile>.client) after checking everything and
- * before closing, so no message is still in flight when a socket closes.
+ * before closing, so no message is still in flight when a socket closes;
+ * a side that fails creates its barrier file on the way out, so the other
+ * does not wait for it.
  * Exit status 0 on success; on failure a line on stderr and status 1.
  */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,16 +84,28 @@
 
 static const char *g_role = "?", *g_pattern = "?", *g_scenario = "?";
 static void *g_ctx;
+/* The epfile of a scenario with a barrier, so that a failing side can
+ * release the other at once instead of leaving it to time out. */
+static const char *g_barrier_epfile;
 
 static void die (const char *fmt, ...)
 {
     va_list ap;
+    int err = zmq_errno ();
     fprintf (stderr, "peer %s %s %s: ", g_role, g_pattern, g_scenario);
     va_start (ap, fmt);
     vfprintf (stderr, fmt, ap);
     va_end (ap);
-    fprintf (stderr, " (errno %d: %s)\n", zmq_errno (),
-             zmq_strerror (zmq_errno ()));
+    fprintf (stderr, " (errno %d: %s)\n", err, zmq_strerror (err));
+    if (g_barrier_epfile != NULL) {
+        char path[1100];
+        FILE *f;
+        snprintf (path, sizeof path, "%s.%s", g_barrier_epfile, g_role);
+        g_barrier_epfile = NULL;
+        f = fopen (path, "w");
+        if (f != NULL)
+            fclose (f);
+    }
     exit (1);
 }
 
@@ -133,28 +171,58 @@ static void send_str (void *s, const char *str, int flags)
     send_frame (s, str, strlen (str), flags);
 }
 
-static void send_big (void *s, unsigned seed, int flags)
+static void send_big_n (void *s, size_t size, unsigned seed, int flags)
 {
     zmq_msg_t msg;
     unsigned char *p;
     size_t i;
-    if (zmq_msg_init_size (&msg, BIG_SIZE) != 0)
-        die ("zmq_msg_init_size big");
+    if (zmq_msg_init_size (&msg, size) != 0)
+        die ("zmq_msg_init_size %zu", size);
     p = (unsigned char *) zmq_msg_data (&msg);
-    for (i = 0; i < BIG_SIZE; i++)
+    for (i = 0; i < size; i++)
         p[i] = pattern_byte (i, seed);
-    if (zmq_msg_send (&msg, s, flags) != (int) BIG_SIZE)
-        die ("send of the 10 MiB message");
+    if (zmq_msg_send (&msg, s, flags) != (int) size)
+        die ("send of the %zu-byte message", size);
+}
+
+static void send_big (void *s, unsigned seed, int flags)
+{
+    send_big_n (s, BIG_SIZE, seed, flags);
 }
 
 /* Receive one frame into msg (initialised by the caller); dies on error or
  * if the more flag differs. */
+/* When set (the security scenarios' server), every frame received from
+ * the peer must carry these properties: the User-Id the ZAP handler
+ * returned and the peer's Socket-Type. */
+static const char *g_want_user_id, *g_want_socket_type;
+
+static void check_property (zmq_msg_t *msg, const char *name,
+                            const char *want, const char *what)
+{
+    const char *got;
+    if (want == NULL)
+        return;
+    got = zmq_msg_gets (msg, name);
+    if (got == NULL)
+        die ("%s: no %s property", what, name);
+    if (strcmp (got, want) != 0)
+        die ("%s: %s is \"%s\", expected \"%s\"", what, name, got, want);
+}
+
+static void check_properties (zmq_msg_t *msg, const char *what)
+{
+    check_property (msg, "User-Id", g_want_user_id, what);
+    check_property (msg, "Socket-Type", g_want_socket_type, what);
+}
+
 static void recv_frame (void *s, zmq_msg_t *msg, int more, const char *what)
 {
     if (zmq_msg_recv (msg, s, 0) < 0)
         die ("receiving %s", what);
     if (zmq_msg_more (msg) != more)
         die ("%s: more flag %d, expected %d", what, zmq_msg_more (msg), more);
+    check_properties (msg, what);
 }
 
 static void expect_str (void *s, const char *want, int more)
@@ -170,26 +238,36 @@ static void expect_str (void *s, const char *want, int more)
     zmq_msg_close (&msg);
 }
 
-static void expect_big (void *s, unsigned seed, int more)
+static void expect_big_n (void *s, size_t size, unsigned seed, int more)
 {
     zmq_msg_t msg;
     const unsigned char *p;
     size_t i;
     zmq_msg_init (&msg);
-    recv_frame (s, &msg, more, "the 10 MiB message");
-    if (zmq_msg_size (&msg) != BIG_SIZE)
-        die ("10 MiB message has %zu bytes", zmq_msg_size (&msg));
+    recv_frame (s, &msg, more, "a big message");
+    if (zmq_msg_size (&msg) != size)
+        die ("%zu-byte message has %zu bytes", size, zmq_msg_size (&msg));
     p = (const unsigned char *) zmq_msg_data (&msg);
-    for (i = 0; i < BIG_SIZE; i++)
+    for (i = 0; i < size; i++)
         if (p[i] != pattern_byte (i, seed))
-            die ("10 MiB message differs at byte %zu", i);
+            die ("%zu-byte message differs at byte %zu", size, i);
     zmq_msg_close (&msg);
+}
+
+static void expect_big (void *s, unsigned seed, int more)
+{
+    expect_big_n (s, BIG_SIZE, seed, more);
 }
 
 /* The routing id frame a ROUTER puts first. */
 static void expect_dealer_id (void *router)
 {
+    /* The ROUTER makes this frame itself: no properties checked on it. */
+    const char *user = g_want_user_id, *type = g_want_socket_type;
+    g_want_user_id = g_want_socket_type = NULL;
     expect_str (router, DEALER_ID, 1);
+    g_want_user_id = user;
+    g_want_socket_type = type;
 }
 
 static void send_dealer_id (void *router)
@@ -472,21 +550,723 @@ static void pubsub_client (void *sub)
         die ("unsubscribe");
 }
 
+/* ---- monitor ------------------------------------------------------------ */
+
+/* Events a socket monitor reported (version 1 format: a 6-byte frame with
+ * the 16-bit event and 32-bit value, then the endpoint), remembered as a
+ * mask with the first value of each, and as text for error messages. */
+struct monitor {
+    void *sock;
+    unsigned seen;
+    uint32_t value[16];
+    char log[400];
+};
+
+static void monitor_open (struct monitor *m, void *s, const char *name)
+{
+    char addr[128];
+    int zero = 0;
+    memset (m, 0, sizeof *m);
+    snprintf (addr, sizeof addr, "inproc://interop-monitor-%s", name);
+    if (zmq_socket_monitor (s, addr, ZMQ_EVENT_ALL) != 0)
+        die ("zmq_socket_monitor");
+    m->sock = zmq_socket (g_ctx, ZMQ_PAIR);
+    if (m->sock == NULL)
+        die ("zmq_socket PAIR");
+    zmq_setsockopt (m->sock, ZMQ_LINGER, &zero, sizeof zero);
+    if (zmq_connect (m->sock, addr) != 0)
+        die ("connect %s", addr);
+}
+
+/* Reads events until every event in `want` has been seen or `ms` pass;
+ * returns 1 if all were seen. */
+static int monitor_expect (struct monitor *m, unsigned want, long ms)
+{
+    long end = now_ms () + ms;
+    while ((m->seen & want) != want) {
+        zmq_pollitem_t item;
+        zmq_msg_t head, addr;
+        uint16_t event;
+        uint32_t value;
+        size_t len;
+        int bit;
+        long left = end - now_ms ();
+        if (left <= 0)
+            return 0;
+        item.socket = m->sock;
+        item.fd = 0;
+        item.events = ZMQ_POLLIN;
+        item.revents = 0;
+        if (zmq_poll (&item, 1, left) < 0)
+            die ("zmq_poll on a monitor");
+        if (!(item.revents & ZMQ_POLLIN))
+            continue;
+        zmq_msg_init (&head);
+        zmq_msg_init (&addr);
+        if (zmq_msg_recv (&head, m->sock, 0) != 6 || !zmq_msg_more (&head)
+            || zmq_msg_recv (&addr, m->sock, 0) < 0)
+            die ("malformed monitor event");
+        memcpy (&event, zmq_msg_data (&head), 2);
+        memcpy (&value, (char *) zmq_msg_data (&head) + 2, 4);
+        zmq_msg_close (&head);
+        zmq_msg_close (&addr);
+        for (bit = 0; bit < 16; bit++)
+            if (event == (1u << bit) && !(m->seen & event))
+                m->value[bit] = value;
+        m->seen |= event;
+        len = strlen (m->log);
+        if (len + 32 < sizeof m->log)
+            snprintf (m->log + len, sizeof m->log - len, " %u(%lu)",
+                      (unsigned) event, (unsigned long) value);
+    }
+    return 1;
+}
+
+static uint32_t monitor_value (const struct monitor *m, unsigned event)
+{
+    int bit;
+    for (bit = 0; bit < 16; bit++)
+        if (event == (1u << bit))
+            return m->value[bit];
+    return 0;
+}
+
+static void monitor_close (struct monitor *m, void *s)
+{
+    zmq_socket_monitor (s, NULL, 0);
+    zmq_close (m->sock);
+}
+
+/* ---- security: PLAIN and CURVE with a ZAP handler ----------------------- */
+
+/* Fixed test keys (Z85), made once with zmq_curve_keypair. */
+#define SERVER_PUBLIC "2:0g)yuu$ZN?-#xF-hCsnw@rD0G^D]}=Zfrl68dw"
+#define SERVER_SECRET "Y9=y:E0B>E-f7x:R<x@w[AKX{]JM:ojNfvY}1znF"
+#define CLIENT_PUBLIC "Um+3G^fh$r^N9Uu<DM%4K.nvzq4Rt!M02?&k:V%E"
+#define CLIENT_SECRET "7jsHwYxU9iv9zAxB0FBus+s0m]Hg3u7zvO#o+1@4"
+/* a client the handler does not know */
+#define STRANGER_PUBLIC "+gr$-:}X#29[<CvZVc^wM{8=qwM9a-*)+SZt2m<z"
+#define STRANGER_SECRET "f[Z/Sdgj=o5v3961zQggJXWcLPK.:zs@9}BpB!VB"
+/* not the server's key */
+#define WRONG_SERVER_PUBLIC "wXsLIsXb4C:+:kMT.[4vI6O)QgzYH*d3RQt/{:(p"
+
+#define ZAP_DOMAIN "interop"
+#define PLAIN_NAME "interop-name"
+#define PLAIN_PASS "interop-pass"
+#define PLAIN_USER_ID "plain-user"
+#define CURVE_USER_ID "curve-user"
+#define SECURE_BIG (1024u * 1024u)
+#define SECURE_SEQ 10000
+
+/* 1 for the PLAIN scenarios, 2 for the CURVE ones, 0 otherwise;
+ * *bad says whether it is the refused client's. */
+static int security_of (const char *scenario, int *bad)
+{
+    *bad = 0;
+    if (!strcmp (scenario, "plain"))
+        return 1;
+    if (!strcmp (scenario, "curve"))
+        return 2;
+    *bad = 1;
+    if (!strcmp (scenario, "plain-wrongpass"))
+        return 1;
+    if (!strcmp (scenario, "curve-wrongkeys"))
+        return 2;
+    return 0;
+}
+
+/* The ZAP handler (RFC 27): a REP socket at inproc://zeromq.zap.01 served
+ * by a thread, which accepts PLAIN_NAME/PLAIN_PASS or CLIENT_PUBLIC and
+ * refuses everyone else with 400.  The first malformed request is
+ * remembered in `error` (and answered 500). */
+struct zap {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    void *rep;
+    int curve, tcp, stop, accepted, refused;
+    char error[256];
+};
+
+static int frame_is (zmq_msg_t *f, const char *str)
+{
+    size_t n = strlen (str);
+    return zmq_msg_size (f) == n && memcmp (zmq_msg_data (f), str, n) == 0;
+}
+
+static void zap_send (void *rep, const void *data, size_t size, int more)
+{
+    if (zmq_send (rep, data, size, more ? ZMQ_SNDMORE : 0) != (int) size)
+        die ("ZAP reply send");
+}
+
+static void zap_serve_one (struct zap *z)
+{
+    zmq_msg_t f[10];
+    int n = 0, more = 1, i, ok = 0;
+    char error[200] = "";
+    const char *status, *text, *user;
+    while (more) {
+        zmq_msg_t extra, *m = n < 10 ? &f[n] : &extra;
+        zmq_msg_init (m);
+        if (zmq_msg_recv (m, z->rep, 0) < 0)
+            die ("ZAP request receive");
+        more = zmq_msg_more (m);
+        if (n < 10)
+            n++;
+        else
+            zmq_msg_close (m);
+    }
+    if (n != (z->curve ? 7 : 8))
+        snprintf (error, sizeof error, "ZAP request of %d frames", n);
+    else if (!frame_is (&f[0], "1.0"))
+        snprintf (error, sizeof error, "ZAP version frame not \"1.0\"");
+    else if (!frame_is (&f[2], ZAP_DOMAIN))
+        snprintf (error, sizeof error, "ZAP domain \"%.*s\"",
+                  (int) zmq_msg_size (&f[2]), (char *) zmq_msg_data (&f[2]));
+    else if (z->tcp && !frame_is (&f[3], "127.0.0.1"))
+        snprintf (error, sizeof error, "ZAP address \"%.*s\"",
+                  (int) zmq_msg_size (&f[3]), (char *) zmq_msg_data (&f[3]));
+    else if (!frame_is (&f[5], z->curve ? "CURVE" : "PLAIN"))
+        snprintf (error, sizeof error, "ZAP mechanism \"%.*s\"",
+                  (int) zmq_msg_size (&f[5]), (char *) zmq_msg_data (&f[5]));
+    else if (z->curve) {
+        uint8_t key[32];
+        if (zmq_msg_size (&f[6]) != 32)
+            snprintf (error, sizeof error, "CURVE key frame of %zu bytes",
+                      zmq_msg_size (&f[6]));
+        else if (zmq_z85_decode (key, CLIENT_PUBLIC) == NULL)
+            snprintf (error, sizeof error, "zmq_z85_decode");
+        else
+            ok = memcmp (zmq_msg_data (&f[6]), key, 32) == 0;
+    } else
+        ok = frame_is (&f[6], PLAIN_NAME) && frame_is (&f[7], PLAIN_PASS);
+    if (error[0]) {
+        status = "500";
+        text = "malformed request";
+        user = "";
+    } else if (ok) {
+        status = "200";
+        text = "OK";
+        user = z->curve ? CURVE_USER_ID : PLAIN_USER_ID;
+    } else {
+        status = "400";
+        text = "refused";
+        user = "";
+    }
+    zap_send (z->rep, "1.0", 3, 1);
+    if (n >= 2)
+        zap_send (z->rep, zmq_msg_data (&f[1]), zmq_msg_size (&f[1]), 1);
+    else
+        zap_send (z->rep, "", 0, 1);
+    zap_send (z->rep, status, 3, 1);
+    zap_send (z->rep, text, strlen (text), 1);
+    zap_send (z->rep, user, strlen (user), 1);
+    zap_send (z->rep, "", 0, 0);
+    for (i = 0; i < n; i++)
+        zmq_msg_close (&f[i]);
+    pthread_mutex_lock (&z->lock);
+    if (error[0] && !z->error[0])
+        snprintf (z->error, sizeof z->error, "%s", error);
+    else if (ok)
+        z->accepted++;
+    else if (!error[0])
+        z->refused++;
+    pthread_mutex_unlock (&z->lock);
+}
+
+static void *zap_thread (void *arg)
+{
+    struct zap *z = (struct zap *) arg;
+    for (;;) {
+        zmq_pollitem_t item;
+        int stop;
+        pthread_mutex_lock (&z->lock);
+        stop = z->stop;
+        pthread_mutex_unlock (&z->lock);
+        if (stop)
+            break;
+        item.socket = z->rep;
+        item.fd = 0;
+        item.events = ZMQ_POLLIN;
+        item.revents = 0;
+        if (zmq_poll (&item, 1, 50) < 0)
+            die ("zmq_poll on the ZAP socket");
+        if (item.revents & ZMQ_POLLIN)
+            zap_serve_one (z);
+    }
+    zmq_close (z->rep);
+    return NULL;
+}
+
+static void zap_start (struct zap *z, int curve, int tcp)
+{
+    int zero = 0;
+    memset (z, 0, sizeof *z);
+    z->curve = curve;
+    z->tcp = tcp;
+    pthread_mutex_init (&z->lock, NULL);
+    z->rep = zmq_socket (g_ctx, ZMQ_REP);
+    if (z->rep == NULL)
+        die ("zmq_socket REP");
+    zmq_setsockopt (z->rep, ZMQ_LINGER, &zero, sizeof zero);
+    if (zmq_bind (z->rep, "inproc://zeromq.zap.01") != 0)
+        die ("bind inproc://zeromq.zap.01");
+    if (pthread_create (&z->thread, NULL, zap_thread, z) != 0)
+        die ("pthread_create");
+}
+
+static void zap_counts (struct zap *z, int *accepted, int *refused)
+{
+    pthread_mutex_lock (&z->lock);
+    *accepted = z->accepted;
+    *refused = z->refused;
+    if (z->error[0])
+        die ("ZAP handler: %s", z->error);
+    pthread_mutex_unlock (&z->lock);
+}
+
+static void zap_stop (struct zap *z)
+{
+    pthread_mutex_lock (&z->lock);
+    z->stop = 1;
+    pthread_mutex_unlock (&z->lock);
+    pthread_join (z->thread, NULL);
+    if (z->error[0])
+        die ("ZAP handler: %s", z->error);
+}
+
+static void set_str (void *s, int option, const char *value)
+{
+    if (zmq_setsockopt (s, option, value, strlen (value)) != 0)
+        die ("setsockopt %d", option);
+}
+
+/* Binds s and puts its ZMQ_LAST_ENDPOINT in ep. */
+static void bind_and_publish (void *s, const char *bind_ep, char *ep,
+                              size_t size)
+{
+    size_t n = size;
+    if (bind_retry (s, bind_ep) != 0)
+        die ("bind %s", bind_ep);
+    if (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, ep, &n) != 0)
+        die ("ZMQ_LAST_ENDPOINT");
+}
+
+static void wait_endpoint (const char *epfile, char *ep, size_t size)
+{
+    long end = now_ms () + 10000;
+    while (read_file (epfile, ep, size) != 0) {
+        if (now_ms () > end)
+            die ("no endpoint in %s after 10 s", epfile);
+        sleep_ms (10);
+    }
+}
+
+/* Nothing arrives on s within ms. */
+static void expect_nothing (void *s, int ms, const char *who)
+{
+    char junk[64];
+    set_int (s, ZMQ_RCVTIMEO, ms);
+    if (zmq_recv (s, junk, sizeof junk, 0) >= 0)
+        die ("%s received a message", who);
+    if (zmq_errno () != EAGAIN)
+        die ("%s: recv failed otherwise than EAGAIN", who);
+    set_int (s, ZMQ_RCVTIMEO, TIMEOUT_MS);
+}
+
+/* Server (ROUTER): PLAIN_SERVER or CURVE_SERVER with a ZAP domain.
+ * plain / curve: the DEALER's messages carry the handler's User-Id and
+ * Socket-Type "DEALER"; a 3-part message and an empty one are echoed, and
+ * for curve a 1 MiB message and SECURE_SEQ numbered messages each way.
+ * plain-wrongpass / curve-wrongkeys: the handler refuses (400), the
+ * monitor reports HANDSHAKE_FAILED_AUTH with 400 (and, for the client
+ * holding a wrong server key, HANDSHAKE_FAILED_PROTOCOL with
+ * ZMTP_CRYPTOGRAPHIC), and nothing is delivered. */
+static int run_secure_server (const char *bind_ep, const char *scenario,
+                              const char *epfile)
+{
+    int bad, sec = security_of (scenario, &bad), accepted, refused;
+    void *s = make_socket (ZMQ_ROUTER);
+    struct zap zap;
+    struct monitor mon;
+    char ep[512];
+    long end;
+    set_int (s, ZMQ_ROUTER_MANDATORY, 1);
+    zap_start (&zap, sec == 2, !strncmp (bind_ep, "tcp://", 6));
+    set_str (s, ZMQ_ZAP_DOMAIN, ZAP_DOMAIN);
+    if (sec == 1)
+        set_int (s, ZMQ_PLAIN_SERVER, 1);
+    else {
+        set_int (s, ZMQ_CURVE_SERVER, 1);
+        set_str (s, ZMQ_CURVE_SECRETKEY, SERVER_SECRET);
+    }
+    monitor_open (&mon, s, "server");
+    bind_and_publish (s, bind_ep, ep, sizeof ep);
+    write_file (epfile, ep);
+
+    if (!bad) {
+        int which;
+        g_want_user_id = sec == 1 ? PLAIN_USER_ID : CURVE_USER_ID;
+        g_want_socket_type = "DEALER";
+        for (which = 0; which < 2; which++) {
+            basic_expect (s, 1, which);
+            basic_send_one (s, 1, which);
+        }
+        if (sec == 2) {
+            expect_dealer_id (s);
+            expect_big_n (s, SECURE_BIG, 7, 0);
+            send_dealer_id (s);
+            send_big_n (s, SECURE_BIG, 8, 0);
+            seq_recv_all (s, SECURE_SEQ, 1);
+            seq_send_all (s, SECURE_SEQ, 1);
+        }
+        basic_expect (s, 1, 3);
+        basic_send_one (s, 1, 3);
+        g_want_user_id = g_want_socket_type = NULL;
+        zap_counts (&zap, &accepted, &refused);
+        if (accepted < 1 || refused != 0)
+            die ("ZAP handler accepted %d, refused %d", accepted, refused);
+        if (!monitor_expect (&mon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 1000))
+            die ("no HANDSHAKE_SUCCEEDED event; events:%s", mon.log);
+    } else {
+        unsigned want = ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+        if (sec == 2)
+            want |= ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+        end = now_ms () + TIMEOUT_MS;
+        for (;;) {
+            zap_counts (&zap, &accepted, &refused);
+            if (accepted)
+                die ("the ZAP handler accepted a client");
+            if (refused)
+                break;
+            if (now_ms () > end)
+                die ("no request refused by the ZAP handler");
+            sleep_ms (10);
+        }
+        if (!monitor_expect (&mon, want, 5000))
+            die ("events wanted %u, seen:%s", want, mon.log);
+        if (monitor_value (&mon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 400)
+            die ("HANDSHAKE_FAILED_AUTH with %lu, not 400", (unsigned long)
+                 monitor_value (&mon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH));
+        if (sec == 2
+            && monitor_value (&mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+                 != ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+            die ("HANDSHAKE_FAILED_PROTOCOL with %#lx, not CRYPTOGRAPHIC",
+                 (unsigned long) monitor_value (
+                   &mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL));
+        expect_nothing (s, 500, "the server");
+        monitor_expect (&mon, 0, 0);
+        fprintf (stderr, "server: events%s\n", mon.log);
+        if (mon.seen & ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+            die ("a handshake succeeded; events:%s", mon.log);
+    }
+    barrier (epfile, "server");
+    set_int (s, ZMQ_LINGER, 0);
+    monitor_close (&mon, s);
+    if (zmq_close (s) != 0)
+        die ("zmq_close");
+    zap_stop (&zap);
+    return 0;
+}
+
+static void *secure_dealer (int sec, const char *name, const char *pass,
+                            const char *server_key, const char *pub,
+                            const char *sec_key)
+{
+    void *s = make_socket (ZMQ_DEALER);
+    set_str (s, ZMQ_ROUTING_ID, DEALER_ID);
+    if (sec == 1) {
+        set_str (s, ZMQ_PLAIN_USERNAME, name);
+        set_str (s, ZMQ_PLAIN_PASSWORD, pass);
+    } else {
+        set_str (s, ZMQ_CURVE_SERVERKEY, server_key);
+        set_str (s, ZMQ_CURVE_PUBLICKEY, pub);
+        set_str (s, ZMQ_CURVE_SECRETKEY, sec_key);
+    }
+    return s;
+}
+
+/* A refused client: nothing arrives, no handshake succeeds and the
+ * monitor reports every event of `want` (the first with value `value`
+ * unless 0).  Returns 0, or 1 after saying on stderr what is wrong. */
+static int refused_client_check (void *s, struct monitor *mon,
+                                 unsigned want, uint32_t value,
+                                 const char *who)
+{
+    char junk[64];
+    int failed = 0;
+    set_int (s, ZMQ_RCVTIMEO, 300);
+    if (zmq_recv (s, junk, sizeof junk, 0) >= 0) {
+        fprintf (stderr, "%s: received a message\n", who);
+        failed = 1;
+    }
+    if (!monitor_expect (mon, want, 3000)) {
+        fprintf (stderr, "%s: no event %u within 3 s\n", who, want);
+        failed = 1;
+    } else if (value && monitor_value (mon, want) != value) {
+        fprintf (stderr, "%s: event %u with %lu, not %lu\n", who, want,
+                 (unsigned long) monitor_value (mon, want),
+                 (unsigned long) value);
+        failed = 1;
+    }
+    monitor_expect (mon, 0, 0);
+    if (mon->seen & ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+        fprintf (stderr, "%s: a handshake succeeded\n", who);
+        failed = 1;
+    }
+    /* shown by run.sh if the scenario fails */
+    fprintf (stderr, "%s: events (event(value)):%s\n", who, mon->log);
+    return failed;
+}
+
+static int run_secure_client (const char *epfile, const char *scenario)
+{
+    int bad, sec = security_of (scenario, &bad);
+    char ep[512];
+    wait_endpoint (epfile, ep, sizeof ep);
+    if (!bad) {
+        void *s = secure_dealer (sec, PLAIN_NAME, PLAIN_PASS, SERVER_PUBLIC,
+                                 CLIENT_PUBLIC, CLIENT_SECRET);
+        int which;
+        if (zmq_connect (s, ep) != 0)
+            die ("connect %s", ep);
+        for (which = 0; which < 2; which++) {
+            basic_send_one (s, 0, which);
+            basic_expect (s, 0, which);
+        }
+        if (sec == 2) {
+            send_big_n (s, SECURE_BIG, 7, 0);
+            expect_big_n (s, SECURE_BIG, 8, 0);
+            seq_send_all (s, SECURE_SEQ, 0);
+            seq_recv_all (s, SECURE_SEQ, 0);
+        }
+        basic_send_one (s, 0, 3);
+        basic_expect (s, 0, 3);
+        barrier (epfile, "client");
+        if (zmq_close (s) != 0)
+            die ("zmq_close");
+        return 0;
+    }
+    if (sec == 1) {
+        /* the right name, a wrong password */
+        void *s = secure_dealer (1, PLAIN_NAME, "wrong-pass", NULL, NULL,
+                                 NULL);
+        struct monitor mon;
+        monitor_open (&mon, s, "client");
+        if (zmq_connect (s, ep) != 0)
+            die ("connect %s", ep);
+        if (zmq_send (s, "must not arrive", 15, ZMQ_DONTWAIT) != 15
+            && zmq_errno () != EAGAIN)
+            die ("send");
+        if (refused_client_check (s, &mon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH,
+                                  400, "wrong-password client"))
+            die ("the refused client's checks failed");
+        barrier (epfile, "client");
+        set_int (s, ZMQ_LINGER, 0);
+        monitor_close (&mon, s);
+        zmq_close (s);
+    } else {
+        /* one with the wrong server key, one whose key the handler does
+         * not know */
+        void *wrong = secure_dealer (2, NULL, NULL, WRONG_SERVER_PUBLIC,
+                                     CLIENT_PUBLIC, CLIENT_SECRET);
+        void *stranger = secure_dealer (2, NULL, NULL, SERVER_PUBLIC,
+                                        STRANGER_PUBLIC, STRANGER_SECRET);
+        struct monitor mw, ms;
+        int failed;
+        monitor_open (&mw, wrong, "wrong");
+        monitor_open (&ms, stranger, "stranger");
+        if (zmq_connect (wrong, ep) != 0 || zmq_connect (stranger, ep) != 0)
+            die ("connect %s", ep);
+        if (zmq_send (wrong, "must not arrive", 15, ZMQ_DONTWAIT) != 15
+            && zmq_errno () != EAGAIN)
+            die ("send");
+        if (zmq_send (stranger, "must not arrive", 15, ZMQ_DONTWAIT) != 15
+            && zmq_errno () != EAGAIN)
+            die ("send");
+        failed = refused_client_check (stranger, &ms,
+                                       ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400,
+                                       "unknown-key client");
+        failed |= refused_client_check (wrong, &mw,
+                                        ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+                                          | ZMQ_EVENT_DISCONNECTED,
+                                        0, "wrong-server-key client");
+        if (failed)
+            die ("the refused clients' checks failed");
+        barrier (epfile, "client");
+        set_int (wrong, ZMQ_LINGER, 0);
+        set_int (stranger, ZMQ_LINGER, 0);
+        monitor_close (&mw, wrong);
+        monitor_close (&ms, stranger);
+        zmq_close (wrong);
+        zmq_close (stranger);
+    }
+    return 0;
+}
+
+/* ---- proxy: XPUB publisher -> (XSUB | zmq_proxy | XPUB) -> SUBs ---------- */
+
+/* Server: zmq_proxy between an XSUB frontend bound on the endpoint and an
+ * XPUB backend bound on a second one (the same wildcard for tcp, the path
+ * with ".back" for ipc); <epfile> holds both, a line each.  A thread
+ * waits for the client's barrier file, then zmq_ctx_shutdown ends the
+ * proxy (ETERM). */
+struct proxy_stop {
+    const char *epfile;
+    int timed_out;
+};
+
+static void *proxy_stopper (void *arg)
+{
+    struct proxy_stop *ps = (struct proxy_stop *) arg;
+    char path[1100];
+    long end = now_ms () + 60000;
+    snprintf (path, sizeof path, "%s.client", ps->epfile);
+    while (!file_exists (path)) {
+        if (now_ms () > end) {
+            ps->timed_out = 1;
+            break;
+        }
+        sleep_ms (5);
+    }
+    zmq_ctx_shutdown (g_ctx);
+    return NULL;
+}
+
+static int run_proxy_server (const char *bind_ep, const char *epfile)
+{
+    void *front = make_socket (ZMQ_XSUB), *back = make_socket (ZMQ_XPUB);
+    char ep1[512], ep2[512], back_ep[600], both[1100];
+    struct proxy_stop ps;
+    pthread_t stopper;
+    int rc;
+    if (!strncmp (bind_ep, "ipc://", 6))
+        snprintf (back_ep, sizeof back_ep, "%s.back", bind_ep);
+    else
+        snprintf (back_ep, sizeof back_ep, "%s", bind_ep);
+    /* nothing left to deliver once the client is done */
+    set_int (front, ZMQ_LINGER, 0);
+    set_int (back, ZMQ_LINGER, 0);
+    bind_and_publish (front, bind_ep, ep1, sizeof ep1);
+    bind_and_publish (back, back_ep, ep2, sizeof ep2);
+    snprintf (both, sizeof both, "%s\n%s\n", ep1, ep2);
+    write_file (epfile, both);
+    ps.epfile = epfile;
+    ps.timed_out = 0;
+    if (pthread_create (&stopper, NULL, proxy_stopper, &ps) != 0)
+        die ("pthread_create");
+    {
+        char path[1100];
+        snprintf (path, sizeof path, "%s.server", epfile);
+        write_file (path, "ok\n");
+    }
+    rc = zmq_proxy (front, back, NULL);
+    if (rc != -1 || zmq_errno () != ETERM)
+        die ("zmq_proxy returned %d, not -1 with ETERM", rc);
+    pthread_join (stopper, NULL);
+    if (ps.timed_out)
+        die ("the client did not finish within 60 s");
+    zmq_close (front);
+    zmq_close (back);
+    return 0;
+}
+
+/* Client: an XPUB publisher connected to the proxy's XSUB, SUBs "A" and
+ * "B" connected to its XPUB.  Both subscriptions must reach the
+ * publisher through the proxy before it publishes; each SUB gets exactly
+ * its topic's messages, multipart ones intact ("C" goes to nobody); the
+ * last unsubscription from "A" reaches the publisher too. */
+static int run_proxy_client (const char *epfile)
+{
+    char both[1100], *back;
+    void *pub, *sub_a, *sub_b;
+    int seen_a = 0, seen_b = 0;
+    wait_endpoint (epfile, both, sizeof both);
+    back = strchr (both, '\n');
+    if (back == NULL)
+        die ("one endpoint only in %s", epfile);
+    *back++ = '\0';
+    pub = make_socket (ZMQ_XPUB);
+    sub_a = make_socket (ZMQ_SUB);
+    sub_b = make_socket (ZMQ_SUB);
+    if (zmq_connect (pub, both) != 0)
+        die ("connect %s", both);
+    if (zmq_connect (sub_a, back) != 0 || zmq_connect (sub_b, back) != 0)
+        die ("connect %s", back);
+    if (zmq_setsockopt (sub_a, ZMQ_SUBSCRIBE, "A", 1) != 0
+        || zmq_setsockopt (sub_b, ZMQ_SUBSCRIBE, "B", 1) != 0)
+        die ("subscribe");
+    while (!seen_a || !seen_b) {
+        zmq_msg_t m;
+        zmq_msg_init (&m);
+        recv_frame (pub, &m, 0, "a subscription through the proxy");
+        if (zmq_msg_size (&m) == 2 && !memcmp (zmq_msg_data (&m), "\1A", 2))
+            seen_a++;
+        else if (zmq_msg_size (&m) == 2
+                 && !memcmp (zmq_msg_data (&m), "\1B", 2))
+            seen_b++;
+        else
+            die ("the publisher got a %zu-byte message, not a subscription "
+                 "to A or B", zmq_msg_size (&m));
+        zmq_msg_close (&m);
+    }
+    if (seen_a != 1 || seen_b != 1)
+        die ("subscriptions A %d times, B %d times", seen_a, seen_b);
+    send_str (pub, "C: for nobody", 0);
+    send_str (pub, "A1", 0);
+    send_str (pub, "B1", 0);
+    send_str (pub, "C", ZMQ_SNDMORE);
+    send_str (pub, "for nobody either", 0);
+    send_str (pub, "A", ZMQ_SNDMORE);
+    send_str (pub, "", ZMQ_SNDMORE);
+    send_big_n (pub, 100000, 3, ZMQ_SNDMORE);
+    send_str (pub, "A-last", 0);
+    send_str (pub, "B", ZMQ_SNDMORE);
+    send_str (pub, "B-part", 0);
+    send_str (pub, "AEND", 0);
+    send_str (pub, "BEND", 0);
+
+    expect_str (sub_a, "A1", 0);
+    expect_str (sub_a, "A", 1);
+    expect_str (sub_a, "", 1);
+    expect_big_n (sub_a, 100000, 3, 1);
+    expect_str (sub_a, "A-last", 0);
+    expect_str (sub_a, "AEND", 0);
+    expect_str (sub_b, "B1", 0);
+    expect_str (sub_b, "B", 1);
+    expect_str (sub_b, "B-part", 0);
+    expect_str (sub_b, "BEND", 0);
+    expect_nothing (sub_a, 200, "subscriber A");
+    expect_nothing (sub_b, 200, "subscriber B");
+
+    if (zmq_setsockopt (sub_a, ZMQ_UNSUBSCRIBE, "A", 1) != 0)
+        die ("unsubscribe");
+    expect_bytes (pub, "\0A", 2, 0);
+    barrier (epfile, "client");
+    zmq_close (pub);
+    zmq_close (sub_a);
+    zmq_close (sub_b);
+    return 0;
+}
+
 static int run_server (const char *pattern, const char *bind_ep,
                        const char *scenario, const char *epfile, long count)
 {
-    int type = server_type (pattern);
-    void *s = make_socket (type);
+    int type, bad;
+    void *s;
     char ep[512], path[1100];
+    if (!strcmp (pattern, "proxy"))
+        return run_proxy_server (bind_ep, epfile);
+    if (security_of (scenario, &bad)) {
+        if (strcmp (pattern, "dealerrouter") != 0)
+            die ("the security scenarios need dealerrouter");
+        return run_secure_server (bind_ep, scenario, epfile);
+    }
+    type = server_type (pattern);
+    s = make_socket (type);
     if (type == ZMQ_ROUTER)
         set_int (s, ZMQ_ROUTER_MANDATORY, 1);
-    if (bind_retry (s, bind_ep) != 0)
-        die ("bind %s", bind_ep);
-    {
-        size_t n = sizeof ep;
-        if (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, ep, &n) != 0)
-            die ("ZMQ_LAST_ENDPOINT");
-    }
+    bind_and_publish (s, bind_ep, ep, sizeof ep);
     write_file (epfile, ep);
 
     if (type == ZMQ_XPUB) {
@@ -557,15 +1337,19 @@ static int run_server (const char *pattern, const char *bind_ep,
 static int run_client (const char *pattern, const char *epfile,
                        const char *scenario, long count)
 {
-    int type = client_type (pattern);
+    int type, bad;
     void *s;
     char ep[512], path[1100];
-    long end = now_ms () + 10000;
-    while (read_file (epfile, ep, sizeof ep) != 0) {
-        if (now_ms () > end)
-            die ("no endpoint in %s after 10 s", epfile);
-        sleep_ms (10);
+    long end;
+    if (!strcmp (pattern, "proxy"))
+        return run_proxy_client (epfile);
+    if (security_of (scenario, &bad)) {
+        if (strcmp (pattern, "dealerrouter") != 0)
+            die ("the security scenarios need dealerrouter");
+        return run_secure_client (epfile, scenario);
     }
+    type = client_type (pattern);
+    wait_endpoint (epfile, ep, sizeof ep);
     s = make_socket (type);
     if (type == ZMQ_DEALER)
         zmq_setsockopt (s, ZMQ_ROUTING_ID, DEALER_ID, strlen (DEALER_ID));
@@ -654,10 +1438,14 @@ int main (int argc, char **argv)
         die ("zmq_ctx_new");
     if (!strcmp (argv[1], "server") && argc >= 6) {
         g_scenario = argv[4];
+        if (strncmp (argv[4], "restart", 7) != 0)
+            g_barrier_epfile = argv[5];
         rc = run_server (argv[2], argv[3], argv[4], argv[5],
                          argc > 6 ? atol (argv[6]) : 100000);
     } else if (!strcmp (argv[1], "client")) {
         g_scenario = argv[4];
+        if (strncmp (argv[4], "restart", 7) != 0)
+            g_barrier_epfile = argv[3];
         rc = run_client (argv[2], argv[3], argv[4],
                          argc > 5 ? atol (argv[5]) : 100000);
     } else {
