@@ -462,7 +462,10 @@ impl Session {
         let curve_no_zap =
             curve_server && self.opts.zap_enforce_domain && self.opts.zap_domain.is_empty();
         cfg.zap_enabled = (server_mech || null_zap) && handler && !curve_no_zap;
-        cfg.zap_enforce = curve_server && !handler && !curve_no_zap && self.opts.zap_enforce_domain;
+        cfg.zap_enforce = curve_server
+            && !handler
+            && self.opts.zap_enforce_domain
+            && !self.opts.zap_domain.is_empty();
         cfg.refuse_legacy = null_zap;
         // An enforced domain with no handler to ask fails the handshake.
         self.zap_refused = null_zap && !handler && self.opts.zap_enforce_domain;
@@ -1162,7 +1165,6 @@ impl Session {
         self.pipe = Some(session_end);
     }
 
-    /// Takes messages from the pipe into the encoder.
     /// Moves messages from the pipe to the encoder until the pipe is empty
     /// or `OUT_BATCH` bytes are pending. True when it stopped at the limit.
     fn pipe_to_wire(&mut self) -> bool {
