@@ -6,6 +6,8 @@
 #   make test            every test: Rust unit tests, header freshness, C API
 #                        tests (shared and static), ABI checks, consumer checks
 #   make header          refresh include/zmq.h from the Rust declarations
+#   make bench           side-by-side benchmark against the system libzmq
+#                        (bench/run.sh; REPS=, ROWS= narrow it)
 
 PREFIX ?= $(CURDIR)/_install
 DESTDIR ?=
@@ -19,7 +21,7 @@ VERSION := 4.3.5
 # Libraries the static library needs (cargo's native-static-libs).
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all build header install demo test unit-test capi-test consumer-test clean
+.PHONY: all build header install demo test unit-test capi-test consumer-test clean bench
 
 all: build
 
@@ -76,3 +78,6 @@ consumer-test: install
 clean:
 	$(CARGO) clean
 	rm -rf _install
+
+bench: build
+	SKIP_BUILD=1 bench/run.sh

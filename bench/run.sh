@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: zmqrs against the system's libzmq (Debian libzmq5)
+# and against plain sockets, in one run.
+#
+#   bench/run.sh                 every row, 5 repetitions each
+#   REPS=3 ROWS='^thr tcp' bench/run.sh    fewer repetitions, rows matching a regex
+#   SKIP_BUILD=1 bench/run.sh    use target/release as it is
+#
+# zbench and rawbench are built once against include/zmq.h and linked by
+# SONAME (libzmq.so.5) without an RPATH; each zbench run takes its library
+# from LD_LIBRARY_PATH: target/release for zmqrs, nothing (so the system's
+# libzmq.so.5) for libzmq.  The two alternate, run by run, and every run
+# checks from zmq_version that it got the library it meant to.  The table
+# gives medians; "ratio" is ours / libzmq (above 1 is better for
+# throughput, below 1 is better for latency); "ref" is the same traffic
+# over a plain socket (tcp for tcp, a unix socket for ipc) and "of ref" our
+# fraction of it; the RSS columns are the median peak resident sets.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+REPS=${REPS:-5}
+ROWS=${ROWS:-.}
+OUT=${OUT:-$ROOT/bench/build}
+OURS=$ROOT/target/release
+mkdir -p "$OUT"
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+    make -s build >/dev/null
+fi
+if [ ! -e "$OURS/libzmq.so.5" ]; then
+    echo "bench: $OURS/libzmq.so.5 is missing (make build)" >&2
+    exit 1
+fi
+SYSLIB=$(/sbin/ldconfig -p | awk '/libzmq\.so\.5 /{print $NF; exit}')
+if [ -z "$SYSLIB" ]; then
+    echo "bench: no system libzmq.so.5 (apt-get install libzmq5)" >&2
+    exit 1
+fi
+
+CC=${CC:-cc}
+$CC -O2 -Wall -Wextra -I include bench/zbench.c -o "$OUT/zbench" -L "$OURS" -lzmq -lpthread
+$CC -O2 -Wall -Wextra bench/rawbench.c -o "$OUT/rawbench"
+
+# kind transport size count [reference transport]
+ROW_LIST=()
+thr_count() { case $1 in 1 | 64) echo 2000000 ;; 1024) echo 500000 ;; 65536) echo 20000 ;; *) echo 1000 ;; esac; }
+lat_count() { case $1 in 65536) echo 2000 ;; 1048576) echo 200 ;; *) echo 5000 ;; esac; }
+for t in inproc ipc tcp; do
+    ref=-
+    [ $t = ipc ] && ref=unix
+    [ $t = tcp ] && ref=tcp
+    for s in 1 64 1024 65536 1048576; do
+        ROW_LIST+=("thr $t $s $(thr_count $s) $ref")
+    done
+    for s in 1 64 1024 65536 1048576; do
+        ROW_LIST+=("lat $t $s $(lat_count $s) $ref")
+    done
+done
+for t in inproc tcp; do
+    ROW_LIST+=("fanout $t 64 200000 -" "fanout $t 1024 100000 -")
+done
+ROW_LIST+=("mem tcp 1000 - -")
+
+median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print "-"}else if(NR%2){print v[(NR+1)/2]}else{print (v[NR/2]+v[NR/2+1])/2}}'; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+
+# run LIBDIR VERSION ARGS... -> the RESULT line, checked to come from VERSION
+run_one() {
+    local libdir=$1 want=$2
+    shift 2
+    local line
+    line=$(LD_LIBRARY_PATH=$libdir "$OUT/zbench" "$@" | grep '^RESULT') || {
+        echo "bench: zbench $* failed on ${libdir:-the system libzmq}" >&2
+        exit 1
+    }
+    if [ "$(echo "$line" | field version)" != "$want" ]; then
+        echo "bench: zbench $* did not run on libzmq $want: $line" >&2
+        exit 1
+    fi
+    echo "$line"
+}
+
+SYSVERSION=$(LD_LIBRARY_PATH= "$OUT/zbench" mem inproc 1 | field version)
+OURVERSION=$(LD_LIBRARY_PATH=$OURS "$OUT/zbench" mem inproc 1 | field version)
+if [ "$SYSVERSION" = "$OURVERSION" ]; then
+    echo "bench: both runs report libzmq $SYSVERSION; cannot tell them apart" >&2
+    exit 1
+fi
+
+printf '# %s, %s cores, %s; zmqrs (%s) vs %s (%s), %s reps\n' \
+    "$(uname -m)" "$(nproc)" "$(uname -r)" "$OURVERSION" "$SYSLIB" "$SYSVERSION" "$REPS"
+printf '%-24s %14s %14s %7s %14s %7s %10s %10s\n' row ours libzmq ratio ref 'of ref' 'rss ours' 'rss lzmq'
+for r in "${ROW_LIST[@]}"; do
+    read -r kind t s n ref <<<"$r"
+    if [ "$kind" = mem ]; then
+        label="mem $t x$s"
+        args=(mem "$t" "$s")
+    else
+        label="$kind $t $s"
+        args=("$kind" "$t" "$s" "$n")
+    fi
+    echo "$label" | grep -Eq -- "$ROWS" || continue
+    ours=() lz=() ours_rss=() lz_rss=() ours_x=() lz_x=() raw=()
+    for ((i = 0; i < REPS; i++)); do
+        # alternate which library goes first
+        if ((i % 2)); then order="system ours"; else order="ours system"; fi
+        for who in $order; do
+            if [ $who = ours ]; then
+                line=$(run_one "$OURS" "$OURVERSION" "${args[@]}")
+                ours+=("$(echo "$line" | field value)")
+                ours_rss+=("$(echo "$line" | field rss_kb)")
+                ours_x+=("$(echo "$line" | field per_conn)")
+            else
+                line=$(run_one "" "$SYSVERSION" "${args[@]}")
+                lz+=("$(echo "$line" | field value)")
+                lz_rss+=("$(echo "$line" | field rss_kb)")
+                lz_x+=("$(echo "$line" | field per_conn)")
+            fi
+        done
+        if [ "$ref" != - ]; then
+            rn=$n
+            # the stream reference needs more bytes than a message run to be timed
+            [ "$kind" = thr ] && rn=$(((1 << 31) / s > 1000000000 ? 1000000000 : (1 << 31) / s))
+            raw+=("$("$OUT/rawbench" "$kind" "$ref" "$s" "$rn" | field value)")
+        fi
+    done
+    mo=$(printf '%s\n' "${ours[@]}" | median)
+    ml=$(printf '%s\n' "${lz[@]}" | median)
+    ro=$(printf '%s\n' "${ours_rss[@]}" | median)
+    rl=$(printf '%s\n' "${lz_rss[@]}" | median)
+    ratio=$(awk -v a="$mo" -v b="$ml" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')
+    if [ ${#raw[@]} -gt 0 ]; then
+        mr=$(printf '%s\n' "${raw[@]}" | median)
+        if [ "$kind" = lat ]; then
+            frac=$(awk -v a="$mo" -v b="$mr" 'BEGIN{printf "%.2f", (a > 0 ? b / a : 0)}')
+        else
+            frac=$(awk -v a="$mo" -v b="$mr" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')
+        fi
+    else
+        mr=- frac=-
+    fi
+    fmt() { awk -v v="$1" 'BEGIN{ if (v == "-") print "-"; else if (v >= 1000) printf "%.0f", v; else printf "%.2f", v }'; }
+    printf '%-24s %14s %14s %7s %14s %7s %9sK %9sK\n' "$label" "$(fmt "$mo")" "$(fmt "$ml")" \
+        "$ratio" "$(fmt "$mr")" "$frac" "$ro" "$rl"
+    if [ "$kind" = mem ]; then
+        xo=$(printf '%s\n' "${ours_x[@]}" | median)
+        xl=$(printf '%s\n' "${lz_x[@]}" | median)
+        printf '%-24s %14s %14s %7s\n' "mem $t per connection" "$(fmt "$xo")" "$(fmt "$xl")" \
+            "$(awk -v a="$xo" -v b="$xl" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
+    fi
+done
+echo "units: thr msg/s, lat one-way us, fanout deliveries/s (10 subscribers), mem bytes"

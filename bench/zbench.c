@@ -1,0 +1,475 @@
+/* zbench: the ZeroMQ side of the zmqrs benchmarks.  Built once against
+ * include/zmq.h and linked by SONAME, so one binary runs on zmqrs or on
+ * the system's libzmq depending on the library path (bench/run.sh swaps it).
+ *
+ *   zbench thr    TRANSPORT SIZE COUNT   PUSH -> PULL, messages/s and Mb/s
+ *   zbench lat    TRANSPORT SIZE COUNT   REQ <-> REP, one-way latency in us
+ *   zbench fanout TRANSPORT SIZE COUNT   PUB -> 10 SUBs, deliveries/s
+ *   zbench mem    TRANSPORT N            bytes per idle socket / connection
+ *
+ * TRANSPORT is inproc, ipc or tcp.  For ipc and tcp the two ends of thr and
+ * lat live in two processes (a forked peer with its own context), as real
+ * programs do; inproc and fanout use threads of one process.  Each run
+ * prints one line:
+ *
+ *   RESULT version=4.3.5 value=... unit=... rss_kb=...
+ *
+ * value is the row's figure (messages/s, deliveries/s or microseconds) and
+ * rss_kb the larger peak resident set of the two processes. */
+#include "common.h"
+
+#include <pthread.h>
+#include <zmq.h>
+
+#define FANOUT_SUBS 10
+
+static void check(int rc, const char *what)
+{
+    if (rc != 0)
+        die("%s: %s", what, zmq_strerror(zmq_errno()));
+}
+
+static void *new_socket(void *ctx, int type)
+{
+    void *s = zmq_socket(ctx, type);
+    if (!s)
+        die("zmq_socket: %s", zmq_strerror(zmq_errno()));
+    return s;
+}
+
+static void set_int(void *s, int opt, int value)
+{
+    check(zmq_setsockopt(s, opt, &value, sizeof value), "zmq_setsockopt");
+}
+
+/* Binds to a fresh endpoint of the transport and returns it in ep. */
+static void bind_any(void *s, const char *transport, char *ep, size_t len)
+{
+    static int inproc_n = 0;
+    if (strcmp(transport, "tcp") == 0) {
+        check(zmq_bind(s, "tcp://127.0.0.1:*"), "zmq_bind tcp");
+    } else if (strcmp(transport, "ipc") == 0) {
+        snprintf(g_unlink_path, sizeof g_unlink_path, "/tmp/zbench-%d-%d.ipc",
+                 (int) getpid(), inproc_n++);
+        char addr[600];
+        snprintf(addr, sizeof addr, "ipc://%s", g_unlink_path);
+        check(zmq_bind(s, addr), "zmq_bind ipc");
+    } else if (strcmp(transport, "inproc") == 0) {
+        char addr[64];
+        snprintf(addr, sizeof addr, "inproc://zbench-%d", inproc_n++);
+        check(zmq_bind(s, addr), "zmq_bind inproc");
+    } else {
+        die("unknown transport %s", transport);
+    }
+    size_t n = len;
+    check(zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, ep, &n), "ZMQ_LAST_ENDPOINT");
+}
+
+static void send_buf(void *s, const void *buf, size_t size, int flags)
+{
+    while (zmq_send(s, buf, size, flags) < 0) {
+        if (zmq_errno() != EINTR)
+            die("zmq_send: %s", zmq_strerror(zmq_errno()));
+    }
+}
+
+static void recv_msg(void *s, zmq_msg_t *m)
+{
+    while (zmq_msg_recv(m, s, 0) < 0) {
+        if (zmq_errno() != EINTR)
+            die("zmq_msg_recv: %s", zmq_strerror(zmq_errno()));
+    }
+}
+
+static const char *version_string(void)
+{
+    static char v[32];
+    int a, b, c;
+    zmq_version(&a, &b, &c);
+    snprintf(v, sizeof v, "%d.%d.%d", a, b, c);
+    return v;
+}
+
+static void report(double value, const char *unit, long rss_kb, const char *extra)
+{
+    printf("RESULT version=%s value=%.3f unit=%s rss_kb=%ld%s%s\n", version_string(), value,
+           unit, rss_kb, extra[0] ? " " : "", extra);
+    fflush(stdout);
+}
+
+struct job {
+    const char *transport;
+    size_t size;
+    int count;
+    char ep[ENDPOINT_LEN];
+    void *ctx;
+    double elapsed;
+};
+
+/* ---- throughput: PULL receives COUNT messages, timed from the first ---- */
+
+static double pull_run(void *pull, size_t size, int count)
+{
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    recv_msg(pull, &m);
+    double t0 = now_s();
+    for (int i = 1; i < count; i++) {
+        recv_msg(pull, &m);
+        if (zmq_msg_size(&m) != size)
+            die("thr: message %d has %zu bytes, want %zu", i, zmq_msg_size(&m), size);
+    }
+    double t = now_s() - t0;
+    zmq_msg_close(&m);
+    return t;
+}
+
+static void push_run(void *push, size_t size, int count)
+{
+    /* zmq_msg_init_size per message, as a program sending fresh data does. */
+    for (int i = 0; i < count; i++) {
+        zmq_msg_t m;
+        check(zmq_msg_init_size(&m, size), "zmq_msg_init_size");
+        if (size >= 4)
+            put_seq(zmq_msg_data(&m), size, (unsigned) i);
+        while (zmq_msg_send(&m, push, 0) < 0) {
+            if (zmq_errno() != EINTR)
+                die("zmq_msg_send: %s", zmq_strerror(zmq_errno()));
+        }
+    }
+}
+
+static void *pull_thread(void *arg)
+{
+    struct job *j = arg;
+    void *pull = new_socket(j->ctx, ZMQ_PULL);
+    /* bound before the thread started (inproc needs the bind first) */
+    check(zmq_connect(pull, j->ep), "zmq_connect");
+    j->elapsed = pull_run(pull, j->size, j->count);
+    zmq_close(pull);
+    return NULL;
+}
+
+/* The peer process: binds PULL, tells the parent the endpoint, receives,
+ * sends back the elapsed time. */
+static void thr_peer(int rd, int wr, void *arg)
+{
+    struct job *j = arg;
+    (void) rd;
+    void *ctx = zmq_ctx_new();
+    void *pull = new_socket(ctx, ZMQ_PULL);
+    char ep[ENDPOINT_LEN];
+    bind_any(pull, j->transport, ep, sizeof ep);
+    send_endpoint(wr, ep);
+    double t = pull_run(pull, j->size, j->count);
+    write_all(wr, &t, sizeof t, "result pipe");
+    zmq_close(pull);
+    zmq_ctx_term(ctx);
+}
+
+static void run_thr(struct job *j)
+{
+    double elapsed;
+    long peer_rss = 0;
+    if (strcmp(j->transport, "inproc") == 0) {
+        void *ctx = zmq_ctx_new();
+        void *push = new_socket(ctx, ZMQ_PUSH);
+        bind_any(push, "inproc", j->ep, sizeof j->ep);
+        j->ctx = ctx;
+        pthread_t t;
+        pthread_create(&t, NULL, pull_thread, j);
+        push_run(push, j->size, j->count);
+        pthread_join(t, NULL);
+        elapsed = j->elapsed;
+        zmq_close(push);
+        zmq_ctx_term(ctx);
+    } else {
+        int rd, wr;
+        spawn_peer(thr_peer, j, &rd, &wr);
+        char ep[ENDPOINT_LEN];
+        recv_endpoint(rd, ep);
+        void *ctx = zmq_ctx_new();
+        void *push = new_socket(ctx, ZMQ_PUSH);
+        check(zmq_connect(push, ep), "zmq_connect");
+        push_run(push, j->size, j->count);
+        read_all(rd, &elapsed, sizeof elapsed, "result pipe");
+        zmq_close(push);
+        zmq_ctx_term(ctx);
+        peer_rss = reap_peer();
+        g_unlink_path[0] = '\0';
+    }
+    if (elapsed <= 0)
+        elapsed = 1e-9;
+    double rate = (double) (j->count - 1) / elapsed;
+    char extra[64];
+    snprintf(extra, sizeof extra, "mbps=%.1f", rate * (double) j->size * 8 / 1e6);
+    report(rate, "msg/s", max_l(peak_rss_kb(), peer_rss), extra);
+}
+
+/* ---- latency: REQ/REP round trips, reported one way as libzmq's tools do ---- */
+
+static void rep_run(void *rep, int rounds)
+{
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    for (int i = 0; i < rounds; i++) {
+        recv_msg(rep, &m);
+        while (zmq_msg_send(&m, rep, 0) < 0) {
+            if (zmq_errno() != EINTR)
+                die("zmq_msg_send: %s", zmq_strerror(zmq_errno()));
+        }
+    }
+    zmq_msg_close(&m);
+}
+
+#define LAT_WARMUP 100
+
+static double req_run(void *req, size_t size, int count)
+{
+    char *buf = calloc(1, size ? size : 1);
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    double t0 = 0;
+    for (int i = 0; i < LAT_WARMUP + count; i++) {
+        if (i == LAT_WARMUP)
+            t0 = now_s();
+        send_buf(req, buf, size, 0);
+        recv_msg(req, &m);
+        if (zmq_msg_size(&m) != size)
+            die("lat: reply of %zu bytes, want %zu", zmq_msg_size(&m), size);
+    }
+    double t = now_s() - t0;
+    zmq_msg_close(&m);
+    free(buf);
+    return t;
+}
+
+static void *rep_thread(void *arg)
+{
+    struct job *j = arg;
+    void *rep = new_socket(j->ctx, ZMQ_REP);
+    check(zmq_connect(rep, j->ep), "zmq_connect");
+    rep_run(rep, LAT_WARMUP + j->count);
+    zmq_close(rep);
+    return NULL;
+}
+
+static void lat_peer(int rd, int wr, void *arg)
+{
+    struct job *j = arg;
+    (void) rd;
+    void *ctx = zmq_ctx_new();
+    void *rep = new_socket(ctx, ZMQ_REP);
+    char ep[ENDPOINT_LEN];
+    bind_any(rep, j->transport, ep, sizeof ep);
+    send_endpoint(wr, ep);
+    rep_run(rep, LAT_WARMUP + j->count);
+    zmq_close(rep);
+    zmq_ctx_term(ctx);
+}
+
+static void run_lat(struct job *j)
+{
+    double elapsed;
+    long peer_rss = 0;
+    void *ctx, *req;
+    pthread_t t;
+    int inproc = strcmp(j->transport, "inproc") == 0;
+    if (inproc) {
+        ctx = zmq_ctx_new();
+        req = new_socket(ctx, ZMQ_REQ);
+        bind_any(req, "inproc", j->ep, sizeof j->ep);
+        j->ctx = ctx;
+        pthread_create(&t, NULL, rep_thread, j);
+    } else {
+        /* the peer is forked before this process has a context */
+        int rd, wr;
+        spawn_peer(lat_peer, j, &rd, &wr);
+        char ep[ENDPOINT_LEN];
+        recv_endpoint(rd, ep);
+        ctx = zmq_ctx_new();
+        req = new_socket(ctx, ZMQ_REQ);
+        check(zmq_connect(req, ep), "zmq_connect");
+    }
+    elapsed = req_run(req, j->size, j->count);
+    if (inproc)
+        pthread_join(t, NULL);
+    zmq_close(req);
+    zmq_ctx_term(ctx);
+    if (!inproc) {
+        peer_rss = reap_peer();
+        g_unlink_path[0] = '\0';
+    }
+    double one_way_us = elapsed * 1e6 / (2.0 * j->count);
+    report(one_way_us, "us", max_l(peak_rss_kb(), peer_rss), "");
+}
+
+/* ---- fan-out: one PUB, FANOUT_SUBS SUB threads, nothing dropped ---- */
+
+struct sub_job {
+    struct job *j;
+    int delivered;
+};
+
+static void *sub_thread(void *arg)
+{
+    struct sub_job *sj = arg;
+    struct job *j = sj->j;
+    void *sub = new_socket(j->ctx, ZMQ_SUB);
+    set_int(sub, ZMQ_RCVHWM, 0);
+    check(zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0), "ZMQ_SUBSCRIBE");
+    check(zmq_connect(sub, j->ep), "zmq_connect");
+    void *ready = new_socket(j->ctx, ZMQ_PUSH);
+    check(zmq_connect(ready, "inproc://zbench-ready"), "zmq_connect ready");
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    /* The publisher sends 'P' probes until every subscriber has seen one,
+     * so no data message goes out before a subscription has arrived. */
+    int said_ready = 0;
+    for (;;) {
+        recv_msg(sub, &m);
+        const char *p = zmq_msg_data(&m);
+        if (zmq_msg_size(&m) == 1 && p[0] == 'P') {
+            if (!said_ready) {
+                send_buf(ready, "R", 1, 0);
+                said_ready = 1;
+            }
+            continue;
+        }
+        if (zmq_msg_size(&m) != j->size)
+            die("fanout: message of %zu bytes, want %zu", zmq_msg_size(&m), j->size);
+        if (++sj->delivered == j->count)
+            break;
+    }
+    zmq_msg_close(&m);
+    zmq_close(ready);
+    zmq_close(sub);
+    return NULL;
+}
+
+static void run_fanout(struct job *j)
+{
+    if (j->size < 2)
+        die("fanout needs messages of 2 bytes or more (1-byte ones are its probes)");
+    void *ctx = zmq_ctx_new();
+    void *pub = new_socket(ctx, ZMQ_PUB);
+    set_int(pub, ZMQ_SNDHWM, 0);
+    bind_any(pub, j->transport, j->ep, sizeof j->ep);
+    void *ready = new_socket(ctx, ZMQ_PULL);
+    check(zmq_bind(ready, "inproc://zbench-ready"), "zmq_bind ready");
+    set_int(ready, ZMQ_RCVTIMEO, 1);
+    j->ctx = ctx;
+    pthread_t t[FANOUT_SUBS];
+    struct sub_job sj[FANOUT_SUBS];
+    for (int i = 0; i < FANOUT_SUBS; i++) {
+        sj[i].j = j;
+        sj[i].delivered = 0;
+        pthread_create(&t[i], NULL, sub_thread, &sj[i]);
+    }
+    int readies = 0;
+    char r;
+    while (readies < FANOUT_SUBS) {
+        send_buf(pub, "P", 1, 0);
+        if (zmq_recv(ready, &r, 1, 0) == 1)
+            readies++;
+    }
+    char *buf = calloc(1, j->size);
+    memset(buf, 'D', j->size);
+    double t0 = now_s();
+    for (int i = 0; i < j->count; i++) {
+        zmq_msg_t m;
+        check(zmq_msg_init_size(&m, j->size), "zmq_msg_init_size");
+        memcpy(zmq_msg_data(&m), buf, j->size);
+        while (zmq_msg_send(&m, pub, 0) < 0) {
+            if (zmq_errno() != EINTR)
+                die("zmq_msg_send: %s", zmq_strerror(zmq_errno()));
+        }
+    }
+    for (int i = 0; i < FANOUT_SUBS; i++)
+        pthread_join(t[i], NULL);
+    double elapsed = now_s() - t0;
+    free(buf);
+    zmq_close(ready);
+    zmq_close(pub);
+    zmq_ctx_term(ctx);
+    g_unlink_path[0] = '\0';
+    double rate = (double) j->count * FANOUT_SUBS / elapsed;
+    char extra[64];
+    snprintf(extra, sizeof extra, "mbps=%.1f", rate * (double) j->size * 8 / 1e6);
+    report(rate, "deliveries/s", peak_rss_kb(), extra);
+}
+
+/* ---- memory: N idle sockets, then N connections to one ROUTER ---- */
+
+static void run_mem(const char *transport, int n)
+{
+    void *ctx = zmq_ctx_new();
+    /* One socket first so the context's threads and buffers are counted
+     * out of the per-socket figure. */
+    void *router = new_socket(ctx, ZMQ_ROUTER);
+    char ep[ENDPOINT_LEN];
+    bind_any(router, transport, ep, sizeof ep);
+    long base = current_rss_bytes();
+    void **s = calloc((size_t) n, sizeof *s);
+    for (int i = 0; i < n; i++)
+        s[i] = new_socket(ctx, ZMQ_DEALER);
+    long sockets = current_rss_bytes();
+    for (int i = 0; i < n; i++) {
+        check(zmq_connect(s[i], ep), "zmq_connect");
+        send_buf(s[i], "x", 1, 0);
+    }
+    /* every connection is up once its message has reached the ROUTER */
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    for (int i = 0; i < n; i++) {
+        recv_msg(router, &m); /* routing id */
+        recv_msg(router, &m); /* "x" */
+    }
+    zmq_msg_close(&m);
+    long connected = current_rss_bytes();
+    double per_socket = (double) (sockets - base) / n;
+    double per_conn = (double) (connected - sockets) / n;
+    for (int i = 0; i < n; i++) {
+        set_int(s[i], ZMQ_LINGER, 0);
+        zmq_close(s[i]);
+    }
+    free(s);
+    set_int(router, ZMQ_LINGER, 0);
+    zmq_close(router);
+    zmq_ctx_term(ctx);
+    g_unlink_path[0] = '\0';
+    char extra[64];
+    snprintf(extra, sizeof extra, "per_conn=%.0f", per_conn);
+    report(per_socket, "B/socket", peak_rss_kb(), extra);
+}
+
+int main(int argc, char **argv)
+{
+    g_prog = "zbench";
+    arm_timeout();
+    if (argc == 4 && strcmp(argv[1], "mem") == 0) {
+        run_mem(argv[2], parse_count(argv[3], "N"));
+        return 0;
+    }
+    if (argc != 5) {
+        fprintf(stderr, "usage: zbench thr|lat|fanout TRANSPORT SIZE COUNT\n"
+                        "       zbench mem TRANSPORT N\n");
+        return 2;
+    }
+    struct job j;
+    memset(&j, 0, sizeof j);
+    j.transport = argv[2];
+    j.size = (size_t) atol(argv[3]);
+    j.count = parse_count(argv[4], "COUNT");
+    if (j.count < 2)
+        die("COUNT must be 2 or more");
+    if (strcmp(argv[1], "thr") == 0)
+        run_thr(&j);
+    else if (strcmp(argv[1], "lat") == 0)
+        run_lat(&j);
+    else if (strcmp(argv[1], "fanout") == 0)
+        run_fanout(&j);
+    else
+        die("unknown benchmark %s", argv[1]);
+    return 0;
+}
