@@ -731,6 +731,18 @@ static void test_timeouts (void)
     elapsed = zmq_stopwatch_stop (watch);
     CHECK (elapsed >= 90000ul);
 
+    /* a 1 ms timeout still waits (it is not rounded down to 0) */
+    CHECK_OK (tu_set_int (s, ZMQ_RCVTIMEO, 1));
+    CHECK_OK (tu_set_int (s, ZMQ_SNDTIMEO, 1));
+    watch = zmq_stopwatch_start ();
+    CHECK (watch != NULL);
+    for (v = 0; v < 5; v++) {
+        CHECK_ERR (EAGAIN, zmq_recv (s, buf, sizeof buf, 0));
+        CHECK_ERR (EAGAIN, zmq_send (s, "x", 1, 0));
+    }
+    elapsed = zmq_stopwatch_stop (watch);
+    CHECK (elapsed >= 9000ul);
+
     /* timeout 0 behaves as ZMQ_DONTWAIT */
     CHECK_OK (tu_set_int (s, ZMQ_RCVTIMEO, 0));
     CHECK_ERR (EAGAIN, zmq_recv (s, buf, sizeof buf, 0));

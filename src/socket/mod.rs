@@ -135,13 +135,15 @@ pub struct Socket {
     pub(crate) monitor: MonitorSlot,
 }
 
-/// Milliseconds until `deadline` (-1 for none), for a blocking wait.
+/// Milliseconds until `deadline` (-1 for none), for a blocking wait;
+/// rounded up, so that a wait of less than a millisecond still waits (a
+/// 1 ms RCVTIMEO must not turn into a non-blocking call).
 fn remaining_ms(deadline: Option<Instant>) -> i32 {
     match deadline {
         None => -1,
         Some(d) => {
             let left = d.saturating_duration_since(Instant::now());
-            left.as_millis().min(i32::MAX as u128) as i32
+            left.as_nanos().div_ceil(1_000_000).min(i32::MAX as u128) as i32
         }
     }
 }
