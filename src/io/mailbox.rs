@@ -50,6 +50,21 @@ impl Mailbox {
         self.pending.load(Ordering::Acquire)
     }
 
+    /// Every waiting command, moved into `out` (empty on entry) under one
+    /// lock; false when there were none, which resets the signaler as
+    /// `try_recv` finding the queue empty does.
+    pub fn try_recv_all(&self, out: &mut VecDeque<Command>) -> bool {
+        let mut q = self.lock();
+        if q.is_empty() {
+            if self.pending.swap(false, Ordering::AcqRel) {
+                self.signaler.reset();
+            }
+            return false;
+        }
+        std::mem::swap(out, &mut *q);
+        true
+    }
+
     /// The next command, without waiting. Finding the queue empty resets the
     /// signaler.
     pub fn try_recv(&self) -> Option<Command> {

@@ -274,6 +274,12 @@ pub struct Engine {
     /// leaves or the handshake timer ends it, reported as libzmq does (no
     /// NO_DETAIL event).
     refused: bool,
+    /// Whether a read or a write may make progress: cleared when the
+    /// kernel says it would block, set again by the poller's (edge
+    /// triggered) event, so that waking for the pipe costs no syscall on
+    /// the side that has nothing to do.
+    readable: bool,
+    writable: bool,
 }
 
 /// How a handshake failed, as the monitor reports it.
@@ -491,6 +497,8 @@ impl Session {
             ttl_deadline: None,
             connecting,
             refused: false,
+            readable: true,
+            writable: true,
         });
     }
 
@@ -841,6 +849,14 @@ impl Session {
     }
 
     /// Routes an ActivateRead to the right pipe (data or ZAP).
+    /// The poller's event for the stream: what may make progress again.
+    pub fn stream_ready(&mut self, readable: bool, writable: bool) {
+        if let Some(e) = self.engine.as_mut() {
+            e.readable |= readable;
+            e.writable |= writable;
+        }
+    }
+
     pub fn activate_read(&mut self, key: u64) {
         if let Some(p) = self.pipe.as_mut().filter(|p| p.key() == key) {
             p.activate_read();
@@ -945,6 +961,9 @@ impl Session {
             if engine.blocked.is_some() {
                 return None;
             }
+            if !engine.readable {
+                return None;
+            }
             let buf = engine.conn.read_buffer();
             if buf.is_empty() {
                 return None;
@@ -983,7 +1002,10 @@ impl Session {
                         });
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    engine.readable = false;
+                    return None;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     let handshook = engine.conn.is_handshake_done();
@@ -1222,7 +1244,7 @@ impl Session {
     /// Writes what the encoder holds until the kernel would block.
     fn write_output(&mut self) -> Option<EngineEnd> {
         let engine = self.engine.as_mut()?;
-        while engine.conn.has_output() {
+        while engine.writable && engine.conn.has_output() {
             let r = {
                 // On the stack: no allocation per write.
                 let mut slices = [io::IoSlice::new(&[]); zmtp::codec::MAX_IOV];
@@ -1232,7 +1254,10 @@ impl Session {
             match r {
                 Ok(0) => return Some(EngineEnd::Disconnected),
                 Ok(n) => engine.conn.consumed(n),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    engine.writable = false;
+                    return None;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     return Some(if engine.conn.is_handshake_done() {

@@ -176,6 +176,10 @@ struct Reactor {
     /// Pipe key of a session's pipe end → the session.
     keys: HashMap<u64, usize>,
     live: Arc<Live>,
+    /// Commands taken from the mailbox, kept for their capacity.
+    batch: std::collections::VecDeque<Command>,
+    /// Sessions a run of activation commands woke, driven once each.
+    woken: Vec<usize>,
 }
 
 impl Reactor {
@@ -187,6 +191,8 @@ impl Reactor {
             free: Vec::new(),
             keys: HashMap::new(),
             live,
+            batch: std::collections::VecDeque::new(),
+            woken: Vec::new(),
         }
     }
 
@@ -211,17 +217,19 @@ impl Reactor {
                     return;
                 }
             }
-            let mut ready: Vec<usize> = Vec::new();
             let mut commands = false;
             for ev in events.iter() {
                 if ev.token() == MAILBOX {
                     commands = true;
                 } else {
-                    ready.push(ev.token().0);
+                    // Errors and hang-ups are found by the next read or write.
+                    let trouble = ev.is_error() || ev.is_read_closed() || ev.is_write_closed();
+                    self.ready(
+                        ev.token().0,
+                        ev.is_readable() || trouble,
+                        ev.is_writable() || trouble,
+                    );
                 }
-            }
-            for idx in ready {
-                self.ready(idx);
             }
             if commands && !self.commands() {
                 return;
@@ -254,58 +262,92 @@ impl Reactor {
     }
 
     /// Handles waiting commands; false on Stop.
+    ///
+    /// Activations (a pipe became readable, HWM credit) only mark their
+    /// session; the marked sessions are driven once each after the run of
+    /// activations, so a peer that wakes a session per message costs one
+    /// pass over the pipe, not one write per message. Any other command
+    /// drives the marked sessions first, keeping the order of effects.
     fn commands(&mut self) -> bool {
-        while let Some(cmd) = self.mailbox.try_recv() {
-            match cmd {
-                Command::Stop => return false,
-                Command::Io(io) => self.io_command(*io),
-                Command::ActivateRead(key) => {
-                    if let Some(idx) = self.keys.get(&key).copied() {
-                        if let Some(Obj::Session(s)) =
-                            self.objs.get_mut(idx).and_then(|o| o.as_mut())
-                        {
-                            s.activate_read(key);
-                        }
-                        self.drive(idx);
-                    }
+        let mut batch = std::mem::take(&mut self.batch);
+        let mut go_on = true;
+        while go_on && self.mailbox.try_recv_all(&mut batch) {
+            while let Some(cmd) = batch.pop_front() {
+                if !self.command(cmd) {
+                    go_on = false;
+                    break;
                 }
-                Command::ActivateWrite(key, n) => {
-                    if let Some(idx) = self.keys.get(&key).copied() {
-                        if let Some(Obj::Session(s)) =
-                            self.objs.get_mut(idx).and_then(|o| o.as_mut())
-                        {
-                            if let Some(p) = s.pipe.as_mut() {
-                                p.activate_write(n);
-                            }
-                        }
-                        self.drive(idx);
-                    }
+            }
+            self.drive_woken();
+        }
+        batch.clear();
+        self.batch = batch;
+        go_on
+    }
+
+    fn session_by_key(&mut self, key: u64) -> Option<(usize, &mut Session)> {
+        let idx = self.keys.get(&key).copied()?;
+        match self.objs.get_mut(idx).and_then(|o| o.as_mut()) {
+            Some(Obj::Session(s)) => Some((idx, s)),
+            _ => None,
+        }
+    }
+
+    fn wake(&mut self, idx: usize) {
+        if !self.woken.contains(&idx) {
+            self.woken.push(idx);
+        }
+    }
+
+    fn drive_woken(&mut self) {
+        let mut woken = std::mem::take(&mut self.woken);
+        for &idx in &woken {
+            self.drive(idx);
+        }
+        woken.clear();
+        self.woken = woken;
+    }
+
+    /// One command; false on Stop.
+    fn command(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::ActivateRead(key) => {
+                if let Some((idx, s)) = self.session_by_key(key) {
+                    s.activate_read(key);
+                    self.wake(idx);
                 }
-                Command::PipeHwm {
-                    key, inhwm, outhwm, ..
-                } => {
-                    if let Some(idx) = self.keys.get(&key).copied() {
-                        if let Some(Obj::Session(s)) =
-                            self.objs.get_mut(idx).and_then(|o| o.as_mut())
-                        {
+            }
+            Command::ActivateWrite(key, n) => {
+                if let Some((idx, s)) = self.session_by_key(key) {
+                    if let Some(p) = s.pipe.as_mut() {
+                        p.activate_write(n);
+                    }
+                    self.wake(idx);
+                }
+            }
+            other => {
+                self.drive_woken();
+                match other {
+                    Command::Stop => return false,
+                    Command::Io(io) => self.io_command(*io),
+                    Command::PipeHwm {
+                        key, inhwm, outhwm, ..
+                    } => {
+                        if let Some((idx, s)) = self.session_by_key(key) {
                             if let Some(p) = s.pipe.as_mut() {
                                 p.apply_hwms(inhwm, outhwm);
                             }
+                            self.drive(idx);
                         }
-                        self.drive(idx);
                     }
-                }
-                Command::PipeTerm(key) => {
-                    if let Some(idx) = self.keys.get(&key).copied() {
-                        if let Some(Obj::Session(s)) =
-                            self.objs.get_mut(idx).and_then(|o| o.as_mut())
-                        {
+                    Command::PipeTerm(key) => {
+                        if let Some((idx, s)) = self.session_by_key(key) {
                             s.pipe_term(key);
+                            self.drive(idx);
                         }
-                        self.drive(idx);
                     }
+                    Command::Bind(_) | Command::ActivateRead(_) | Command::ActivateWrite(..) => {}
                 }
-                Command::Bind(_) => {}
             }
         }
         true
@@ -432,7 +474,7 @@ impl Reactor {
     }
 
     /// A listener or a session's stream is ready.
-    fn ready(&mut self, idx: usize) {
+    fn ready(&mut self, idx: usize, readable: bool, writable: bool) {
         let accepted: Vec<(Stream, Arc<super::session::SessionOptions>, String)> =
             match self.objs.get_mut(idx).and_then(|o| o.as_mut()) {
                 Some(Obj::Listener(l)) => {
@@ -455,7 +497,8 @@ impl Reactor {
                     }
                     v
                 }
-                Some(Obj::Session(_)) => {
+                Some(Obj::Session(s)) => {
+                    s.stream_ready(readable, writable);
                     self.drive(idx);
                     return;
                 }
