@@ -152,6 +152,25 @@ impl Drop for UserBuffer {
     }
 }
 
+/// `size` zeroed bytes from the allocator's zeroing call (calloc), which
+/// skips the memset for memory fresh from the kernel: a large message the
+/// application is about to fill is not written twice. ENOMEM when the
+/// allocation fails (libzmq's `zmq_msg_init_size` answers so).
+fn zeroed_vec(size: usize) -> Result<Vec<u8>> {
+    if size == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(size).map_err(|_| Error::ENOMEM)?;
+    // SAFETY: the layout has a non-zero size.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return Err(Error::ENOMEM);
+    }
+    // SAFETY: `ptr` was allocated by the global allocator with the layout of
+    // `size` u8s, all initialised (zeroed).
+    Ok(unsafe { Vec::from_raw_parts(ptr, size, size) })
+}
+
 impl Msg {
     /// An empty message.
     #[inline]
@@ -178,10 +197,7 @@ impl Msg {
         if size <= MAX_INLINE {
             m.inline_len = size as u8;
         } else {
-            let mut v = Vec::new();
-            v.try_reserve_exact(size).map_err(|_| Error::ENOMEM)?;
-            v.resize(size, 0);
-            m.set_shared(Bytes::from(v));
+            m.set_shared(Bytes::from(zeroed_vec(size)?));
         }
         Ok(m)
     }
