@@ -95,6 +95,9 @@ pub struct Decoder {
     /// the first `filled` hold data.
     body: Vec<u8>,
     filled: usize,
+    /// Octets of shared input after the header being decoded: a body that
+    /// fits in them becomes a slice of the input, with no allocation.
+    avail: usize,
 }
 
 impl Decoder {
@@ -110,6 +113,7 @@ impl Decoder {
             size: 0,
             body: Vec::new(),
             filled: 0,
+            avail: 0,
         }
     }
 
@@ -165,9 +169,34 @@ impl Decoder {
     /// Returns the octets consumed and the frame, if any; all of `data` is
     /// consumed unless a frame completed first.
     pub fn decode(&mut self, data: &[u8]) -> Result<(usize, Option<Frame>), ProtocolError> {
+        self.decode_from(data, None)
+    }
+
+    /// As `decode`, from a shared buffer: a body of more than `MAX_INLINE`
+    /// octets that lies whole in `data` is a slice of it (reference
+    /// counted), not a copy, so small and medium messages read in one batch
+    /// cost no allocation each.
+    /// Decoding starts at octet `from` of `data`; the octets consumed are
+    /// counted from there.
+    pub fn decode_shared(
+        &mut self,
+        data: &Bytes,
+        from: usize,
+    ) -> Result<(usize, Option<Frame>), ProtocolError> {
+        let rest = data.get(from..).unwrap_or_default();
+        self.decode_from(rest, Some((data, from)))
+    }
+
+    fn decode_from(
+        &mut self,
+        data: &[u8],
+        shared: Option<(&Bytes, usize)>,
+    ) -> Result<(usize, Option<Frame>), ProtocolError> {
         let mut used = 0;
         while used < data.len() {
             let rest = &data[used..];
+            // What follows this octet, for a header that ends with it.
+            self.avail = if shared.is_some() { rest.len() - 1 } else { 0 };
             match self.state {
                 State::Flags => {
                     let f = rest[0];
@@ -192,6 +221,9 @@ impl Decoder {
                     self.hdr[self.hdr_len..self.hdr_len + take].copy_from_slice(&rest[..take]);
                     self.hdr_len += take;
                     used += take;
+                    if shared.is_some() {
+                        self.avail = rest.len() - take;
+                    }
                     if self.hdr_len == 8 {
                         let size = u64::from_be_bytes(self.hdr);
                         match self.framing {
@@ -222,6 +254,14 @@ impl Decoder {
                     }
                 }
                 State::Body => {
+                    if let Some((b, from)) = shared {
+                        if self.filled == 0 && self.size > MAX_INLINE && rest.len() >= self.size {
+                            let start = from + used;
+                            let body = b.slice(start..start + self.size);
+                            used += self.size;
+                            return Ok((used, Some(self.finish_with(Some(body)))));
+                        }
+                    }
                     let take = self.size.saturating_sub(self.filled).min(rest.len());
                     self.grow_body(take)?;
                     let end = self.filled + take;
@@ -285,7 +325,9 @@ impl Decoder {
         if self.size == 0 {
             return Ok(Some(self.finish()));
         }
-        if self.size <= EAGER_BODY {
+        // A body that will be a slice of the shared input needs no room.
+        let sliced = self.size > MAX_INLINE && self.avail >= self.size;
+        if self.size <= EAGER_BODY && !sliced {
             self.grow_body(self.size)?;
         }
         self.state = State::Body;
@@ -313,10 +355,17 @@ impl Decoder {
     }
 
     fn finish(&mut self) -> Frame {
+        self.finish_with(None)
+    }
+
+    /// Completes the frame, with `shared` as its body when given.
+    fn finish_with(&mut self, shared: Option<Bytes>) -> Frame {
         self.state = Decoder::first_state(self.framing);
         self.hdr_len = 0;
         let size = self.size.min(self.body.len());
-        let mut msg = if size <= MAX_INLINE {
+        let mut msg = if let Some(b) = shared {
+            Msg::from_bytes(b)
+        } else if size <= MAX_INLINE {
             // Small bodies are copied into the message; the scratch vector
             // keeps its capacity for the next frame.
             let m = Msg::from_slice(&self.body[..size]).unwrap_or_default();
@@ -690,6 +739,46 @@ mod tests {
         assert!(d.prepare_body_buffer());
         let n = d.body_buffer().len();
         assert!(n > 0 && n <= 2 * EAGER_BODY);
+    }
+
+    #[test]
+    fn shared_input_bodies_point_into_it() {
+        // Two 64-octet frames and the start of a third (long header, body
+        // cut short), in one shared buffer.
+        let mut wire = Vec::new();
+        for fill in [b'a', b'b'] {
+            wire.extend_from_slice(&[0x01, 64]);
+            wire.extend_from_slice(&[fill; 64]);
+        }
+        wire.extend_from_slice(&[0x02, 0, 0, 0, 0, 0, 0, 1, 0x2c]);
+        wire.extend_from_slice(&[b'c'; 100]);
+        let buf = Bytes::from(wire);
+        let base = buf.as_ptr() as usize;
+        let inside = |m: &Msg| {
+            let p = m.data().as_ptr() as usize;
+            p >= base && p + m.size() <= base + buf.len()
+        };
+        let mut d = Decoder::new(Framing::V2, -1);
+        let mut at = 0;
+        let mut frames = Vec::new();
+        while at < buf.len() {
+            let (used, f) = d.decode_shared(&buf, at).unwrap();
+            at += used;
+            frames.extend(f);
+        }
+        assert_eq!(frames.len(), 2);
+        assert!(frames.iter().all(|f| f.msg.more() && inside(&f.msg)));
+        assert_eq!(frames[0].msg.data(), &[b'a'; 64][..]);
+        assert_eq!(frames[1].msg.data(), &[b'b'; 64][..]);
+        // The third body (300 octets) continues in the next buffer: copied.
+        let (_, f) = d.decode(&[b'c'; 200]).unwrap();
+        let f = f.expect("third frame");
+        assert_eq!(f.msg.data(), &[b'c'; 300][..]);
+        assert!(!inside(&f.msg));
+        // Small bodies stay inline whatever the input.
+        let small = Bytes::from_static(&[0x00, 3, b'x', b'y', b'z']);
+        let (_, f) = d.decode_shared(&small, 0).unwrap();
+        assert_eq!(f.expect("small").msg.data(), b"xyz");
     }
 
     #[test]

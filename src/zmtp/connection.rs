@@ -15,7 +15,7 @@ use super::plain::{PlainClient, PlainServer};
 use super::{Config, Event, MechanismConfig, ProtocolError};
 use crate::ffi::constants as c;
 use crate::msg::{flags, Msg};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 use std::io::IoSlice;
 
@@ -56,7 +56,11 @@ pub struct Connection {
     decoder: Decoder,
     encoder: Encoder,
     /// Where small frames are read.
-    inbuf: Vec<u8>,
+    /// Where reads land: `in_batch` octets, filled from the front. What
+    /// was read is split off and decoded as a shared buffer, so message
+    /// bodies can point into it; the rest stays for the next read.
+    inbuf: BytesMut,
+    in_batch: usize,
     /// The last `read_buffer` was the body of a frame in progress.
     direct: bool,
     mechanism: Option<Box<dyn Mechanism>>,
@@ -89,7 +93,8 @@ impl Connection {
                 greeting::mechanism_field(mechanism_name),
             ),
             decoder: Decoder::new(Framing::V2, cfg.maxmsgsize),
-            inbuf: vec![0; cfg.in_batch_size.max(64)],
+            inbuf: BytesMut::new(),
+            in_batch: cfg.in_batch_size.max(64),
             cfg,
             phase: Phase::Greeting,
             version: None,
@@ -114,7 +119,7 @@ impl Connection {
         match self.phase {
             Phase::Greeting => return self.greeting.buffer(),
             Phase::Handshake | Phase::Identity | Phase::Traffic => {
-                if self.decoder.body_remaining() >= self.inbuf.len()
+                if self.decoder.body_remaining() >= self.in_batch
                     && self.decoder.prepare_body_buffer()
                 {
                     self.direct = true;
@@ -122,6 +127,13 @@ impl Connection {
                 }
             }
             Phase::Closed | Phase::Failed(_) => {}
+        }
+        if self.inbuf.len() < self.in_batch / 2 {
+            // Too little left of this buffer: a fresh one (the old memory
+            // is reused when no message holds on to it any more).
+            self.inbuf.clear();
+            self.inbuf.reserve(self.in_batch);
+            self.inbuf.resize(self.in_batch, 0);
         }
         &mut self.inbuf
     }
@@ -294,10 +306,9 @@ impl Connection {
                         None => Ok(()),
                     }
                 } else {
-                    let buf = std::mem::take(&mut self.inbuf);
-                    let result = self.input(buf.get(..n).unwrap_or(&buf));
-                    self.inbuf = buf;
-                    result
+                    let n = n.min(self.inbuf.len());
+                    let data = self.inbuf.split_to(n).freeze();
+                    self.input(&data, Some(&data))
                 }
             }
         }
@@ -353,7 +364,7 @@ impl Connection {
                     let got = self.greeting.received();
                     let len = got.len();
                     early[..len].copy_from_slice(got);
-                    self.input(&early[..len])?;
+                    self.input(&early[..len], None)?;
                 }
                 Ok(())
             }
@@ -389,13 +400,19 @@ impl Connection {
     }
 
     /// Decodes frames from `data` until it runs out or input stops.
-    fn input(&mut self, mut data: &[u8]) -> Result<(), ProtocolError> {
-        while !data.is_empty() {
+    /// `shared`, when given, holds the same octets as `data`, for message
+    /// bodies to point into.
+    fn input(&mut self, data: &[u8], shared: Option<&Bytes>) -> Result<(), ProtocolError> {
+        let mut at = 0;
+        while at < data.len() {
             if matches!(self.phase, Phase::Closed | Phase::Failed(_)) {
                 break;
             }
-            let (used, frame) = self.decoder.decode(data)?;
-            data = data.get(used..).unwrap_or_default();
+            let (used, frame) = match shared {
+                Some(b) => self.decoder.decode_shared(b, at)?,
+                None => self.decoder.decode(&data[at..])?,
+            };
+            at += used;
             match frame {
                 Some(frame) => self.on_frame(frame)?,
                 None if used == 0 => break,
