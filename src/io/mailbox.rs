@@ -4,8 +4,9 @@
 //! only when a reader had gone to sleep, HWM credit every few hundred
 //! messages, attach and terminate), so a mutex-guarded queue is enough; the
 //! hot path only ever reads the `pending` flag. The signaler is raised on the
-//! empty to non-empty edge and reset when the receiver finds the queue
-//! empty, which gives ZMQ_FD libzmq's edge-triggered meaning.
+//! empty to non-empty edge (outside the lock) and taken back when the
+//! receiver finds the queue empty, one signal for one edge, which gives
+//! ZMQ_FD libzmq's edge-triggered meaning.
 
 use super::signaler::Signaler;
 use crate::command::Command;
@@ -36,10 +37,17 @@ impl Mailbox {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Queues `cmd`; the first command after the receiver found the queue
+    /// empty raises the signal, after the lock is released (a receiver
+    /// woken by it would otherwise find the lock still held and sleep on
+    /// it once more).
     pub fn send(&self, cmd: Command) {
-        let mut q = self.lock();
-        q.push_back(cmd);
-        if !self.pending.swap(true, Ordering::AcqRel) {
+        let raise = {
+            let mut q = self.lock();
+            q.push_back(cmd);
+            !self.pending.swap(true, Ordering::AcqRel)
+        };
+        if raise {
             self.signaler.send();
         }
     }
@@ -56,8 +64,10 @@ impl Mailbox {
     pub fn try_recv_all(&self, out: &mut VecDeque<Command>) -> bool {
         let mut q = self.lock();
         if q.is_empty() {
-            if self.pending.swap(false, Ordering::AcqRel) {
-                self.signaler.reset();
+            let owed = self.pending.swap(false, Ordering::AcqRel);
+            drop(q);
+            if owed {
+                self.signaler.consume();
             }
             return false;
         }
@@ -65,13 +75,16 @@ impl Mailbox {
         true
     }
 
-    /// The next command, without waiting. Finding the queue empty resets the
-    /// signaler.
+    /// The next command, without waiting. Finding the queue empty takes
+    /// the signal back: exactly one was raised since the last time, by the
+    /// sender that found `pending` false (waited for if still on its way).
     pub fn try_recv(&self) -> Option<Command> {
         let mut q = self.lock();
         let cmd = q.pop_front();
-        if cmd.is_none() && self.pending.swap(false, Ordering::AcqRel) {
-            self.signaler.reset();
+        let owed = cmd.is_none() && self.pending.swap(false, Ordering::AcqRel);
+        drop(q);
+        if owed {
+            self.signaler.consume();
         }
         cmd
     }
@@ -92,5 +105,50 @@ impl Mailbox {
     /// The fd that becomes readable when a command arrives (ZMQ_FD).
     pub fn fd(&self) -> std::os::fd::RawFd {
         self.signaler.fd()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// Senders racing a receiver that waits on the fd: every command
+    /// arrives and the receiver never sleeps with one queued (the lost
+    /// wake-up a coalescing eventfd read caused). Ends with the fd quiet.
+    #[test]
+    fn racing_senders_lose_no_wakeup() {
+        const SENDERS: u64 = 4;
+        const EACH: u64 = 20_000;
+        let mb = Arc::new(Mailbox::new().expect("mailbox"));
+        let threads: Vec<_> = (0..SENDERS)
+            .map(|_| {
+                let mb = Arc::clone(&mb);
+                std::thread::spawn(move || {
+                    for i in 0..EACH {
+                        mb.send(Command::ActivateRead(i));
+                        if i % 64 == 0 {
+                            std::thread::yield_now();
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut got = 0;
+        while got < SENDERS * EACH {
+            // A generous timeout: hitting it means a wake-up was lost.
+            match mb.recv(5_000).expect("recv") {
+                Some(_) => got += 1,
+                None => panic!("receiver slept with {got} of {} received", SENDERS * EACH),
+            }
+        }
+        for t in threads {
+            t.join().expect("sender");
+        }
+        assert!(mb.try_recv().is_none());
+        assert!(
+            !mb.signaler.wait(0).expect("poll"),
+            "a signal was left over"
+        );
     }
 }

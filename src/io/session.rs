@@ -280,6 +280,9 @@ pub struct Engine {
     /// the side that has nothing to do.
     readable: bool,
     writable: bool,
+    /// The poller reported a hang-up or an error: reads go on until they
+    /// say so (a short read then does not mean "nothing more").
+    trouble: bool,
 }
 
 /// How a handshake failed, as the monitor reports it.
@@ -499,6 +502,7 @@ impl Session {
             refused: false,
             readable: true,
             writable: true,
+            trouble: false,
         });
     }
 
@@ -850,10 +854,11 @@ impl Session {
 
     /// Routes an ActivateRead to the right pipe (data or ZAP).
     /// The poller's event for the stream: what may make progress again.
-    pub fn stream_ready(&mut self, readable: bool, writable: bool) {
+    pub fn stream_ready(&mut self, readable: bool, writable: bool, trouble: bool) {
         if let Some(e) = self.engine.as_mut() {
-            e.readable |= readable;
-            e.writable |= writable;
+            e.readable |= readable || trouble;
+            e.writable |= writable || trouble;
+            e.trouble |= trouble;
         }
     }
 
@@ -968,6 +973,7 @@ impl Session {
             if buf.is_empty() {
                 return None;
             }
+            let buf_len = buf.len();
             match engine.stream.read(buf) {
                 Ok(0) => {
                     let handshook = engine.conn.is_handshake_done();
@@ -980,6 +986,12 @@ impl Session {
                     });
                 }
                 Ok(n) => {
+                    // A short read emptied the socket: the poller's next
+                    // edge says when there is more, so no read just to hear
+                    // EAGAIN (Linux raises the edge for every arrival).
+                    if n < buf_len && !engine.trouble {
+                        engine.readable = false;
+                    }
                     engine.last_input = now;
                     engine.ttl_deadline = None;
                     if let Err(e) = engine.conn.advance(n) {

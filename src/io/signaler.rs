@@ -12,7 +12,15 @@ pub struct Signaler {
 impl Signaler {
     pub fn new() -> Result<Signaler> {
         // SAFETY: plain syscall; the result is checked.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        // A semaphore: each read takes one signal, so two raised close
+        // together (the second after the receiver took the first edge's
+        // `pending`) are never taken by one read.
+        let fd = unsafe {
+            libc::eventfd(
+                0,
+                libc::EFD_NONBLOCK | libc::EFD_CLOEXEC | libc::EFD_SEMAPHORE,
+            )
+        };
         if fd < 0 {
             return Err(Error(errno::errno().0));
         }
@@ -34,11 +42,24 @@ impl Signaler {
         }
     }
 
-    /// Makes the fd unreadable again.
-    pub fn reset(&self) {
-        let mut value: u64 = 0;
-        // SAFETY: reads at most 8 bytes into a live u64; EAGAIN when unset.
-        unsafe { libc::read(self.fd.as_raw_fd(), (&mut value as *mut u64).cast(), 8) };
+    /// Takes the signal a sender owes, waiting for it if it has not landed
+    /// yet (the sender raises it just after leaving the mailbox's lock).
+    pub fn consume(&self) {
+        loop {
+            let mut value: u64 = 0;
+            // SAFETY: reads at most 8 bytes into a live u64.
+            let rc = unsafe { libc::read(self.fd.as_raw_fd(), (&mut value as *mut u64).cast(), 8) };
+            if rc == 8 {
+                return;
+            }
+            match errno::errno().0 {
+                libc::EINTR => {}
+                libc::EAGAIN => {
+                    let _ = self.wait(-1);
+                }
+                _ => return,
+            }
+        }
     }
 
     /// Waits until the fd is readable or `timeout_ms` passes (-1: no

@@ -224,11 +224,7 @@ impl Reactor {
                 } else {
                     // Errors and hang-ups are found by the next read or write.
                     let trouble = ev.is_error() || ev.is_read_closed() || ev.is_write_closed();
-                    self.ready(
-                        ev.token().0,
-                        ev.is_readable() || trouble,
-                        ev.is_writable() || trouble,
-                    );
+                    self.ready(ev.token().0, ev.is_readable(), ev.is_writable(), trouble);
                 }
             }
             if commands && !self.commands() {
@@ -474,7 +470,7 @@ impl Reactor {
     }
 
     /// A listener or a session's stream is ready.
-    fn ready(&mut self, idx: usize, readable: bool, writable: bool) {
+    fn ready(&mut self, idx: usize, readable: bool, writable: bool, trouble: bool) {
         let accepted: Vec<(Stream, Arc<super::session::SessionOptions>, String)> =
             match self.objs.get_mut(idx).and_then(|o| o.as_mut()) {
                 Some(Obj::Listener(l)) => {
@@ -498,7 +494,7 @@ impl Reactor {
                     v
                 }
                 Some(Obj::Session(s)) => {
-                    s.stream_ready(readable, writable);
+                    s.stream_ready(readable, writable, trouble);
                     self.drive(idx);
                     return;
                 }
