@@ -97,7 +97,7 @@ static int connect_to(int tcp, const char *ep)
         struct sockaddr_un a;
         memset(&a, 0, sizeof a);
         a.sun_family = AF_UNIX;
-        snprintf(a.sun_path, sizeof a.sun_path, "%s", ep);
+        snprintf(a.sun_path, sizeof a.sun_path, "%.100s", ep);
         fd = socket(AF_UNIX, SOCK_STREAM, 0);
         if (fd < 0 || connect(fd, (struct sockaddr *) &a, sizeof a) != 0)
             die("unix connect: %s", strerror(errno));
@@ -110,6 +110,25 @@ struct job {
     size_t size;
     long count;
 };
+
+/* Forks the peer running fn and connects to the address it listens on. */
+static int start_peer(peer_fn fn, struct job *j, int *rd)
+{
+    int wr;
+    spawn_peer(fn, j, rd, &wr);
+    char ep[ENDPOINT_LEN];
+    recv_endpoint(*rd, ep);
+    return connect_to(j->tcp, ep);
+}
+
+/* Waits for the peer; returns its peak RSS. */
+static long finish_peer(int fd)
+{
+    close(fd);
+    long rss = reap_peer();
+    g_unlink_path[0] = '\0';
+    return rss;
+}
 
 /* thr: the peer reads the whole stream and reports the time from its
  * first byte to its last. */
@@ -144,11 +163,8 @@ static void thr_peer(int rd, int wr, void *arg)
 
 static double run_thr(struct job *j, long *peer_rss)
 {
-    int rd, wr;
-    spawn_peer(thr_peer, j, &rd, &wr);
-    char ep[ENDPOINT_LEN];
-    recv_endpoint(rd, ep);
-    int fd = connect_to(j->tcp, ep);
+    int rd;
+    int fd = start_peer(thr_peer, j, &rd);
     size_t chunk = j->size > BATCH ? j->size : (BATCH / j->size) * j->size;
     char *buf = calloc(1, chunk);
     unsigned long long left = (unsigned long long) j->size * (unsigned long long) j->count;
@@ -159,10 +175,8 @@ static double run_thr(struct job *j, long *peer_rss)
     }
     double t;
     read_all(rd, &t, sizeof t, "result pipe");
-    close(fd);
     free(buf);
-    *peer_rss = reap_peer();
-    g_unlink_path[0] = '\0';
+    *peer_rss = finish_peer(fd);
     if (t <= 0)
         t = 1e-9;
     return (double) (j->count - 1) / t;
@@ -188,11 +202,8 @@ static void lat_peer(int rd, int wr, void *arg)
 
 static double run_lat(struct job *j, long *peer_rss)
 {
-    int rd, wr;
-    spawn_peer(lat_peer, j, &rd, &wr);
-    char ep[ENDPOINT_LEN];
-    recv_endpoint(rd, ep);
-    int fd = connect_to(j->tcp, ep);
+    int rd;
+    int fd = start_peer(lat_peer, j, &rd);
     char *buf = calloc(1, j->size);
     double t0 = 0;
     for (long i = 0; i < LAT_WARMUP + j->count; i++) {
@@ -202,10 +213,8 @@ static double run_lat(struct job *j, long *peer_rss)
         read_all(fd, buf, j->size, "pong read");
     }
     double t = now_s() - t0;
-    close(fd);
     free(buf);
-    *peer_rss = reap_peer();
-    g_unlink_path[0] = '\0';
+    *peer_rss = finish_peer(fd);
     return t * 1e6 / (2.0 * (double) j->count);
 }
 

@@ -64,11 +64,7 @@ impl Mailbox {
     pub fn try_recv_all(&self, out: &mut VecDeque<Command>) -> bool {
         let mut q = self.lock();
         if q.is_empty() {
-            let owed = self.pending.swap(false, Ordering::AcqRel);
-            drop(q);
-            if owed {
-                self.signaler.consume();
-            }
+            self.found_empty(q);
             return false;
         }
         std::mem::swap(out, &mut *q);
@@ -81,12 +77,20 @@ impl Mailbox {
     pub fn try_recv(&self) -> Option<Command> {
         let mut q = self.lock();
         let cmd = q.pop_front();
-        let owed = cmd.is_none() && self.pending.swap(false, Ordering::AcqRel);
+        if cmd.is_none() {
+            self.found_empty(q);
+        }
+        cmd
+    }
+
+    /// The receiver found the queue empty (`q` is its lock): it takes back
+    /// the one signal raised since last time, if a sender raised one.
+    fn found_empty(&self, q: std::sync::MutexGuard<'_, VecDeque<Command>>) {
+        let owed = self.pending.swap(false, Ordering::AcqRel);
         drop(q);
         if owed {
             self.signaler.consume();
         }
-        cmd
     }
 
     /// The next command, waiting up to `timeout_ms` (-1: no limit). None on

@@ -95,9 +95,6 @@ pub struct Decoder {
     /// the first `filled` hold data.
     body: Vec<u8>,
     filled: usize,
-    /// Octets of shared input after the header being decoded: a body that
-    /// fits in them becomes a slice of the input, with no allocation.
-    avail: usize,
 }
 
 impl Decoder {
@@ -113,7 +110,6 @@ impl Decoder {
             size: 0,
             body: Vec::new(),
             filled: 0,
-            avail: 0,
         }
     }
 
@@ -195,8 +191,9 @@ impl Decoder {
         let mut used = 0;
         while used < data.len() {
             let rest = &data[used..];
-            // What follows this octet, for a header that ends with it.
-            self.avail = if shared.is_some() { rest.len() - 1 } else { 0 };
+            // Octets of shared input after a header ending with this octet:
+            // a body that fits in them will be a slice, needing no room.
+            let avail = if shared.is_some() { rest.len() - 1 } else { 0 };
             match self.state {
                 State::Flags => {
                     let f = rest[0];
@@ -212,7 +209,7 @@ impl Decoder {
                 }
                 State::ShortSize => {
                     used += 1;
-                    if let Some(frame) = self.size_ready(u64::from(rest[0]))? {
+                    if let Some(frame) = self.size_ready(u64::from(rest[0]), avail)? {
                         return Ok((used, Some(frame)));
                     }
                 }
@@ -221,14 +218,16 @@ impl Decoder {
                     self.hdr[self.hdr_len..self.hdr_len + take].copy_from_slice(&rest[..take]);
                     self.hdr_len += take;
                     used += take;
-                    if shared.is_some() {
-                        self.avail = rest.len() - take;
-                    }
+                    let avail = if shared.is_some() {
+                        rest.len() - take
+                    } else {
+                        0
+                    };
                     if self.hdr_len == 8 {
                         let size = u64::from_be_bytes(self.hdr);
                         match self.framing {
                             Framing::V2 => {
-                                if let Some(frame) = self.size_ready(size)? {
+                                if let Some(frame) = self.size_ready(size, avail)? {
                                     return Ok((used, Some(frame)));
                                 }
                             }
@@ -249,7 +248,7 @@ impl Decoder {
                 State::V1Flags => {
                     used += 1;
                     self.more = rest[0] & FLAG_MORE != 0;
-                    if let Some(frame) = self.start_body()? {
+                    if let Some(frame) = self.start_body(avail)? {
                         return Ok((used, Some(frame)));
                     }
                 }
@@ -280,9 +279,9 @@ impl Decoder {
     }
 
     /// 2.0/3.x: the size is known.
-    fn size_ready(&mut self, size: u64) -> Result<Option<Frame>, ProtocolError> {
+    fn size_ready(&mut self, size: u64, avail: usize) -> Result<Option<Frame>, ProtocolError> {
         self.set_size(size)?;
-        self.start_body()
+        self.start_body(avail)
     }
 
     /// 1.0: the length (flags octet included) is known; the flags follow.
@@ -312,7 +311,8 @@ impl Decoder {
         Ok(())
     }
 
-    fn start_body(&mut self) -> Result<Option<Frame>, ProtocolError> {
+    /// `avail`: octets of shared input that follow the header.
+    fn start_body(&mut self, avail: usize) -> Result<Option<Frame>, ProtocolError> {
         self.filled = 0;
         self.body.clear();
         if self.size <= MAX_INLINE && self.body.capacity() < MAX_INLINE {
@@ -326,7 +326,7 @@ impl Decoder {
             return Ok(Some(self.finish()));
         }
         // A body that will be a slice of the shared input needs no room.
-        let sliced = self.size > MAX_INLINE && self.avail >= self.size;
+        let sliced = self.size > MAX_INLINE && avail >= self.size;
         if self.size <= EAGER_BODY && !sliced {
             self.grow_body(self.size)?;
         }
