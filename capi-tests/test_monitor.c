@@ -1084,6 +1084,70 @@ static void test_reconnect_stop (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* Events for `endpoint` over ms, the others skipped: how many, and the
+ * last one's kind (0 if none). */
+static int events_for (void *mon, const char *endpoint, int ms, int *last)
+{
+    event_t ev;
+    int n = 0, waited = 0;
+    *last = 0;
+    while (waited < ms) {
+        if (read_event (mon, &ev, 50) != 0) {
+            waited += 50;
+            continue;
+        }
+        if (strcmp (ev.endpoint, endpoint) == 0) {
+            n++;
+            *last = ev.event;
+        }
+    }
+    return n;
+}
+
+/* ZMQ_RECONNECT_STOP_AFTER_DISCONNECT is socket-wide, as libzmq's: once
+ * zmq_disconnect has been called for one endpoint, a refused ipc connect
+ * to another is not retried (CLOSED is its last event). Without the flag,
+ * it is retried on. */
+static void run_stop_after_disconnect (int stop)
+{
+    void *ctx = zmq_ctx_new ();
+    void *s = tu_socket (ctx, ZMQ_DEALER);
+    void *mon;
+    char a[64], b[64];
+    int last = 0;
+    CHECK (s != NULL);
+    snprintf (a, sizeof a, "ipc://@zmqrs-rsad-a-%d-%d", (int) getpid (), stop);
+    snprintf (b, sizeof b, "ipc://@zmqrs-rsad-b-%d-%d", (int) getpid (), stop);
+    CHECK_OK (tu_set_int (s, ZMQ_RECONNECT_IVL, 50));
+    if (stop)
+        CHECK_OK (tu_set_int (s, ZMQ_RECONNECT_STOP,
+                              ZMQ_RECONNECT_STOP_AFTER_DISCONNECT));
+    CHECK_OK (zmq_socket_monitor (s, "inproc://mon-rsad", ZMQ_EVENT_ALL));
+    mon = monitor_reader (ctx, "inproc://mon-rsad");
+    CHECK (mon != NULL);
+    CHECK_OK (zmq_connect (s, a));
+    CHECK_OK (zmq_connect (s, b));
+    /* both are refused and retried: CLOSED, then CONNECT_RETRIED */
+    CHECK (events_for (mon, b, 300, &last) >= 2);
+    CHECK_OK (zmq_disconnect (s, a));
+    /* what was under way settles; then b's story has ended, or not */
+    events_for (mon, b, 300, &last);
+    if (stop) {
+        CHECK (last == ZMQ_EVENT_CLOSED);
+        CHECK (events_for (mon, b, 400, &last) == 0);
+    } else
+        CHECK (events_for (mon, b, 400, &last) >= 2);
+    CHECK (close_and_drain (s, mon));
+    CHECK_OK (zmq_close (mon));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void test_reconnect_stop_after_disconnect (void)
+{
+    run_stop_after_disconnect (1);
+    run_stop_after_disconnect (0);
+}
+
 static void test_versioned_errors (void)
 {
     void *ctx = zmq_ctx_new ();
@@ -1403,6 +1467,7 @@ int main (void)
     RUN (test_handshake_failed_no_detail);
 #ifndef ZMQRS_SKIP_DRAFT
     RUN (test_reconnect_stop);
+    RUN (test_reconnect_stop_after_disconnect);
     RUN (test_versioned_errors);
     RUN (test_versioned_tcp_pair);
     RUN (test_versioned_tcp_push);

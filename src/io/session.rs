@@ -17,10 +17,11 @@ use crate::msg::{Metadata, Msg};
 use crate::pipe::{pipe_pair, Direction, Pipe, Read};
 use crate::transport::address::{resolve_tcp_connect, IpcAddr};
 use crate::transport::socks::Socks5;
-use crate::transport::{self, Stream, TcpSettings};
+use crate::transport::{self, ConnectError, Stream, TcpSettings};
 use crate::zmtp::{self, Connection, Event};
 use std::ffi::CString;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -79,6 +80,9 @@ pub struct SessionOptions {
     pub ipc_pids: std::collections::BTreeSet<i32>,
     pub socket_mailbox: Arc<Mailbox>,
     pub monitor: MonitorSlot,
+    /// The socket's ZMQ_RECONNECT_STOP_AFTER_DISCONNECT state: it has had a
+    /// zmq_disconnect or zmq_unbind.
+    pub disconnected: Arc<AtomicBool>,
 }
 
 impl SessionOptions {
@@ -340,8 +344,6 @@ pub struct Session {
     /// The socket is done with us: finish sending (LINGER) and go.
     pub closing: bool,
     pub linger_deadline: Option<Instant>,
-    /// Whether this session's engine ever completed a handshake.
-    was_connected: bool,
     /// ZAP is required (enforced domain) but no handler is bound: the
     /// handshake fails.
     zap_refused: bool,
@@ -379,6 +381,13 @@ impl Session {
         connect: Option<ConnectAddr>,
     ) -> Session {
         let ivl = opts.reconnect_ivl;
+        // A connecting session's events name the endpoint it connects to
+        // from the start (a connect refused at once included).
+        let remote_ep = if connect.is_some() {
+            endpoint.clone()
+        } else {
+            String::new()
+        };
         Session {
             opts,
             endpoint,
@@ -392,10 +401,9 @@ impl Session {
             subscriptions: Default::default(),
             closing: false,
             linger_deadline: None,
-            was_connected: false,
             zap_refused: false,
             local_ep: String::new(),
-            remote_ep: String::new(),
+            remote_ep,
             done: false,
         }
     }
@@ -511,14 +519,18 @@ impl Session {
     pub fn try_connect(&mut self, now: Instant) -> Option<&mut Stream> {
         let addr = self.connect.clone()?;
         self.reconnect_at = None;
+        // Not connected: no local address (libzmq's unconnected pair).
+        self.local_ep.clear();
         let r = match &addr {
             ConnectAddr::Tcp(text) => match &self.opts.socks {
                 // Through a SOCKS5 proxy: connect to it; the target name
                 // goes to the proxy unresolved.
                 Some((proxy, _, _)) => resolve_tcp_connect(proxy, self.opts.tcp.ipv6)
+                    .map_err(ConnectError::from)
                     .and_then(|a| transport::tcp_connect(&a, &self.opts.tcp))
                     .map(|s| (s, true)),
                 None => resolve_tcp_connect(text, self.opts.tcp.ipv6)
+                    .map_err(ConnectError::from)
                     .and_then(|a| transport::tcp_connect(&a, &self.opts.tcp))
                     .map(|s| (s, true)),
             },
@@ -559,8 +571,22 @@ impl Session {
                 }
                 self.engine.as_mut().map(|e| &mut e.stream)
             }
-            Err(Error(e)) => {
-                self.schedule_reconnect(now, e);
+            Err(ConnectError { errno, closed_fd }) => {
+                if let Some(fd) = closed_fd {
+                    self.event(ZMQ_EVENT_CLOSED, fd as u64);
+                }
+                // ZMQ_RECONNECT_STOP_AFTER_DISCONNECT: once the socket has
+                // had a zmq_disconnect, a refused ipc connect is the last
+                // (libzmq applies it to ipc only).
+                if matches!(addr, ConnectAddr::Ipc(_))
+                    && errno == libc::ECONNREFUSED
+                    && self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_AFTER_DISCONNECT != 0
+                    && self.opts.disconnected.load(Ordering::Relaxed)
+                {
+                    self.done = true;
+                    return None;
+                }
+                self.schedule_reconnect(now, errno);
                 None
             }
         }
@@ -669,14 +695,11 @@ impl Session {
                 }
             }
         }
-        let stop_after_disconnect =
-            self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_AFTER_DISCONNECT != 0;
         let stop_after_handshake_fail =
             self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED != 0
                 && matches!(why, EngineEnd::HandshakeFailed(_));
         if self.connect.is_none()
             || self.closing
-            || (stop_after_disconnect && self.was_connected)
             || stop_after_handshake_fail
             || matches!(why, EngineEnd::Refused)
         {
@@ -1091,7 +1114,6 @@ impl Session {
                     if self.opts.heartbeat_ivl > 0 {
                         engine.next_ping = Some(now + ms(self.opts.heartbeat_ivl));
                     }
-                    self.was_connected = true;
                     self.current_ivl = self.opts.reconnect_ivl;
                     if !self.opts.raw && !legacy {
                         self.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);

@@ -30,6 +30,7 @@ use crate::pipe::{pipe_pair, Direction};
 use crate::pipe::{Pipe, PipeIdx, Pipes};
 use crate::transport::{self, address, TcpSettings};
 use options::Options;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -133,6 +134,9 @@ pub struct Socket {
     /// I/O threads that run something of this socket.
     io_used: Vec<Arc<Mailbox>>,
     pub(crate) monitor: MonitorSlot,
+    /// A zmq_disconnect or zmq_unbind has been made with
+    /// ZMQ_RECONNECT_STOP_AFTER_DISCONNECT set (the sessions read it).
+    disconnected: Arc<AtomicBool>,
 }
 
 /// Milliseconds until `deadline` (-1 for none), for a blocking wait;
@@ -217,6 +221,7 @@ impl Socket {
             connects: Vec::new(),
             io_used: Vec::new(),
             monitor: MonitorSlot::default(),
+            disconnected: Arc::default(),
         })
     }
 
@@ -622,6 +627,7 @@ impl Socket {
             ipc_pids: o.ipc_filter_pid.clone(),
             socket_mailbox: Arc::clone(&self.mailbox),
             monitor: Arc::clone(&self.monitor),
+            disconnected: Arc::clone(&self.disconnected),
         })
     }
 
@@ -803,6 +809,7 @@ impl Socket {
                 linger,
             })));
             b.remove_files();
+            self.note_disconnect();
             return Ok(());
         }
         let mut found = false;
@@ -818,7 +825,17 @@ impl Socket {
         if self.terminate_endpoint_pipes(addr) == 0 && !found {
             return Err(Error(libc::ENOENT));
         }
+        self.note_disconnect();
         Ok(())
+    }
+
+    /// libzmq's ZMQ_RECONNECT_STOP_AFTER_DISCONNECT is socket-wide: after
+    /// any tcp or ipc endpoint is unbound or disconnected, refused ipc
+    /// connects are not retried.
+    fn note_disconnect(&self) {
+        if self.options.reconnect_stop & ZMQ_RECONNECT_STOP_AFTER_DISCONNECT != 0 {
+            self.disconnected.store(true, Ordering::Relaxed);
+        }
     }
 
     fn terminate_endpoint_pipes(&mut self, addr: &str) -> usize {

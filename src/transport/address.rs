@@ -639,6 +639,21 @@ impl IpcAddr {
             IpcAddr::Abstract(name) => abstract_to_std(name),
         }
     }
+
+    /// The address for a socket2 connect; an abstract name is a path that
+    /// starts with a NUL byte there.
+    pub fn to_sockaddr(&self) -> std::io::Result<socket2::SockAddr> {
+        match self {
+            IpcAddr::Path(p) => socket2::SockAddr::unix(p),
+            IpcAddr::Abstract(name) => {
+                use std::os::unix::ffi::OsStrExt;
+                let mut bytes = Vec::with_capacity(name.len() + 1);
+                bytes.push(0);
+                bytes.extend_from_slice(name);
+                socket2::SockAddr::unix(std::ffi::OsStr::from_bytes(&bytes))
+            }
+        }
+    }
 }
 
 #[cfg(target_os = "linux")]

@@ -298,27 +298,67 @@ pub fn ipc_adopt(fd: RawFd) -> Result<Listener> {
     Ok(Listener::Unix(mio::net::UnixListener::from_std(l)))
 }
 
+/// A connect that failed: its errno, and the descriptor that was opened
+/// for it and closed again (libzmq reports that close as CLOSED), if one
+/// was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectError {
+    pub errno: i32,
+    pub closed_fd: Option<RawFd>,
+}
+
+impl From<Error> for ConnectError {
+    /// A failure before any descriptor existed (e.g. name resolution).
+    fn from(Error(errno): Error) -> Self {
+        ConnectError {
+            errno,
+            closed_fd: None,
+        }
+    }
+}
+
+/// Starts a non-blocking connect on a new socket (`setup` tunes it first);
+/// Ok(true) while a tcp connect is still in progress.
+fn start_connect(
+    domain: socket2::Domain,
+    protocol: Option<socket2::Protocol>,
+    dst: &socket2::SockAddr,
+    setup: impl FnOnce(&socket2::Socket) -> io::Result<()>,
+) -> std::result::Result<(socket2::Socket, bool), ConnectError> {
+    let sock = socket2::Socket::new(domain, socket2::Type::STREAM.cloexec(), protocol)
+        .map_err(|e| ConnectError::from(io_err(e)))?;
+    let fail = |e: io::Error| ConnectError {
+        errno: io_err(e).0,
+        closed_fd: Some(sock.as_raw_fd()),
+    };
+    setup(&sock).map_err(fail)?;
+    sock.set_nonblocking(true).map_err(fail)?;
+    match sock.connect(dst) {
+        Ok(()) => Ok((sock, false)),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok((sock, true)),
+        Err(e) => Err(fail(e)),
+    }
+}
+
 /// Starts a non-blocking tcp connect (it completes when the stream turns
 /// writable).
-pub fn tcp_connect(addr: &TcpConnectAddr, s: &TcpSettings) -> Result<Stream> {
-    let domain = socket2::Domain::for_address(addr.dst);
-    let sock = socket2::Socket::new(
-        domain,
-        socket2::Type::STREAM.cloexec(),
+pub fn tcp_connect(
+    addr: &TcpConnectAddr,
+    s: &TcpSettings,
+) -> std::result::Result<Stream, ConnectError> {
+    let (sock, _) = start_connect(
+        socket2::Domain::for_address(addr.dst),
         Some(socket2::Protocol::TCP),
-    )
-    .map_err(io_err)?;
-    tune(&sock, s, true);
-    if let Some(src) = addr.src {
-        let _ = sock.set_reuse_address(true);
-        sock.bind(&src.into()).map_err(io_err)?;
-    }
-    sock.set_nonblocking(true).map_err(io_err)?;
-    match sock.connect(&addr.dst.into()) {
-        Ok(()) => {}
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
-        Err(e) => return Err(io_err(e)),
-    }
+        &addr.dst.into(),
+        |sock| {
+            tune(sock, s, true);
+            if let Some(src) = addr.src {
+                let _ = sock.set_reuse_address(true);
+                sock.bind(&src.into())?;
+            }
+            Ok(())
+        },
+    )?;
     let std_stream: std::net::TcpStream = sock.into();
     Ok(Stream::Tcp(mio::net::TcpStream::from_std(std_stream)))
 }
@@ -342,11 +382,16 @@ pub fn ipc_listen(addr: &IpcAddr, s: &TcpSettings) -> Result<Listener> {
 
 /// Connects to an ipc address (a unix stream connect completes at once or
 /// fails).
-pub fn ipc_connect(addr: &IpcAddr, s: &TcpSettings) -> Result<Stream> {
-    let std_addr = addr.to_std().map_err(io_err)?;
-    let stream = std::os::unix::net::UnixStream::connect_addr(&std_addr).map_err(io_err)?;
-    stream.set_nonblocking(true).map_err(io_err)?;
-    let sock = socket2::SockRef::from(&stream);
-    tune_ref(&sock, s, false);
+pub fn ipc_connect(addr: &IpcAddr, s: &TcpSettings) -> std::result::Result<Stream, ConnectError> {
+    let dst = addr
+        .to_sockaddr()
+        .map_err(|e| ConnectError::from(io_err(e)))?;
+    // A full backlog (EAGAIN) is a failure like any other: the connect is
+    // tried again later, as libzmq's.
+    let (sock, _) = start_connect(socket2::Domain::UNIX, None, &dst, |sock| {
+        tune(sock, s, false);
+        Ok(())
+    })?;
+    let stream: std::os::unix::net::UnixStream = sock.into();
     Ok(Stream::Unix(mio::net::UnixStream::from_std(stream)))
 }
