@@ -1034,6 +1034,40 @@ static void test_peer_restart (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* Messages queued while a connection is down all go out once it is back:
+ * the first of them is not taken for the rest of one the lost connection
+ * cut short. */
+static void test_reconnect_keeps_queue (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *pull = tu_socket (ctx, ZMQ_PULL);
+    void *push = tu_socket (ctx, ZMQ_PUSH);
+    char ep[256];
+    CHECK (pull && push);
+    CHECK_OK (tu_set_int (push, ZMQ_RECONNECT_IVL, 50));
+    CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
+    CHECK_OK (last_endpoint (pull, ep, sizeof ep));
+    CHECK_OK (zmq_connect (push, ep));
+    SEND_STR (push, "first", 0);
+    RECV_STR (pull, "first", 0);
+    CHECK_OK (zmq_close (pull));
+    tu_sleep_ms (300); /* the PUSH has seen the connection end */
+    SEND_STR (push, "a", ZMQ_DONTWAIT);
+    SEND_STR (push, "b", ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    SEND_STR (push, "c", ZMQ_DONTWAIT);
+    pull = tu_socket (ctx, ZMQ_PULL);
+    CHECK (pull != NULL);
+    CHECK_OK (bind_retry (pull, ep));
+    RECV_STR (pull, "a", 0);
+    CHECK_RCVMORE (pull, 0);
+    RECV_STR (pull, "b", 0);
+    CHECK_RCVMORE (pull, 1);
+    RECV_STR (pull, "c", 0);
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 /* ---- STREAM --------------------------------------------------------------- */
 
 /* A STREAM server and a plain TCP client: connect and disconnect
@@ -1157,6 +1191,49 @@ static void test_stream_client (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* STREAM to STREAM: the connecting side's pipe exists from zmq_connect
+ * (as libzmq's), so a message to its ZMQ_CONNECT_ROUTING_ID may be sent
+ * at once and goes out when the connection is made; a connect without one
+ * has its generated id readable as ZMQ_ROUTING_ID right away. */
+static void test_stream_to_stream (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *server = tu_socket (ctx, ZMQ_STREAM);
+    void *client = tu_socket (ctx, ZMQ_STREAM);
+    void *client2 = tu_socket (ctx, ZMQ_STREAM);
+    char ep[256], id[256], rid[256];
+    size_t rid_len = sizeof rid;
+    int more = 0;
+    CHECK (server && client && client2);
+    CHECK_OK (tu_set_int (server, ZMQ_STREAM_NOTIFY, 0));
+    CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
+    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (zmq_setsockopt (client, ZMQ_CONNECT_ROUTING_ID, "Y", 1));
+    CHECK_OK (zmq_connect (client, ep));
+    SEND_STR (client, "Y", ZMQ_SNDMORE);
+    SEND_STR (client, "hi 1", 0);
+    CHECK_EQ_INT (5, recv_frame (server, id, sizeof id, &more));
+    CHECK_EQ_INT (0, id[0]);
+    CHECK_EQ_INT (1, more);
+    RECV_STR (server, "hi 1", 0);
+    /* the client heard of its connection: [Y, ""] */
+    RECV_STR (client, "Y", 0);
+    RECV_STR (client, "", 0);
+
+    CHECK_OK (zmq_connect (client2, ep));
+    CHECK_OK (zmq_getsockopt (client2, ZMQ_ROUTING_ID, rid, &rid_len));
+    CHECK_EQ_INT (5, (int) rid_len);
+    CHECK_EQ_INT (0, rid[0]);
+    CHECK_EQ_INT (5, zmq_send (client2, rid, 5, ZMQ_SNDMORE));
+    SEND_STR (client2, "hi 2", 0);
+    CHECK_EQ_INT (5, recv_frame (server, id, sizeof id, &more));
+    RECV_STR (server, "hi 2", 0);
+    CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (client2));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 /* ---- draft options on the wire -------------------------------------------- */
 
 #ifndef ZMQRS_SKIP_DRAFT
@@ -1241,8 +1318,10 @@ int main (void)
     RUN (test_msg_properties);
     RUN (test_maxmsgsize);
     RUN (test_peer_restart);
+    RUN (test_reconnect_keeps_queue);
     RUN (test_stream_server);
     RUN (test_stream_client);
+    RUN (test_stream_to_stream);
 #ifndef ZMQRS_SKIP_DRAFT
     RUN (test_router_notify);
     RUN (test_hello_disconnect_msg);

@@ -118,7 +118,7 @@ impl SessionOptions {
     /// socket names its peers and does not know this one's name yet, or
     /// waits for connections (IMMEDIATE).
     pub fn delayed_pipe(&self) -> bool {
-        self.raw || self.immediate
+        self.immediate
     }
 
     /// Whether a pipe made at connect learns the peer's routing id in-band
@@ -337,6 +337,9 @@ pub struct Session {
     /// In the middle of a message read from the pipe when the engine died:
     /// the rest of it is dropped.
     pipe_mid_message: bool,
+    /// The last message read from the pipe had MORE: the engine holds part
+    /// of a message.
+    pipe_more: bool,
     /// SUB / XSUB: the subscriptions sent so far (with how often each was
     /// sent), sent again to the peer after a reconnect as libzmq's socket
     /// does on its pipe's hiccup.
@@ -398,6 +401,7 @@ impl Session {
             reconnect_at: None,
             current_ivl: ivl,
             pipe_mid_message: false,
+            pipe_more: false,
             subscriptions: Default::default(),
             closing: false,
             linger_deadline: None,
@@ -685,14 +689,18 @@ impl Session {
                 p.terminate();
             }
         } else if handshook {
-            self.pipe_mid_message = true;
-            // A kept pipe tells the socket of the hiccup (draft HICCUP_MSG).
-            if let (Some(h), Some(p)) = (&self.opts.hiccup_msg, self.pipe.as_mut()) {
-                if let Ok(m) = Msg::from_slice(h) {
-                    if p.write(m).is_ok() {
-                        p.flush();
-                    }
+            // The rest of a message the engine took part of is dropped.
+            self.pipe_mid_message = std::mem::take(&mut self.pipe_more);
+            // A kept pipe tells the socket of the loss (an empty message,
+            // as STREAM_NOTIFY and ROUTER_NOTIFY ask) and of the hiccup
+            // (draft HICCUP_MSG).
+            if let Some(p) = self.pipe.as_mut() {
+                let notify = self.opts.notify_disconnect.then(Msg::new);
+                let hiccup = self.opts.hiccup_msg.as_deref().map(Msg::from_slice);
+                for m in notify.into_iter().chain(hiccup.into_iter().flatten()) {
+                    let _ = p.write(m);
                 }
+                p.flush();
             }
         }
         let stop_after_handshake_fail =
@@ -1243,6 +1251,7 @@ impl Session {
                         self.pipe_mid_message = m.more();
                         continue;
                     }
+                    self.pipe_more = m.more();
                     // A subscriber's (un)subscriptions go as ZMTP 3.1
                     // commands (the ZMTP layer downgrades for 3.0 peers).
                     let subscriber = matches!(self.opts.socket_type, ZMQ_SUB | ZMQ_XSUB);
