@@ -29,6 +29,41 @@ static void test_readable_and_writable (void)
     close (fds[1]);
 }
 
+/* A socket's ZMQ_FD turns readable after a tcp bind or connect (libzmq's
+ * socket sends itself a command for each), and reading ZMQ_EVENTS takes
+ * the commands: the descriptor is quiet again. */
+static void test_socket_fd_after_connect (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push = tu_socket (ctx, ZMQ_PUSH);
+    void *pull = tu_socket (ctx, ZMQ_PULL);
+    zmq_pollitem_t item;
+    char ep[256];
+    size_t len = sizeof ep;
+    int fd, events;
+    size_t fd_len = sizeof fd, ev_len = sizeof events;
+    CHECK (push && pull);
+    CHECK_OK (zmq_bind (push, "tcp://127.0.0.1:*"));
+    CHECK_OK (zmq_getsockopt (push, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (zmq_getsockopt (pull, ZMQ_FD, &fd, &fd_len));
+    memset (&item, 0, sizeof item);
+    item.fd = fd;
+    item.events = ZMQ_POLLIN;
+    CHECK_EQ_INT (0, zmq_poll (&item, 1, 0));
+    CHECK_OK (zmq_connect (pull, ep));
+    CHECK_EQ_INT (1, zmq_poll (&item, 1, 500));
+    CHECK_EQ_INT (ZMQ_POLLIN, item.revents);
+    /* ZMQ_EVENTS takes what is pending: quiet until something happens */
+    CHECK_OK (zmq_getsockopt (pull, ZMQ_EVENTS, &events, &ev_len));
+    CHECK_EQ_INT (0, events & ZMQ_POLLIN);
+    tu_sleep_ms (100); /* the connection is made meanwhile */
+    CHECK_OK (zmq_getsockopt (pull, ZMQ_EVENTS, &events, &ev_len));
+    CHECK_EQ_INT (0, zmq_poll (&item, 1, 0));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 static void test_timeout_elapses (void)
 {
     int fds[2];
@@ -98,6 +133,7 @@ static void test_ppoll_with_mask (void)
 int main (void)
 {
     RUN (test_readable_and_writable);
+    RUN (test_socket_fd_after_connect);
     RUN (test_timeout_elapses);
     RUN (test_hangup_is_pollerr);
     RUN (test_argument_errors);

@@ -27,4 +27,9 @@ pub enum Command {
     Io(Box<crate::io::thread::IoCommand>),
     /// The context is terminating: blocking calls fail with ETERM.
     Stop,
+    /// A socket's note to itself that a tcp or ipc bind or connect handed
+    /// work to an I/O thread. Nothing to do on receipt, but as with libzmq
+    /// (whose socket takes ownership of the new listener or session by a
+    /// command to itself), ZMQ_FD turns readable after such a call.
+    Launched,
 }

@@ -342,7 +342,10 @@ impl Reactor {
                             self.drive(idx);
                         }
                     }
-                    Command::Bind(_) | Command::ActivateRead(_) | Command::ActivateWrite(..) => {}
+                    Command::Bind(_)
+                    | Command::ActivateRead(_)
+                    | Command::ActivateWrite(..)
+                    | Command::Launched => {}
                 }
             }
         }

@@ -331,7 +331,7 @@ impl Socket {
             Command::Bind(pipe) => self.attach_pipe(*pipe),
             Command::Stop => self.ctx_terminated = true,
             // I/O work is never addressed to a socket.
-            Command::Io(_) => {}
+            Command::Io(_) | Command::Launched => {}
         }
         self.reap_dead();
     }
@@ -710,6 +710,7 @@ impl Socket {
             endpoint: resolved.clone(),
             opts: self.session_options(None),
         }))));
+        self.mailbox.send(Command::Launched);
         self.last_endpoint = resolved.clone();
         self.listeners.push(BoundEndpoint {
             fd,
@@ -768,6 +769,7 @@ impl Socket {
         let session = Session::new(opts, addr.to_string(), session_end, Some(target));
         self.ctx.session_started();
         io.send(Command::Io(Box::new(IoCommand::Connect(Box::new(session)))));
+        self.mailbox.send(Command::Launched);
         self.connects.push((addr.to_string(), io));
         self.last_endpoint = addr.to_string();
         Ok(())
