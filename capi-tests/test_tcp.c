@@ -991,6 +991,23 @@ static void test_maxmsgsize (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* PUSH (50 ms reconnect) connected over tcp to the PULL, one message
+ * through, then the PULL closed; its endpoint is left in ep. 1 on
+ * success. */
+static int push_to_vanishing_pull (void *push, void *pull, char *ep,
+                                   size_t len)
+{
+    char buf[8];
+    if (tu_set_int (push, ZMQ_RECONNECT_IVL, 50) != 0
+        || zmq_bind (pull, "tcp://127.0.0.1:*") != 0
+        || last_endpoint (pull, ep, len) != 0 || zmq_connect (push, ep) != 0
+        || zmq_send (push, "first", 5, 0) != 5
+        || zmq_recv (pull, buf, sizeof buf, 0) != 5
+        || memcmp (buf, "first", 5) != 0)
+        return 0;
+    return zmq_close (pull) == 0;
+}
+
 /* A PUSH connected to a PULL that goes away and comes back on the same
  * port reconnects by itself; later messages arrive. */
 static void test_peer_restart (void)
@@ -1001,13 +1018,7 @@ static void test_peer_restart (void)
     char ep[256], buf[32];
     int i, n = -1, t = 100;
     CHECK (pull && push);
-    CHECK_OK (tu_set_int (push, ZMQ_RECONNECT_IVL, 50));
-    CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (pull, ep, sizeof ep));
-    CHECK_OK (zmq_connect (push, ep));
-    SEND_STR (push, "first", 0);
-    RECV_STR (pull, "first", 0);
-    CHECK_OK (zmq_close (pull));
+    CHECK (push_to_vanishing_pull (push, pull, ep, sizeof ep));
 
     pull = tu_socket (ctx, ZMQ_PULL);
     CHECK (pull != NULL);
@@ -1044,13 +1055,7 @@ static void test_reconnect_keeps_queue (void)
     void *push = tu_socket (ctx, ZMQ_PUSH);
     char ep[256];
     CHECK (pull && push);
-    CHECK_OK (tu_set_int (push, ZMQ_RECONNECT_IVL, 50));
-    CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (pull, ep, sizeof ep));
-    CHECK_OK (zmq_connect (push, ep));
-    SEND_STR (push, "first", 0);
-    RECV_STR (pull, "first", 0);
-    CHECK_OK (zmq_close (pull));
+    CHECK (push_to_vanishing_pull (push, pull, ep, sizeof ep));
     tu_sleep_ms (300); /* the PUSH has seen the connection end */
     SEND_STR (push, "a", ZMQ_DONTWAIT);
     SEND_STR (push, "b", ZMQ_SNDMORE | ZMQ_DONTWAIT);
