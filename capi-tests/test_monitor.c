@@ -15,6 +15,7 @@
  *                       ZMQ_RECONNECT_STOP (draft API)
  */
 #include <arpa/inet.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -23,6 +24,7 @@
 #include <zmq.h>
 
 #include "testutil.h"
+#include "rawtcp.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -195,56 +197,6 @@ static int close_and_drain (void *s, void *mon)
         SEND_STR ((a), "pong", 0);                                            \
         RECV_STR ((b), "pong", 0);                                            \
     } while (0)
-
-/* A plain TCP client connected to 127.0.0.1:port (2 s receive timeout). */
-static int raw_connect (int port)
-{
-    struct sockaddr_in sa;
-    struct timeval tv = {2, 0};
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons ((uint16_t) port);
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect (fd, (struct sockaddr *) &sa, sizeof sa) != 0) {
-        close (fd);
-        return -1;
-    }
-    return fd;
-}
-
-static int raw_read (int fd, void *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = recv (fd, (char *) buf + got, n - got, 0);
-        if (r <= 0)
-            return -1;
-        got += (size_t) r;
-    }
-    return (int) got;
-}
-
-static int free_tcp_port (void)
-{
-    struct sockaddr_in sa;
-    socklen_t len = sizeof sa;
-    int port = -1;
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    if (bind (fd, (struct sockaddr *) &sa, sizeof sa) == 0
-        && getsockname (fd, (struct sockaddr *) &sa, &len) == 0)
-        port = ntohs (sa.sin_port);
-    close (fd);
-    return port;
-}
 
 /* A 64-byte ZMTP 3.1 greeting announcing `mechanism`. */
 static void make_greeting (unsigned char *g, const char *mechanism)
@@ -880,6 +832,55 @@ static void test_handshake_failed_protocol (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* A peer that breaks the protocol is not called again: after a bad
+ * greeting the connecting socket reports the failure and DISCONNECTED,
+ * then neither retries nor reconnects (libzmq ends the session). A peer
+ * that only hangs up is called again. */
+static void test_protocol_error_ends_connect (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *client = tu_socket (ctx, ZMQ_DEALER);
+    void *mon;
+    unsigned char g[64];
+    char ep[64];
+    event_t ev;
+    struct pollfd pfd;
+    int port = 0, lfd = raw_listen (&port), fd;
+    CHECK (client && lfd >= 0);
+    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
+    CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 50));
+    CHECK_OK (zmq_socket_monitor (client, "inproc://mon-pe", ZMQ_EVENT_ALL));
+    mon = monitor_reader (ctx, "inproc://mon-pe");
+    CHECK (mon != NULL);
+
+    /* first a hang-up: the client comes back */
+    CHECK_OK (zmq_connect (client, ep));
+    fd = accept (lfd, NULL, NULL);
+    CHECK (fd >= 0);
+    close (fd);
+    CHECK (wait_for (mon, ZMQ_EVENT_CONNECT_RETRIED, &ev, 2000));
+    fd = accept (lfd, NULL, NULL);
+    CHECK (fd >= 0);
+    CHECK (wait_for (mon, ZMQ_EVENT_CONNECTED, &ev, 2000));
+
+    /* then a greeting with an unknown mechanism */
+    make_greeting (g, "FOO");
+    CHECK_EQ_INT (64, send (fd, g, 64, 0));
+    CHECK (wait_for (mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, &ev, 2000));
+    CHECK_EQ_INT (ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH, ev.value);
+    CHECK (next_is (mon, ZMQ_EVENT_DISCONNECTED, &ev));
+    CHECK (quiet_for (mon, 400));
+    pfd.fd = lfd;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    CHECK_EQ_INT (0, poll (&pfd, 1, 0));
+    close (fd);
+    close (lfd);
+    CHECK (close_and_drain (client, mon));
+    CHECK_OK (zmq_close (mon));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 /* Failures libzmq reports without a HANDSHAKE_FAILED event: a READY
  * announcing an incompatible socket type, or a malformed READY, is only
  * DISCONNECTED. */
@@ -1039,8 +1040,6 @@ static void test_reconnect_stop (void)
     char ep[64];
     event_t ev;
     int port = free_tcp_port (), lfd, fd, lport = 0;
-    struct sockaddr_in sa;
-    socklen_t len = sizeof sa;
     CHECK (client && client2 && port > 0);
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_STOP,
@@ -1053,15 +1052,8 @@ static void test_reconnect_stop (void)
     CHECK (quiet_for (mon, 400));
 
     /* a listener that accepts and closes at once */
-    lfd = socket (AF_INET, SOCK_STREAM, 0);
+    lfd = raw_listen (&lport);
     CHECK (lfd >= 0);
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK_OK (bind (lfd, (struct sockaddr *) &sa, sizeof sa));
-    CHECK_OK (listen (lfd, 4));
-    CHECK_OK (getsockname (lfd, (struct sockaddr *) &sa, &len));
-    lport = ntohs (sa.sin_port);
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", lport);
     CHECK_OK (tu_set_int (client2, ZMQ_RECONNECT_STOP,
                           ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED));
@@ -1463,6 +1455,7 @@ int main (void)
     RUN (test_event_filter);
     RUN (test_stop_and_replace);
     RUN (test_handshake_failed_protocol);
+    RUN (test_protocol_error_ends_connect);
     RUN (test_handshake_failed_silent);
     RUN (test_handshake_failed_no_detail);
 #ifndef ZMQRS_SKIP_DRAFT

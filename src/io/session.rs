@@ -706,9 +706,18 @@ impl Session {
         let stop_after_handshake_fail =
             self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED != 0
                 && matches!(why, EngineEnd::HandshakeFailed(_));
+        // A peer that breaks the protocol is not called again (libzmq ends
+        // the session), unless the connection was tcp's self-connect: a
+        // socket that met itself on an ephemeral port.
+        let protocol_error = matches!(
+            why,
+            EngineEnd::Protocol(_)
+                | EngineEnd::HandshakeFailed(HandshakeFail::Protocol(_) | HandshakeFail::Silent)
+        ) && self.local_ep != self.remote_ep;
         if self.connect.is_none()
             || self.closing
             || stop_after_handshake_fail
+            || protocol_error
             || matches!(why, EngineEnd::Refused)
         {
             self.done = true;
