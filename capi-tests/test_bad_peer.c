@@ -20,6 +20,7 @@
 #include <zmq.h>
 
 #include "testutil.h"
+#include "rawtcp.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -42,47 +43,6 @@ static long now_ms (void)
     return (long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A plain TCP client connected to 127.0.0.1:port, 2 s receive timeout. */
-static int raw_connect (int port)
-{
-    struct sockaddr_in sa;
-    struct timeval tv = {2, 0};
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons ((uint16_t) port);
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect (fd, (struct sockaddr *) &sa, sizeof sa) != 0) {
-        close (fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* A plain listening socket on 127.0.0.1 (port into *port), or -1. */
-static int raw_listen (int *port)
-{
-    struct sockaddr_in sa;
-    socklen_t len = sizeof sa;
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    if (bind (fd, (struct sockaddr *) &sa, sizeof sa) != 0
-        || listen (fd, 4) != 0
-        || getsockname (fd, (struct sockaddr *) &sa, &len) != 0) {
-        close (fd);
-        return -1;
-    }
-    *port = ntohs (sa.sin_port);
-    return fd;
-}
-
 /* accept() with a 2 s limit and a 2 s receive timeout on the result. */
 static int raw_accept (int lfd)
 {
@@ -103,19 +63,6 @@ static int raw_accept (int lfd)
 static int send_all (int fd, const void *buf, size_t n)
 {
     return send (fd, buf, n, MSG_NOSIGNAL) == (ssize_t) n ? 0 : -1;
-}
-
-/* Read exactly n bytes (2 s receive timeout); n or -1. */
-static int raw_read (int fd, void *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = recv (fd, (char *) buf + got, n - got, 0);
-        if (r <= 0)
-            return -1;
-        got += (size_t) r;
-    }
-    return (int) got;
 }
 
 /* 1 if nothing at all arrives (and the connection stays open) for ms. */

@@ -19,6 +19,7 @@
 #include <zmq.h>
 
 #include "testutil.h"
+#include "rawtcp.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -38,26 +39,6 @@ static int port_of (const char *endpoint)
     return atoi (colon + 1);
 }
 
-/* A tcp port on 127.0.0.1 nobody listens on right now (bound to port 0 by
- * a plain socket, then released). -1 on failure. */
-static int free_tcp_port (void)
-{
-    struct sockaddr_in sa;
-    socklen_t len = sizeof sa;
-    int port = -1;
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    if (bind (fd, (struct sockaddr *) &sa, sizeof sa) == 0
-        && getsockname (fd, (struct sockaddr *) &sa, &len) == 0)
-        port = ntohs (sa.sin_port);
-    close (fd);
-    return port;
-}
-
 /* 1 when a tcp socket can bind ::1 on this machine. */
 static int have_ipv6_loopback (void)
 {
@@ -72,40 +53,6 @@ static int have_ipv6_loopback (void)
     ok = bind (fd, (struct sockaddr *) &sa, sizeof sa) == 0;
     close (fd);
     return ok;
-}
-
-/* A plain TCP client connected to 127.0.0.1:port with a 2 s receive
- * timeout, or -1. */
-static int raw_connect (int port)
-{
-    struct sockaddr_in sa;
-    struct timeval tv = {2, 0};
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons ((uint16_t) port);
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect (fd, (struct sockaddr *) &sa, sizeof sa) != 0) {
-        close (fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* Read exactly n bytes from a plain socket within its timeout; n or -1. */
-static int raw_read (int fd, void *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = recv (fd, (char *) buf + got, n - got, 0);
-        if (r <= 0)
-            return -1;
-        got += (size_t) r;
-    }
-    return (int) got;
 }
 
 /* Fill / check a buffer with a pattern derived from seed. */
@@ -651,9 +598,7 @@ static void test_eaddrinuse (void)
     void *a = tu_socket (ctx, ZMQ_PULL);
     void *b = tu_socket (ctx, ZMQ_PULL);
     char ep[256], conn[64];
-    struct sockaddr_in sa;
-    socklen_t len = sizeof sa;
-    int lfd;
+    int lfd, port = 0;
     CHECK (a && b);
     CHECK_OK (zmq_bind (a, "tcp://127.0.0.1:*"));
     CHECK_OK (last_endpoint (a, ep, sizeof ep));
@@ -663,15 +608,9 @@ static void test_eaddrinuse (void)
     CHECK_ERR (ENOENT, zmq_unbind (b, ep));
 
     /* a port held by a plain listening socket */
-    lfd = socket (AF_INET, SOCK_STREAM, 0);
+    lfd = raw_listen (&port);
     CHECK (lfd >= 0);
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK_OK (bind (lfd, (struct sockaddr *) &sa, sizeof sa));
-    CHECK_OK (listen (lfd, 4));
-    CHECK_OK (getsockname (lfd, (struct sockaddr *) &sa, &len));
-    snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d", ntohs (sa.sin_port));
+    snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d", port);
     CHECK_ERR (EADDRINUSE, zmq_bind (b, conn));
     close (lfd);
     CHECK_OK (zmq_close (a));
@@ -1156,21 +1095,13 @@ static void test_stream_client (void)
 {
     void *ctx = zmq_ctx_new ();
     void *stream = tu_socket (ctx, ZMQ_STREAM);
-    struct sockaddr_in sa;
-    socklen_t len = sizeof sa;
     struct timeval tv = {2, 0};
     char ep[64], buf[64];
-    int lfd, cfd;
+    int lfd, cfd, port = 0;
     CHECK (stream != NULL);
-    lfd = socket (AF_INET, SOCK_STREAM, 0);
+    lfd = raw_listen (&port);
     CHECK (lfd >= 0);
-    memset (&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK_OK (bind (lfd, (struct sockaddr *) &sa, sizeof sa));
-    CHECK_OK (listen (lfd, 4));
-    CHECK_OK (getsockname (lfd, (struct sockaddr *) &sa, &len));
-    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", ntohs (sa.sin_port));
+    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (zmq_setsockopt (stream, ZMQ_CONNECT_ROUTING_ID, "conn-1", 6));
     CHECK_OK (zmq_connect (stream, ep));
     cfd = accept (lfd, NULL, NULL);
