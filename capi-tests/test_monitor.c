@@ -881,6 +881,57 @@ static void test_protocol_error_ends_connect (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* ZMQ_CONNECT_TIMEOUT: a tcp connect the peer never answers (a listener
+ * whose backlog is full, so the kernel drops our SYN) is given up after
+ * the timeout: CLOSED, then CONNECT_RETRIED. Without it, the connect
+ * waits on (the system's timeout is minutes). */
+static void run_connect_timeout (int timeout_ms)
+{
+    void *ctx = zmq_ctx_new ();
+    void *client = tu_socket (ctx, ZMQ_DEALER);
+    void *mon;
+    char ep[64];
+    event_t ev;
+    int port = 0, lfd = raw_listen (&port), fill[4], i;
+    CHECK (client && lfd >= 0);
+    CHECK_OK (listen (lfd, 0));
+    /* fill the accept queue; nothing is ever accepted */
+    for (i = 0; i < 4; i++) {
+        fill[i] = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        struct sockaddr_in sa = raw_loopback (port);
+        connect (fill[i], (struct sockaddr *) &sa, sizeof sa);
+    }
+    tu_sleep_ms (100);
+    snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
+    if (timeout_ms > 0)
+        CHECK_OK (tu_set_int (client, ZMQ_CONNECT_TIMEOUT, timeout_ms));
+    CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 5000));
+    CHECK_OK (zmq_socket_monitor (client, "inproc://mon-ct", ZMQ_EVENT_ALL));
+    mon = monitor_reader (ctx, "inproc://mon-ct");
+    CHECK (mon != NULL);
+    CHECK_OK (zmq_connect (client, ep));
+    CHECK (next_is (mon, ZMQ_EVENT_CONNECT_DELAYED, &ev));
+    if (timeout_ms > 0) {
+        CHECK (next_is (mon, ZMQ_EVENT_CLOSED, &ev));
+        CHECK (next_is (mon, ZMQ_EVENT_CONNECT_RETRIED, &ev));
+        /* the interval, plus up to one interval of jitter */
+        CHECK (ev.value >= 5000 && ev.value < 10000);
+    } else
+        CHECK (quiet_for (mon, 1000));
+    CHECK (close_and_drain (client, mon));
+    CHECK_OK (zmq_close (mon));
+    for (i = 0; i < 4; i++)
+        close (fill[i]);
+    close (lfd);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void test_connect_timeout (void)
+{
+    run_connect_timeout (200);
+    run_connect_timeout (0);
+}
+
 /* Failures libzmq reports without a HANDSHAKE_FAILED event: a READY
  * announcing an incompatible socket type, or a malformed READY, is only
  * DISCONNECTED. */
@@ -1456,6 +1507,7 @@ int main (void)
     RUN (test_stop_and_replace);
     RUN (test_handshake_failed_protocol);
     RUN (test_protocol_error_ends_connect);
+    RUN (test_connect_timeout);
     RUN (test_handshake_failed_silent);
     RUN (test_handshake_failed_no_detail);
 #ifndef ZMQRS_SKIP_DRAFT
