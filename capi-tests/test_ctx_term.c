@@ -573,6 +573,20 @@ static void test_shutdown_stress_close_while_connecting (void)
 /* ------------------------------------------------------------------ */
 /* fork                                                                */
 
+/* Wait for a child at most 15 s (then kill it); 1 if it exited with 0. */
+static int child_succeeded (pid_t pid)
+{
+    int status = 0, i;
+    for (i = 0; i < 1500; i++) {
+        if (waitpid (pid, &status, WNOHANG) == pid)
+            return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+        usleep (10 * 1000);
+    }
+    kill (pid, SIGKILL);
+    waitpid (pid, &status, 0);
+    return 0;
+}
+
 /* A child of fork() may close the sockets and terminate the context it
  * inherited without hanging (libzmq: zmq_close returns 0, zmq_ctx_term
  * returns -1 with EINTR, and nothing is sent on the parent's behalf), then
@@ -583,7 +597,6 @@ static void test_fork_child_terms_inherited_context (void)
     void *a, *b;
     char buf[8];
     pid_t pid;
-    int status = 0, waited = 0, i;
     CHECK (ctx != NULL);
     a = zmq_socket (ctx, ZMQ_PAIR);
     b = zmq_socket (ctx, ZMQ_PAIR);
@@ -619,22 +632,7 @@ static void test_fork_child_terms_inherited_context (void)
             code |= 8;
         _exit (code);
     }
-    /* Wait for the child, at most 15 s. */
-    for (i = 0; i < 1500; i++) {
-        pid_t r = waitpid (pid, &status, WNOHANG);
-        if (r == pid) {
-            waited = 1;
-            break;
-        }
-        usleep (10 * 1000);
-    }
-    if (!waited) {
-        kill (pid, SIGKILL);
-        waitpid (pid, &status, 0);
-    }
-    CHECK (waited);
-    CHECK (WIFEXITED (status));
-    CHECK_EQ_INT (0, WEXITSTATUS (status));
+    CHECK (child_succeeded (pid));
     /* The parent's sockets and context work as before. */
     CHECK_EQ_INT (6, zmq_recv (b, buf, sizeof buf, 0));
     CHECK_MEM ("before", buf, 6);
@@ -642,6 +640,62 @@ static void test_fork_child_terms_inherited_context (void)
     CHECK_EQ_INT (5, zmq_recv (a, buf, sizeof buf, 0));
     CHECK_OK (zmq_close (a));
     CHECK_OK (zmq_close (b));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* A forked child shares its parent's descriptors, among them the one each
+ * socket is signalled on. The child closes an inherited socket that has
+ * work pending (a tcp bind leaves a command queued) after the parent has
+ * taken that socket's signal: it must not wait for the signal, as it did.
+ * Then the child talks to the parent over tcp from a context of its own
+ * (libzmq's test_fork). */
+static void test_fork_child_closes_signalled_socket (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *pull = tu_socket (ctx, ZMQ_PULL);
+    char ep[256], buf[8];
+    size_t len = sizeof ep;
+    int sync[2], events, i;
+    size_t ev_len = sizeof events;
+    pid_t pid;
+    CHECK (pull != NULL);
+    CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
+    CHECK_OK (zmq_getsockopt (pull, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (pipe (sync));
+    fflush (stdout);
+    fflush (stderr);
+    pid = fork ();
+    CHECK (pid >= 0);
+    if (pid == 0) {
+        void *c2, *push;
+        int code = 0;
+        alarm (10);
+        close (sync[1]);
+        if (read (sync[0], buf, 1) != 1)
+            code |= 1;
+        if (zmq_close (pull) != 0)
+            code |= 2;
+        zmq_ctx_term (ctx);
+        c2 = zmq_ctx_new ();
+        push = c2 ? zmq_socket (c2, ZMQ_PUSH) : NULL;
+        if (!push || zmq_connect (push, ep) != 0)
+            code |= 4;
+        for (i = 0; i < 5; i++)
+            if (zmq_send (push, "Hello", 5, 0) != 5)
+                code |= 8;
+        zmq_close (push);
+        zmq_ctx_term (c2);
+        _exit (code);
+    }
+    close (sync[0]);
+    /* take the socket's commands (and signal), then let the child go on */
+    CHECK_OK (zmq_getsockopt (pull, ZMQ_EVENTS, &events, &ev_len));
+    CHECK_EQ_INT (1, (int) write (sync[1], "x", 1));
+    close (sync[1]);
+    for (i = 0; i < 5; i++)
+        RECV_STR (pull, "Hello", 0);
+    CHECK (child_succeeded (pid));
+    CHECK_OK (zmq_close (pull));
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
@@ -685,6 +739,7 @@ int main (void)
     RUN (test_shutdown_stress_close_while_connecting);
 #endif
     RUN (test_fork_child_terms_inherited_context);
+    RUN (test_fork_child_closes_signalled_socket);
     RUN (test_fork_child_just_exits);
     return test_summary ();
 }

@@ -7,6 +7,9 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 #[derive(Debug)]
 pub struct Signaler {
     fd: OwnedFd,
+    /// The process that made it: a child made by fork(2) shares the
+    /// eventfd with its parent, which may take the signal first.
+    pid: u32,
 }
 
 impl Signaler {
@@ -27,6 +30,7 @@ impl Signaler {
         // SAFETY: a fresh fd we own.
         Ok(Signaler {
             fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            pid: std::process::id(),
         })
     }
 
@@ -54,6 +58,10 @@ impl Signaler {
             }
             match errno::errno().0 {
                 libc::EINTR => {}
+                // In a forked child the parent may have taken it: waiting
+                // could be for ever (libzmq's signaler stands aside in a
+                // child too).
+                libc::EAGAIN if std::process::id() != self.pid => return,
                 libc::EAGAIN => {
                     let _ = self.wait(-1);
                 }
