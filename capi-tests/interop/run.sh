@@ -150,11 +150,10 @@ for direction in ours-theirs theirs-ours; do
         run_restart "$transport pushpull restart ($label)" \
             "$slib" "$clib" "$ep"
         # PLAIN and CURVE with a ZAP handler in the server process: the
-        # right credentials, then refused ones. (peer.c also has
-        # plain-wrongpass, left out until we decide on libzmq 4.x's PLAIN
-        # ERROR, whose name goes out as 0x5e "RROR": its clients report
-        # AUTH only for that form, ours for the RFC form.)
-        for scenario in plain curve curve-wrongkeys; do
+        # right credentials, then refused ones. (A refused PLAIN client
+        # learns why from libzmq's form of ERROR, 0x5e "RROR": both sides
+        # must report AUTH 400 whichever library the server runs.)
+        for scenario in plain plain-wrongpass curve curve-wrongkeys; do
             if [ "$transport" = tcp ]; then
                 ep="tcp://127.0.0.1:*"
             else

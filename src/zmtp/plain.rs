@@ -20,6 +20,13 @@ pub const WELCOME: &[u8] = b"\x07WELCOME";
 pub const INITIATE: &[u8] = b"\x08INITIATE";
 pub const READY: &[u8] = b"\x05READY";
 pub const ERROR: &[u8] = b"\x05ERROR";
+/// The ERROR that libzmq's PLAIN sends and expects. Its source spells the
+/// prefix `"\x05ERROR"`, which C reads as the one escape `\x05E` (0x5e)
+/// and `RROR`: five octets in place of RFC 24's six. A PLAIN server here
+/// sends this form, so libzmq clients hear why they were refused (AUTH
+/// and the status code; the RFC form is an unexpected command to them),
+/// and a client here takes both.
+pub const LIBZMQ_ERROR: &[u8] = b"\x5eRROR";
 
 /// HELLO with `username` and `password` (each cut to 255 octets).
 pub fn hello(username: &[u8], password: &[u8]) -> Vec<u8> {
@@ -48,12 +55,29 @@ pub fn parse_hello(body: &[u8]) -> Result<(&[u8], &[u8]), ProtocolError> {
     Ok((username, password))
 }
 
-/// The reason of an ERROR body, as libzmq's mechanisms check it.
+/// The reason of an ERROR body, in RFC form or libzmq's, as libzmq's
+/// mechanisms check it (octets after the reason are ignored).
 fn error_reason(body: &[u8]) -> Result<Vec<u8>, ProtocolError> {
+    if let Some(rest) = body.strip_prefix(LIBZMQ_ERROR) {
+        let (&len, rest) = rest.split_first().ok_or(ProtocolError::MalformedError)?;
+        let reason = rest
+            .get(..usize::from(len))
+            .ok_or(ProtocolError::MalformedError)?;
+        return Ok(reason.to_vec());
+    }
     match command::parse(body) {
         Ok(Command::Error { reason }) => Ok(reason.to_vec()),
         _ => Err(ProtocolError::MalformedError),
     }
+}
+
+/// An ERROR with `status`, in libzmq's form (see [`LIBZMQ_ERROR`]).
+fn libzmq_error(status: &[u8]) -> Vec<u8> {
+    let status = status.get(..255).unwrap_or(status);
+    let mut out = LIBZMQ_ERROR.to_vec();
+    out.push(status.len() as u8);
+    out.extend_from_slice(status);
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +160,7 @@ impl Mechanism for PlainClient {
             self.peer = mechanism::check_peer_properties(&self.cfg, props)?;
             self.state = ClientState::Ready;
             Ok(())
-        } else if body.starts_with(ERROR) {
+        } else if body.starts_with(ERROR) || body.starts_with(LIBZMQ_ERROR) {
             if !matches!(
                 self.state,
                 ClientState::WaitWelcome | ClientState::WaitReady
@@ -224,7 +248,7 @@ impl Mechanism for PlainServer {
             }
             ServerState::SendError => {
                 self.state = ServerState::ErrorSent;
-                Some(command::error(self.status_code.as_deref().unwrap_or(b"")))
+                Some(libzmq_error(self.status_code.as_deref().unwrap_or(b"")))
             }
             _ => None,
         }
@@ -393,7 +417,8 @@ mod tests {
             sv.zap_reply(status, b"", b"").unwrap();
             if sent {
                 let err = sv.next_handshake_command().unwrap();
-                assert_eq!(err, command::error(status));
+                // libzmq's form (LIBZMQ_ERROR), not RFC 24's.
+                assert_eq!(err, [&b"\x5eRROR\x03"[..], status].concat());
             }
             assert_eq!(sv.next_handshake_command(), None);
             assert_eq!(sv.status(), Status::Error);
@@ -478,6 +503,18 @@ mod tests {
         cl.process_handshake_command(b"\x05ERROR\x03400").unwrap();
         assert_eq!(cl.status(), Status::Error);
         assert_eq!(cl.error_reason(), Some(&b"400"[..]));
+        // libzmq's form of ERROR, and a truncated one.
+        let mut cl = PlainClient::new(&plain(false));
+        cl.next_handshake_command();
+        cl.process_handshake_command(b"\x5eRROR\x03400").unwrap();
+        assert_eq!(cl.status(), Status::Error);
+        assert_eq!(cl.error_reason(), Some(&b"400"[..]));
+        let mut cl = PlainClient::new(&plain(false));
+        cl.next_handshake_command();
+        assert_eq!(
+            cl.process_handshake_command(b"\x5eRROR\x0340"),
+            Err(ProtocolError::MalformedError)
+        );
         let mut cl = PlainClient::new(&plain(false));
         cl.next_handshake_command();
         assert_eq!(
