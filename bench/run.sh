@@ -57,6 +57,9 @@ for t in inproc ipc tcp; do
         ROW_LIST+=("lat $t $s $(lat_count $s) $ref")
     done
 done
+# tcp with CURVE security (no reference: raw TCP does no encryption)
+ROW_LIST+=("thr curve 64 $(thr_count 64) -" "thr curve 1024 $(thr_count 1024) -")
+ROW_LIST+=("lat curve 64 $(lat_count 64) -")
 for t in inproc tcp; do
     ROW_LIST+=("fanout $t 64 200000 -" "fanout $t 1024 100000 -")
 done

@@ -7,8 +7,9 @@
  *   zbench fanout TRANSPORT SIZE COUNT   PUB -> 10 SUBs, deliveries/s
  *   zbench mem    TRANSPORT N            bytes per idle socket / connection
  *
- * TRANSPORT is inproc, ipc or tcp.  For ipc and tcp the two ends of thr and
- * lat live in two processes (a forked peer with its own context), as real
+ * TRANSPORT is inproc, ipc, tcp, or curve (tcp with CURVE security: the
+ * bound side is the server, keys made at start-up, no ZAP handler).  For
+ * ipc, tcp and curve the two ends of thr and lat live in two processes (a forked peer with its own context), as real
  * programs do; inproc and fanout use threads of one process.  Each run
  * prints one line:
  *
@@ -42,11 +43,46 @@ static void set_int(void *s, int opt, int value)
     check(zmq_setsockopt(s, opt, &value, sizeof value), "zmq_setsockopt");
 }
 
+/* The "curve" transport's keys, made once in main (the forked peer
+ * inherits them). */
+static char g_server_public[41], g_server_secret[41];
+static char g_client_public[41], g_client_secret[41];
+
+static int is_curve(const char *transport)
+{
+    return strcmp(transport, "curve") == 0;
+}
+
+static void make_curve_keys(void)
+{
+    check(zmq_curve_keypair(g_server_public, g_server_secret), "zmq_curve_keypair");
+    check(zmq_curve_keypair(g_client_public, g_client_secret), "zmq_curve_keypair");
+}
+
+static void set_str(void *s, int opt, const char *value)
+{
+    check(zmq_setsockopt(s, opt, value, strlen(value)), "zmq_setsockopt");
+}
+
+/* The connecting side of a "curve" run is the CURVE client. */
+static void secure_client(void *s, const char *transport)
+{
+    if (!is_curve(transport))
+        return;
+    set_str(s, ZMQ_CURVE_SERVERKEY, g_server_public);
+    set_str(s, ZMQ_CURVE_PUBLICKEY, g_client_public);
+    set_str(s, ZMQ_CURVE_SECRETKEY, g_client_secret);
+}
+
 /* Binds to a fresh endpoint of the transport and returns it in ep. */
 static void bind_any(void *s, const char *transport, char *ep, size_t len)
 {
     static int inproc_n = 0;
-    if (strcmp(transport, "tcp") == 0) {
+    if (is_curve(transport)) {
+        set_int(s, ZMQ_CURVE_SERVER, 1);
+        set_str(s, ZMQ_CURVE_SECRETKEY, g_server_secret);
+        check(zmq_bind(s, "tcp://127.0.0.1:*"), "zmq_bind tcp");
+    } else if (strcmp(transport, "tcp") == 0) {
         check(zmq_bind(s, "tcp://127.0.0.1:*"), "zmq_bind tcp");
     } else if (strcmp(transport, "ipc") == 0) {
         snprintf(g_unlink_path, sizeof g_unlink_path, "/tmp/zbench-%d-%d.ipc",
@@ -192,6 +228,7 @@ static void run_thr(struct job *j)
         recv_endpoint(rd, ep);
         void *ctx = zmq_ctx_new();
         void *push = new_socket(ctx, ZMQ_PUSH);
+        secure_client(push, j->transport);
         check(zmq_connect(push, ep), "zmq_connect");
         push_run(push, j->size, j->count);
         read_all(rd, &elapsed, sizeof elapsed, "result pipe");
@@ -291,6 +328,7 @@ static void run_lat(struct job *j)
         recv_endpoint(rd, ep);
         ctx = zmq_ctx_new();
         req = new_socket(ctx, ZMQ_REQ);
+        secure_client(req, j->transport);
         check(zmq_connect(req, ep), "zmq_connect");
     }
     elapsed = req_run(req, j->size, j->count);
@@ -320,6 +358,7 @@ static void *sub_thread(void *arg)
     void *sub = new_socket(j->ctx, ZMQ_SUB);
     set_int(sub, ZMQ_RCVHWM, 0);
     check(zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0), "ZMQ_SUBSCRIBE");
+    secure_client(sub, j->transport);
     check(zmq_connect(sub, j->ep), "zmq_connect");
     void *ready = new_socket(j->ctx, ZMQ_PUSH);
     check(zmq_connect(ready, "inproc://zbench-ready"), "zmq_connect ready");
@@ -465,6 +504,8 @@ int main(int argc, char **argv)
     j.count = parse_count(argv[4], "COUNT");
     if (j.count < 2)
         die("COUNT must be 2 or more");
+    if (is_curve(j.transport))
+        make_curve_keys();
     if (strcmp(argv[1], "thr") == 0)
         run_thr(&j);
     else if (strcmp(argv[1], "lat") == 0)

@@ -26,7 +26,7 @@ use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapRequest, ZapVerdict
 use super::{Config, MechanismConfig, ProtocolError};
 use crate::msg::{flags, Msg};
 use bytes::Bytes;
-use crypto_box::aead::{Aead, KeyInit};
+use crypto_box::aead::{Aead, AeadInPlace, KeyInit};
 use crypto_box::{Nonce, PublicKey, SalsaBox, SecretKey};
 use crypto_secretbox::XSalsa20Poly1305;
 use subtle::ConstantTimeEq;
@@ -128,17 +128,21 @@ impl Codec {
         };
         let n = self.nonce;
         self.nonce = self.nonce.wrapping_add(1);
-        let mut plain = Vec::with_capacity(1 + msg.size());
-        plain.push(msg.flags() & FLAG_MASK);
-        plain.extend_from_slice(msg.data());
-        let Ok(sealed) = precom.encrypt(&nonce(self.encode_prefix, &n.to_be_bytes()), &plain[..])
-        else {
-            return Msg::new();
-        };
-        let mut out = Vec::with_capacity(16 + sealed.len());
+        // MESSAGE, the short nonce, the tag, then flags and body encrypted
+        // where they lie: one buffer, one copy of the body.
+        const TAG_AT: usize = 16;
+        const BOX_AT: usize = TAG_AT + 16;
+        let mut out = Vec::with_capacity(BOX_AT + 1 + msg.size());
         out.extend_from_slice(MESSAGE);
         out.extend_from_slice(&n.to_be_bytes());
-        out.extend_from_slice(&sealed);
+        out.extend_from_slice(&[0u8; 16]);
+        out.push(msg.flags() & FLAG_MASK);
+        out.extend_from_slice(msg.data());
+        let nonce = nonce(self.encode_prefix, &n.to_be_bytes());
+        let Ok(tag) = precom.encrypt_in_place_detached(&nonce, b"", &mut out[BOX_AT..]) else {
+            return Msg::new();
+        };
+        out[TAG_AT..BOX_AT].copy_from_slice(&tag);
         Msg::from_bytes(Bytes::from(out))
     }
 
