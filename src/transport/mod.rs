@@ -122,6 +122,23 @@ impl Stream {
         }
     }
 
+    /// Reads into memory that need not be initialised (a large message
+    /// body, not zeroed first).
+    pub fn read_uninit(&mut self, buf: &mut [std::mem::MaybeUninit<u8>]) -> io::Result<usize> {
+        loop {
+            // SAFETY: read(2) writes at most buf.len() octets into buf and
+            // reads none of them.
+            let rc = unsafe { libc::read(self.fd(), buf.as_mut_ptr().cast(), buf.len()) };
+            if rc >= 0 {
+                return Ok(rc as usize);
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+
     /// Writes with MSG_NOSIGNAL: a peer that went away is EPIPE, never a
     /// SIGPIPE in the host program (writev would raise one).
     pub fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {

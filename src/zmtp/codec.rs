@@ -91,8 +91,8 @@ pub struct Decoder {
     command: bool,
     /// Body length announced by the header.
     size: usize,
-    /// The body being assembled: `body.len()` octets are allocated (zeroed),
-    /// the first `filled` hold data.
+    /// The body being assembled: its `filled` octets are its length; its
+    /// capacity is what has been allocated for the rest.
     body: Vec<u8>,
     filled: usize,
 }
@@ -137,23 +137,38 @@ impl Decoder {
     /// empty. False when not in a body or when memory is short (the copying
     /// path will then report the error).
     pub fn prepare_body_buffer(&mut self) -> bool {
-        self.body_remaining() > 0 && self.grow_body(1).is_ok() && self.filled < self.body.len()
+        self.body_remaining() > 0
+            && self.reserve_body(1).is_ok()
+            && self.body.capacity() > self.body.len()
     }
 
-    /// The unfilled, allocated part of the body being assembled, to read
-    /// into directly (call `prepare_body_buffer` first).
-    pub fn body_buffer(&mut self) -> &mut [u8] {
-        let start = self.filled.min(self.body.len());
-        &mut self.body[start..]
+    /// The allocated, not yet written part of the body being assembled, to
+    /// read into directly (call `prepare_body_buffer` first). It is not
+    /// initialised: a large body costs no zeroing before the read.
+    pub fn body_buffer(&mut self) -> &mut [std::mem::MaybeUninit<u8>] {
+        let room = self.size.saturating_sub(self.filled);
+        let spare = self.body.spare_capacity_mut();
+        let n = room.min(spare.len());
+        &mut spare[..n]
     }
 
     /// Takes note of `n` octets written into `body_buffer()`; returns the
     /// frame if that completed it.
-    pub fn body_filled(&mut self, n: usize) -> Option<Frame> {
+    ///
+    /// # Safety
+    /// The first `n` octets of the last `body_buffer()` must have been
+    /// written.
+    pub unsafe fn body_filled(&mut self, n: usize) -> Option<Frame> {
         if self.state != State::Body {
             return None;
         }
-        self.filled = (self.filled + n).min(self.body.len());
+        let n = n
+            .min(self.size - self.filled)
+            .min(self.body.capacity() - self.body.len());
+        // SAFETY: n is within the spare capacity body_buffer() handed out,
+        // and the caller wrote those octets.
+        unsafe { self.body.set_len(self.filled + n) };
+        self.filled += n;
         if self.filled == self.size {
             Some(self.finish())
         } else {
@@ -262,12 +277,9 @@ impl Decoder {
                         }
                     }
                     let take = self.size.saturating_sub(self.filled).min(rest.len());
-                    self.grow_body(take)?;
-                    let end = self.filled + take;
-                    if let Some(dst) = self.body.get_mut(self.filled..end) {
-                        dst.copy_from_slice(&rest[..take]);
-                    }
-                    self.filled = end;
+                    self.reserve_body(take)?;
+                    self.body.extend_from_slice(&rest[..take]);
+                    self.filled += take;
                     used += take;
                     if self.filled == self.size {
                         return Ok((used, Some(self.finish())));
@@ -328,29 +340,32 @@ impl Decoder {
         // A body that will be a slice of the shared input needs no room.
         let sliced = self.size > MAX_INLINE && avail >= self.size;
         if self.size <= EAGER_BODY && !sliced {
-            self.grow_body(self.size)?;
+            self.reserve_body(self.size)?;
         }
         self.state = State::Body;
         Ok(None)
     }
 
-    /// Makes `body.len()` at least `min(size, filled + want)`, growing
-    /// geometrically so that large bodies cost amortised O(1) per octet.
-    fn grow_body(&mut self, want: usize) -> Result<(), ProtocolError> {
+    /// Makes the body's capacity at least `min(size, filled + want)`,
+    /// growing geometrically so that large bodies cost amortised O(1) per
+    /// octet; memory is claimed as the peer sends, not as it announces.
+    /// (`body.len()` is always `filled`: only written octets count.)
+    fn reserve_body(&mut self, want: usize) -> Result<(), ProtocolError> {
         let need = self.size.min(self.filled.saturating_add(want));
-        let len = self.body.len();
-        if len >= need {
+        let cap = self.body.capacity();
+        if cap >= need {
             return Ok(());
         }
         let target = self.size.min(
-            need.max(len.saturating_mul(2))
+            need.max(cap.saturating_mul(2))
                 .max(EAGER_BODY.min(self.size)),
         );
         let oom = ProtocolError::OutOfMemory {
             size: self.size as u64,
         };
-        self.body.try_reserve_exact(target - len).map_err(|_| oom)?;
-        self.body.resize(target, 0);
+        self.body
+            .try_reserve_exact(target - self.body.len())
+            .map_err(|_| oom)?;
         Ok(())
     }
 
@@ -492,10 +507,15 @@ impl Encoder {
     /// Fills `out` with the pending octets, in order; returns how many
     /// slices were filled.
     pub fn slices<'a>(&'a self, out: &mut [IoSlice<'a>]) -> usize {
+        self.slices_upto(out, usize::MAX)
+    }
+
+    /// As `slices`, for at most `limit` octets in all.
+    pub fn slices_upto<'a>(&'a self, out: &mut [IoSlice<'a>], mut limit: usize) -> usize {
         let mut count = 0;
         let mut pos = self.staged_start;
         for (i, seg) in self.segs.iter().enumerate() {
-            if count >= out.len() {
+            if count >= out.len() || limit == 0 {
                 break;
             }
             // The written part of the first segment: `staged_start` already
@@ -510,10 +530,12 @@ impl Encoder {
                 }
                 Seg::Body(m) => m.data().get(skip..).unwrap_or_default(),
             };
-            if let (Some(slot), b) = (out.get_mut(count), bytes) {
+            let b = &bytes[..bytes.len().min(limit)];
+            if let Some(slot) = out.get_mut(count) {
                 if !b.is_empty() {
                     *slot = IoSlice::new(b);
                     count += 1;
+                    limit -= b.len();
                 }
             }
         }
@@ -627,6 +649,27 @@ mod tests {
         slots[..n].iter().flat_map(|s| s.iter().copied()).collect()
     }
 
+    /// A write limited to a few octets takes a prefix of the output, and
+    /// consuming it leaves the rest as it was.
+    #[test]
+    fn slices_upto_limits_one_write() {
+        let mut e = Encoder::new(Framing::V2);
+        let body: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        e.frame_msg(Msg::from_slice(&body).unwrap());
+        e.frame_parts(false, false, &[b"tail"]);
+        let whole = flat(&e);
+        let first: Vec<u8> = {
+            let mut slots = [IoSlice::new(&[]); MAX_IOV];
+            let n = e.slices_upto(&mut slots, 8192);
+            slots[..n].iter().flat_map(|s| s.iter().copied()).collect()
+        };
+        assert_eq!(first, &whole[..8192]);
+        e.consume(first.len());
+        assert_eq!(flat(&e), &whole[8192..]);
+        let mut slots = [IoSlice::new(&[]); MAX_IOV];
+        assert_eq!(e.slices_upto(&mut slots, 0), 0);
+    }
+
     #[test]
     fn short_and_long_v2_frames() {
         let mut d = Decoder::new(Framing::V2, -1);
@@ -733,7 +776,7 @@ mod tests {
         wire.extend_from_slice(&(1u64 << 40).to_be_bytes());
         wire.extend_from_slice(&[1, 2, 3]);
         assert!(decode_all(&mut d, &wire).unwrap().is_empty());
-        assert!(d.body.len() <= 2 * EAGER_BODY);
+        assert!(d.body.capacity() <= 2 * EAGER_BODY);
         assert_eq!(d.body_remaining(), (1usize << 40) - 3);
         // The direct path grows geometrically too.
         assert!(d.prepare_body_buffer());
@@ -797,10 +840,11 @@ mod tests {
             let buf = d.body_buffer();
             let n = buf.len().min(100_000);
             for (i, b) in buf[..n].iter_mut().enumerate() {
-                *b = ((written + i) % 251) as u8;
+                b.write(((written + i) % 251) as u8);
             }
             written += n;
-            frame = d.body_filled(n);
+            // SAFETY: the n octets were just written.
+            frame = unsafe { d.body_filled(n) };
         }
         let frame = frame.unwrap();
         assert_eq!(written, size);

@@ -61,8 +61,6 @@ pub struct Connection {
     /// bodies can point into it; the rest stays for the next read.
     inbuf: BytesMut,
     in_batch: usize,
-    /// The last `read_buffer` was the body of a frame in progress.
-    direct: bool,
     mechanism: Option<Box<dyn Mechanism>>,
     events: VecDeque<Event>,
     pending: VecDeque<Outgoing>,
@@ -100,7 +98,6 @@ impl Connection {
             version: None,
             peer_socket_type: -1,
             encoder,
-            direct: false,
             mechanism: None,
             events: VecDeque::new(),
             pending: VecDeque::new(),
@@ -111,22 +108,46 @@ impl Connection {
         }
     }
 
-    /// Where to read the next bytes from the peer: the rest of the greeting,
-    /// the body of a large frame in progress (zero copy), or the internal
-    /// buffer. Never empty. Each call is followed by one `advance`.
-    pub fn read_buffer(&mut self) -> &mut [u8] {
-        self.direct = false;
-        match self.phase {
-            Phase::Greeting => return self.greeting.buffer(),
-            Phase::Handshake | Phase::Identity | Phase::Traffic => {
-                if self.decoder.body_remaining() >= self.in_batch
-                    && self.decoder.prepare_body_buffer()
-                {
-                    self.direct = true;
-                    return self.decoder.body_buffer();
-                }
+    /// Where a large frame's body in progress is to be read into directly
+    /// (no copy, and no zeroing first: the memory is not initialised), when
+    /// there is one worth it; the read is then reported to
+    /// `advance_direct`, not `advance`.
+    pub fn direct_buffer(&mut self) -> Option<&mut [std::mem::MaybeUninit<u8>]> {
+        let decoding = matches!(
+            self.phase,
+            Phase::Handshake | Phase::Identity | Phase::Traffic
+        );
+        if decoding
+            && self.decoder.body_remaining() >= self.in_batch
+            && self.decoder.prepare_body_buffer()
+        {
+            Some(self.decoder.body_buffer())
+        } else {
+            None
+        }
+    }
+
+    /// Takes note that `n` bytes were read into the last `direct_buffer()`.
+    /// An error is fatal and sticky.
+    ///
+    /// # Safety
+    /// The first `n` octets of that buffer must have been written.
+    pub unsafe fn advance_direct(&mut self, n: usize) -> Result<(), ProtocolError> {
+        self.checked(|c| {
+            // SAFETY: passed on from the caller.
+            match unsafe { c.decoder.body_filled(n) } {
+                Some(frame) => c.on_frame(frame),
+                None => Ok(()),
             }
-            Phase::Closed | Phase::Failed(_) => {}
+        })
+    }
+
+    /// Where to read the next bytes from the peer (when `direct_buffer` has
+    /// none): the rest of the greeting, or the internal buffer. Never empty.
+    /// Each call is followed by one `advance`.
+    pub fn read_buffer(&mut self) -> &mut [u8] {
+        if matches!(self.phase, Phase::Greeting) {
+            return self.greeting.buffer();
         }
         if self.inbuf.len() < self.in_batch / 2 {
             // Too little left of this buffer: a fresh one (the old memory
@@ -141,11 +162,19 @@ impl Connection {
     /// Takes note that `n` bytes were read into the last `read_buffer()`
     /// and processes them. An error is fatal and sticky.
     pub fn advance(&mut self, n: usize) -> Result<(), ProtocolError> {
+        self.checked(|c| c.advance_inner(n))
+    }
+
+    /// Runs `step` unless an error came before; an error it returns is
+    /// fatal and sticky.
+    fn checked(
+        &mut self,
+        step: impl FnOnce(&mut Self) -> Result<(), ProtocolError>,
+    ) -> Result<(), ProtocolError> {
         if let Phase::Failed(e) = &self.phase {
             return Err(e.clone());
         }
-        let direct = std::mem::replace(&mut self.direct, false);
-        let result = self.advance_inner(n, direct);
+        let result = step(self);
         if let Err(e) = &result {
             self.phase = Phase::Failed(e.clone());
             self.pending.clear();
@@ -154,9 +183,20 @@ impl Connection {
         result
     }
 
-    /// Feeds `data` through `read_buffer`/`advance` (tests, fuzzing).
+    /// Feeds `data` through `direct_buffer`/`advance_direct` and
+    /// `read_buffer`/`advance`, as a session's reads would (tests, fuzzing).
     pub fn feed(&mut self, mut data: &[u8]) -> Result<(), ProtocolError> {
         while !data.is_empty() {
+            if let Some(buf) = self.direct_buffer() {
+                let n = buf.len().min(data.len());
+                for (dst, &b) in buf[..n].iter_mut().zip(data) {
+                    dst.write(b);
+                }
+                // SAFETY: the n octets were just written.
+                unsafe { self.advance_direct(n)? };
+                data = &data[n..];
+                continue;
+            }
             let buf = self.read_buffer();
             let n = buf.len().min(data.len());
             debug_assert!(n > 0);
@@ -230,6 +270,11 @@ impl Connection {
         self.encoder.slices(out)
     }
 
+    /// As `output_into`, for at most `limit` octets.
+    pub fn output_upto<'a>(&'a self, out: &mut [IoSlice<'a>], limit: usize) -> usize {
+        self.encoder.slices_upto(out, limit)
+    }
+
     /// Takes note that the first `n` bytes of the output were written.
     pub fn consumed(&mut self, n: usize) {
         self.encoder.consume(n);
@@ -295,21 +340,14 @@ impl Connection {
         self.version.map(Version::pair)
     }
 
-    fn advance_inner(&mut self, n: usize, direct: bool) -> Result<(), ProtocolError> {
+    fn advance_inner(&mut self, n: usize) -> Result<(), ProtocolError> {
         match self.phase {
             Phase::Greeting => self.greeting_input(n),
             Phase::Closed | Phase::Failed(_) => Ok(()),
             Phase::Handshake | Phase::Identity | Phase::Traffic => {
-                if direct {
-                    match self.decoder.body_filled(n) {
-                        Some(frame) => self.on_frame(frame),
-                        None => Ok(()),
-                    }
-                } else {
-                    let n = n.min(self.inbuf.len());
-                    let data = self.inbuf.split_to(n).freeze();
-                    self.input(&data, Some(&data))
-                }
+                let n = n.min(self.inbuf.len());
+                let data = self.inbuf.split_to(n).freeze();
+                self.input(&data, Some(&data))
             }
         }
     }
