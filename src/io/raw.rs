@@ -67,15 +67,25 @@ impl RawWire {
     /// The pending output as slices for `writev`, into the caller's array;
     /// returns how many were filled.
     pub fn output_into<'a>(&'a self, out: &mut [IoSlice<'a>]) -> usize {
+        self.output_upto(out, usize::MAX)
+    }
+
+    /// As `output_into`, for at most `limit` octets.
+    pub fn output_upto<'a>(&'a self, out: &mut [IoSlice<'a>], mut limit: usize) -> usize {
         let mut n = 0;
         for (slot, m) in out.iter_mut().zip(&self.out) {
+            if limit == 0 {
+                break;
+            }
             let data = m.data();
             let from = if n == 0 {
                 self.offset.min(data.len())
             } else {
                 0
             };
-            *slot = IoSlice::new(&data[from..]);
+            let part = &data[from..data.len().min(from.saturating_add(limit))];
+            *slot = IoSlice::new(part);
+            limit -= part.len();
             n += 1;
         }
         n
