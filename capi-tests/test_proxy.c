@@ -400,16 +400,17 @@ static void test_device_queue (void)
 /* ------------------------------------------------------------------ */
 /* zmq_proxy_steerable                                                 */
 
-/* Sends a control command; on 4.3.5 and later, takes the empty answer. */
+/* Sends a control command over a PAIR: no answer comes (libzmq 4.3.5
+ * alone answered on any control socket; before and after it, only a REP
+ * control socket answers, with an empty message), so none is waited for,
+ * but one that comes anyway is a failure. */
 static int steer (void *control, const char *command)
 {
     char buf[8];
     int n = (int) strlen (command);
     if (zmq_send (control, command, (size_t) n, 0) != n)
         return -1;
-    if (!version_at_least_435 ())
-        return 0;
-    if (zmq_recv (control, buf, sizeof buf, 0) != 0)
+    if (zmq_recv (control, buf, sizeof buf, ZMQ_DONTWAIT) >= 0)
         return -2;
     return 0;
 }

@@ -7,7 +7,7 @@
 //! because frontend and backend may be one socket.
 
 use crate::error::{Error, Result};
-use crate::ffi::constants::{ZMQ_DONTWAIT, ZMQ_POLLIN, ZMQ_SNDMORE};
+use crate::ffi::constants::{ZMQ_DONTWAIT, ZMQ_POLLIN, ZMQ_REP, ZMQ_SNDMORE};
 use crate::ffi::poll::{poll, Item};
 use crate::ffi::socket::socket_of;
 use crate::msg::Msg;
@@ -79,9 +79,11 @@ unsafe fn read_control(control: *mut c_void) -> Result<Control> {
         b"STATISTICS" => Control::Statistics,
         _ => Control::Unknown,
     };
-    // libzmq 4.3.5 answers every command but STATISTICS with an empty
-    // message (which keeps a REP control socket in step).
-    if !matches!(cmd, Control::Statistics) {
+    // A REP control socket owes an answer to every command: STATISTICS has
+    // its own, the others an empty message. Other control sockets (PAIR,
+    // SUB) get none, as in libzmq after 4.3.5 (4.3.5 answered on any
+    // socket, which a SUB cannot do).
+    if !matches!(cmd, Control::Statistics) && s.socket_type == ZMQ_REP {
         s.send(&mut Msg::new(), 0)?;
     }
     Ok(cmd)
