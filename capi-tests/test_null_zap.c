@@ -11,34 +11,15 @@ static int requests;
 
 static void zap_handler (void *handler)
 {
-    char parts[8][64];
-    int sizes[8], more;
-    size_t len;
-    for (;;) {
-        int n = 0;
-        do {
-            sizes[n] = zmq_recv (handler, parts[n], sizeof parts[n] - 1, 0);
-            if (sizes[n] < 0) {
-                zmq_close (handler);
-                return;
-            }
-            parts[n][sizes[n] < 63 ? sizes[n] : 63] = 0;
-            len = sizeof more;
-            zmq_getsockopt (handler, ZMQ_RCVMORE, &more, &len);
-            n++;
-        } while (more && n < 8);
+    tu_zap_request_t r;
+    while (tu_zap_recv (handler, &r) == 0) {
         requests++;
-        /* version, request id, domain, address, routing id, mechanism:
-           NULL carries no credentials */
-        int ok = n == 6 && !strcmp (parts[2], "GOOD")
-                 && !strcmp (parts[5], "NULL");
-        zmq_send (handler, "1.0", 3, ZMQ_SNDMORE);
-        zmq_send (handler, parts[1], sizes[1], ZMQ_SNDMORE);
-        zmq_send (handler, ok ? "200" : "400", 3, ZMQ_SNDMORE);
-        zmq_send (handler, "", 0, ZMQ_SNDMORE);
-        zmq_send (handler, ok ? "anon" : "", ok ? 4 : 0, ZMQ_SNDMORE);
-        zmq_send (handler, "", 0, 0);
+        /* NULL carries no credentials: six frames */
+        int ok = r.n == 6 && !strcmp (r.part[2], "GOOD")
+                 && !strcmp (r.part[5], "NULL");
+        tu_zap_reply (handler, &r, ok ? "200" : "400", "", ok ? "anon" : "");
     }
+    zmq_close (handler);
 }
 
 /* A DEALER server with `domain` (or none) and `enforce`, a DEALER client

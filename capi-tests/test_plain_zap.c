@@ -8,36 +8,17 @@
 
 static void zap_handler (void *handler)
 {
-    char parts[9][64];
-    int sizes[9], i, more;
-    size_t len;
-    for (;;) {
-        int n = 0;
-        do {
-            sizes[n] = zmq_recv (handler, parts[n], sizeof parts[n] - 1, 0);
-            if (sizes[n] < 0) {
-                /* context terminated: the handler's socket is ours */
-                zmq_close (handler);
-                return;
-            }
-            parts[n][sizes[n] < 63 ? sizes[n] : 63] = 0;
-            len = sizeof more;
-            zmq_getsockopt (handler, ZMQ_RCVMORE, &more, &len);
-            n++;
-        } while (more && n < 9);
-        /* (REP takes the empty delimiter) version, request id, domain,
-           address, routing id, mechanism, username, password */
-        int ok = n == 8 && !strcmp (parts[5], "PLAIN")
-                 && !strcmp (parts[6], "admin") && !strcmp (parts[7], "secret");
-        zmq_send (handler, "1.0", 3, ZMQ_SNDMORE);
-        zmq_send (handler, parts[1], sizes[1], ZMQ_SNDMORE);
-        zmq_send (handler, ok ? "200" : "400", 3, ZMQ_SNDMORE);
-        zmq_send (handler, ok ? "OK" : "NO", 2, ZMQ_SNDMORE);
-        zmq_send (handler, ok ? "admin-id" : "", ok ? 8 : 0, ZMQ_SNDMORE);
-        zmq_send (handler, "", 0, 0);
-        for (i = 0; i < n; i++)
-            sizes[i] = 0;
+    tu_zap_request_t r;
+    /* until the context terminates: the handler's socket is ours */
+    while (tu_zap_recv (handler, &r) == 0) {
+        /* PLAIN's credentials: username, password */
+        int ok = r.n == 8 && !strcmp (r.part[5], "PLAIN")
+                 && !strcmp (r.part[6], "admin")
+                 && !strcmp (r.part[7], "secret");
+        tu_zap_reply (handler, &r, ok ? "200" : "400", ok ? "OK" : "NO",
+                      ok ? "admin-id" : "");
     }
+    zmq_close (handler);
 }
 
 static void *client (void *ctx, const char *ep, const char *password)

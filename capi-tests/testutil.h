@@ -251,4 +251,52 @@ static inline int tu_get_int (void *s, int option, int *value)
 
 /* end of socket helpers */
 
+/* ---- ZAP handlers (RFC 27) ------------------------------------------ */
+
+/* One ZAP request as a handler's REP socket reads it: its frames, each
+ * NUL-terminated (cut at 63 octets), and their sizes. The frames are
+ * version, request id, domain, address, routing id, mechanism, then the
+ * mechanism's credentials. */
+#define TU_ZAP_PARTS 9
+typedef struct
+{
+    char part[TU_ZAP_PARTS][64];
+    int size[TU_ZAP_PARTS];
+    int n;
+} tu_zap_request_t;
+
+/* Reads one request: 0, or -1 when the socket fails (the context is
+ * terminating). Frames past TU_ZAP_PARTS are left unread. */
+static inline int tu_zap_recv (void *handler, tu_zap_request_t *r)
+{
+    int more = 1;
+    size_t len;
+    memset (r, 0, sizeof *r);
+    while (more && r->n < TU_ZAP_PARTS) {
+        int size = zmq_recv (handler, r->part[r->n], 63, 0);
+        if (size < 0)
+            return -1;
+        r->size[r->n] = size;
+        r->part[r->n][size < 63 ? size : 63] = 0;
+        len = sizeof more;
+        zmq_getsockopt (handler, ZMQ_RCVMORE, &more, &len);
+        r->n++;
+    }
+    return 0;
+}
+
+/* Answers `r`: version 1.0, its request id, then the status code, status
+ * text and user id given, and no metadata. */
+static inline void tu_zap_reply (void *handler, const tu_zap_request_t *r,
+                                 const char *status, const char *text,
+                                 const char *user_id)
+{
+    zmq_send (handler, "1.0", 3, ZMQ_SNDMORE);
+    zmq_send (handler, r->part[1], (size_t) r->size[1], ZMQ_SNDMORE);
+    zmq_send (handler, status, strlen (status), ZMQ_SNDMORE);
+    zmq_send (handler, text, strlen (text), ZMQ_SNDMORE);
+    zmq_send (handler, user_id, strlen (user_id), ZMQ_SNDMORE);
+    zmq_send (handler, "", 0, 0);
+}
+
 #endif
