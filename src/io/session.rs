@@ -280,7 +280,6 @@ impl Wire {
             Wire::Raw(r) => r.has_output(),
         }
     }
-
     fn is_handshake_done(&self) -> bool {
         match self {
             Wire::Zmtp(c) => c.is_handshake_done(),
