@@ -114,9 +114,9 @@ impl SessionOptions {
         }
     }
 
-    /// Whether the pipe is made only once a connection is up: when the
-    /// socket names its peers and does not know this one's name yet, or
-    /// waits for connections (IMMEDIATE).
+    /// Whether a connecting socket's pipe is made only once a connection is
+    /// up (ZMQ_IMMEDIATE); otherwise it exists from zmq_connect and messages
+    /// queue in it meanwhile.
     pub fn delayed_pipe(&self) -> bool {
         self.immediate
     }
@@ -376,6 +376,9 @@ pub struct Session {
     /// The last message read from the pipe had MORE: the engine holds part
     /// of a message.
     pipe_more: bool,
+    /// The current connection is tcp's self-connect (see
+    /// `Stream::is_self_connected`): its failure is no reason to give up.
+    self_connected: bool,
     /// SUB / XSUB: the subscriptions sent so far (with how often each was
     /// sent), sent again to the peer after a reconnect as libzmq's socket
     /// does on its pipe's hiccup.
@@ -438,6 +441,7 @@ impl Session {
             current_ivl: ivl,
             pipe_mid_message: false,
             pipe_more: false,
+            self_connected: false,
             subscriptions: Default::default(),
             closing: false,
             linger_deadline: None,
@@ -636,6 +640,7 @@ impl Session {
         let fd = self.engine.as_ref().map_or(-1, |e| e.stream.fd());
         if let Some(e) = self.engine.take() {
             self.set_endpoints(&e.stream);
+            self.self_connected = e.stream.is_self_connected();
             self.engine = Some(e);
         }
         self.event(ZMQ_EVENT_CONNECTED, fd as u64);
@@ -749,7 +754,7 @@ impl Session {
             why,
             EngineEnd::Protocol(_)
                 | EngineEnd::HandshakeFailed(HandshakeFail::Protocol(_) | HandshakeFail::Silent)
-        ) && self.local_ep != self.remote_ep;
+        ) && !self.self_connected;
         if self.connect.is_none()
             || self.closing
             || stop_after_handshake_fail

@@ -827,7 +827,10 @@ impl Socket {
         if self.terminate_endpoint_pipes(addr) == 0 && !found {
             return Err(Error(libc::ENOENT));
         }
-        self.note_disconnect();
+        // (libzmq's inproc disconnect leaves the flag alone.)
+        if scheme != "inproc" {
+            self.note_disconnect();
+        }
         Ok(())
     }
 

@@ -223,6 +223,18 @@ impl Stream {
             Stream::Unix(_) => String::new(),
         }
     }
+
+    /// A tcp connection whose two ends are the same address: a socket that
+    /// connected to itself (an ephemeral port equal to the one it dialled).
+    pub fn is_self_connected(&self) -> bool {
+        match self {
+            Stream::Tcp(s) => matches!(
+                (s.local_addr(), s.peer_addr()),
+                (Ok(local), Ok(peer)) if local == peer
+            ),
+            Stream::Unix(_) => false,
+        }
+    }
 }
 
 /// A listening socket, tcp or ipc.
@@ -411,4 +423,38 @@ pub fn ipc_connect(addr: &IpcAddr, s: &TcpSettings) -> std::result::Result<Strea
     })?;
     let stream: std::os::unix::net::UnixStream = sock.into();
     Ok(Stream::Unix(mio::net::UnixStream::from_std(stream)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(s: socket2::Socket) -> Stream {
+        let std_stream: std::net::TcpStream = s.into();
+        Stream::Tcp(mio::net::TcpStream::from_std(std_stream))
+    }
+
+    /// A socket bound to a port and connected to that same port meets
+    /// itself (TCP's simultaneous open); a connection to a listener does
+    /// not.
+    #[test]
+    fn self_connect_is_recognised() {
+        let new = || {
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+                .expect("socket")
+        };
+        let me = new();
+        me.bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+            .expect("bind");
+        let addr = me.local_addr().unwrap();
+        me.connect(&addr).expect("self-connect");
+        assert!(tcp(me).is_self_connected());
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+        let other = new();
+        other
+            .connect(&listener.local_addr().unwrap().into())
+            .expect("connect");
+        assert!(!tcp(other).is_self_connected());
+    }
 }
