@@ -64,13 +64,8 @@ impl RawWire {
         }
     }
 
-    /// The pending output as slices for `writev`, into the caller's array;
-    /// returns how many were filled.
-    pub fn output_into<'a>(&'a self, out: &mut [IoSlice<'a>]) -> usize {
-        self.output_upto(out, usize::MAX)
-    }
-
-    /// As `output_into`, for at most `limit` octets.
+    /// The pending output, at most `limit` octets of it, as slices for
+    /// `writev` in the caller's array; returns how many were filled.
     pub fn output_upto<'a>(&'a self, out: &mut [IoSlice<'a>], mut limit: usize) -> usize {
         let mut n = 0;
         for (slot, m) in out.iter_mut().zip(&self.out) {

@@ -619,17 +619,6 @@ impl Session {
                 if let Some(fd) = closed_fd {
                     self.event(ZMQ_EVENT_CLOSED, fd as u64);
                 }
-                // ZMQ_RECONNECT_STOP_AFTER_DISCONNECT: once the socket has
-                // had a zmq_disconnect, a refused ipc connect is the last
-                // (libzmq applies it to ipc only).
-                if matches!(addr, ConnectAddr::Ipc(_))
-                    && errno == libc::ECONNREFUSED
-                    && self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_AFTER_DISCONNECT != 0
-                    && self.opts.disconnected.load(Ordering::Relaxed)
-                {
-                    self.done = true;
-                    return None;
-                }
                 self.schedule_reconnect(now, errno);
                 None
             }
@@ -653,7 +642,16 @@ impl Session {
             return;
         }
         let stop = self.opts.reconnect_stop;
-        if (stop & ZMQ_RECONNECT_STOP_CONN_REFUSED != 0 && errno == libc::ECONNREFUSED)
+        let refused = errno == libc::ECONNREFUSED;
+        // AFTER_DISCONNECT: once the socket has had a zmq_disconnect or
+        // zmq_unbind, a refused ipc connect is the last (libzmq applies it
+        // to ipc only).
+        let refused_after_disconnect = refused
+            && stop & ZMQ_RECONNECT_STOP_AFTER_DISCONNECT != 0
+            && matches!(self.connect, Some(ConnectAddr::Ipc(_)))
+            && self.opts.disconnected.load(Ordering::Relaxed);
+        if (stop & ZMQ_RECONNECT_STOP_CONN_REFUSED != 0 && refused)
+            || refused_after_disconnect
             || self.opts.reconnect_ivl < 0
         {
             self.done = true;
