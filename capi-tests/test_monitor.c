@@ -177,6 +177,15 @@ static void *monitor_reader (void *ctx, const char *endpoint)
     return m;
 }
 
+/* Monitors every event of `s` at `endpoint` and returns the PAIR reading
+ * them, or NULL. */
+static void *monitor_all (void *ctx, void *s, const char *endpoint)
+{
+    if (zmq_socket_monitor (s, endpoint, ZMQ_EVENT_ALL) != 0)
+        return NULL;
+    return monitor_reader (ctx, endpoint);
+}
+
 /* Close a monitored socket, then read its monitor until MONITOR_STOPPED
  * (within 3 s) before the caller closes the reader: libzmq blocks the
  * thread sending an event (an I/O thread, or the reaper for
@@ -391,8 +400,7 @@ static void test_reconnect_backoff (void)
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 100));
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL_MAX, 400));
-    CHECK_OK (zmq_socket_monitor (client, "inproc://mon-bo", ZMQ_EVENT_ALL));
-    cmon = monitor_reader (ctx, "inproc://mon-bo");
+    cmon = monitor_all (ctx, client, "inproc://mon-bo");
     CHECK (cmon != NULL);
     CHECK_OK (zmq_connect (client, ep));
     for (i = 0; i < 4; i++) {
@@ -426,8 +434,7 @@ static void test_no_reconnect (void)
     CHECK (client && server && client2 && port > 0);
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, -1));
-    CHECK_OK (zmq_socket_monitor (client, "inproc://mon-nr", ZMQ_EVENT_ALL));
-    cmon = monitor_reader (ctx, "inproc://mon-nr");
+    cmon = monitor_all (ctx, client, "inproc://mon-nr");
     CHECK (cmon != NULL);
     CHECK_OK (zmq_connect (client, ep));
     CHECK (next_is_after_delay (cmon, ZMQ_EVENT_CLOSED, &ev));
@@ -436,8 +443,7 @@ static void test_no_reconnect (void)
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
     CHECK_OK (last_endpoint (server, ep2, sizeof ep2));
     CHECK_OK (tu_set_int (client2, ZMQ_RECONNECT_IVL, -1));
-    CHECK_OK (zmq_socket_monitor (client2, "inproc://mon-nr2", ZMQ_EVENT_ALL));
-    cmon2 = monitor_reader (ctx, "inproc://mon-nr2");
+    cmon2 = monitor_all (ctx, client2, "inproc://mon-nr2");
     CHECK (cmon2 != NULL);
     CHECK_OK (zmq_connect (client2, ep2));
     SEND_STR (client2, "x", 0);
@@ -527,8 +533,7 @@ static void test_bind_failed (void)
     CHECK (holder && s);
     CHECK_OK (zmq_bind (holder, "tcp://127.0.0.1:*"));
     CHECK_OK (last_endpoint (holder, ep, sizeof ep));
-    CHECK_OK (zmq_socket_monitor (s, "inproc://mon-bf", ZMQ_EVENT_ALL));
-    mon = monitor_reader (ctx, "inproc://mon-bf");
+    mon = monitor_all (ctx, s, "inproc://mon-bf");
     CHECK (mon != NULL);
 
     CHECK_EQ_INT (-1, zmq_bind (s, ep));
@@ -578,8 +583,7 @@ static void test_wildcard_endpoints (void)
     char ep[256], conn[64];
     event_t ev;
     CHECK (server && client);
-    CHECK_OK (zmq_socket_monitor (server, "inproc://mon-wc", ZMQ_EVENT_ALL));
-    mon = monitor_reader (ctx, "inproc://mon-wc");
+    mon = monitor_all (ctx, server, "inproc://mon-wc");
     CHECK (mon != NULL);
     CHECK_OK (zmq_bind (server, "tcp://*:*"));
     CHECK_OK (last_endpoint (server, ep, sizeof ep));
@@ -695,8 +699,7 @@ static void test_stop_and_replace (void)
     void *mon1, *mon2, *mon3;
     event_t ev;
     CHECK (s != NULL);
-    CHECK_OK (zmq_socket_monitor (s, "inproc://mon-stop", ZMQ_EVENT_ALL));
-    mon1 = monitor_reader (ctx, "inproc://mon-stop");
+    mon1 = monitor_all (ctx, s, "inproc://mon-stop");
     CHECK (mon1 != NULL);
     CHECK_OK (zmq_bind (s, "tcp://127.0.0.1:*"));
     CHECK (next_is (mon1, ZMQ_EVENT_LISTENING, &ev));
@@ -709,8 +712,7 @@ static void test_stop_and_replace (void)
     CHECK_OK (zmq_close (mon1));
 
     /* the name can be used again */
-    CHECK_OK (zmq_socket_monitor (s, "inproc://mon-stop", ZMQ_EVENT_ALL));
-    mon2 = monitor_reader (ctx, "inproc://mon-stop");
+    mon2 = monitor_all (ctx, s, "inproc://mon-stop");
     CHECK (mon2 != NULL);
     CHECK_OK (zmq_bind (s, "tcp://127.0.0.1:*"));
     CHECK (next_is (mon2, ZMQ_EVENT_LISTENING, &ev));
@@ -849,8 +851,7 @@ static void test_protocol_error_ends_connect (void)
     CHECK (client && lfd >= 0);
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 50));
-    CHECK_OK (zmq_socket_monitor (client, "inproc://mon-pe", ZMQ_EVENT_ALL));
-    mon = monitor_reader (ctx, "inproc://mon-pe");
+    mon = monitor_all (ctx, client, "inproc://mon-pe");
     CHECK (mon != NULL);
 
     /* first a hang-up: the client comes back */
@@ -906,8 +907,7 @@ static void run_connect_timeout (int timeout_ms)
     if (timeout_ms > 0)
         CHECK_OK (tu_set_int (client, ZMQ_CONNECT_TIMEOUT, timeout_ms));
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 5000));
-    CHECK_OK (zmq_socket_monitor (client, "inproc://mon-ct", ZMQ_EVENT_ALL));
-    mon = monitor_reader (ctx, "inproc://mon-ct");
+    mon = monitor_all (ctx, client, "inproc://mon-ct");
     CHECK (mon != NULL);
     CHECK_OK (zmq_connect (client, ep));
     CHECK (next_is (mon, ZMQ_EVENT_CONNECT_DELAYED, &ev));
@@ -1095,8 +1095,7 @@ static void test_reconnect_stop (void)
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_STOP,
                           ZMQ_RECONNECT_STOP_CONN_REFUSED));
-    CHECK_OK (zmq_socket_monitor (client, "inproc://mon-rs", ZMQ_EVENT_ALL));
-    mon = monitor_reader (ctx, "inproc://mon-rs");
+    mon = monitor_all (ctx, client, "inproc://mon-rs");
     CHECK (mon != NULL);
     CHECK_OK (zmq_connect (client, ep));
     CHECK (next_is_after_delay (mon, ZMQ_EVENT_CLOSED, &ev));
@@ -1108,8 +1107,7 @@ static void test_reconnect_stop (void)
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", lport);
     CHECK_OK (tu_set_int (client2, ZMQ_RECONNECT_STOP,
                           ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED));
-    CHECK_OK (zmq_socket_monitor (client2, "inproc://mon-rs2", ZMQ_EVENT_ALL));
-    mon2 = monitor_reader (ctx, "inproc://mon-rs2");
+    mon2 = monitor_all (ctx, client2, "inproc://mon-rs2");
     CHECK (mon2 != NULL);
     CHECK_OK (zmq_connect (client2, ep));
     fd = accept (lfd, NULL, NULL);
@@ -1165,8 +1163,7 @@ static void run_stop_after_disconnect (int stop)
     if (stop)
         CHECK_OK (tu_set_int (s, ZMQ_RECONNECT_STOP,
                               ZMQ_RECONNECT_STOP_AFTER_DISCONNECT));
-    CHECK_OK (zmq_socket_monitor (s, "inproc://mon-rsad", ZMQ_EVENT_ALL));
-    mon = monitor_reader (ctx, "inproc://mon-rsad");
+    mon = monitor_all (ctx, s, "inproc://mon-rsad");
     CHECK (mon != NULL);
     CHECK_OK (zmq_connect (s, a));
     CHECK_OK (zmq_connect (s, b));
