@@ -347,13 +347,13 @@ impl From<Error> for ConnectError {
 }
 
 /// Starts a non-blocking connect on a new socket (`setup` tunes it first);
-/// Ok(true) while a tcp connect is still in progress.
+/// a tcp connect may still be in progress when it returns.
 fn start_connect(
     domain: socket2::Domain,
     protocol: Option<socket2::Protocol>,
     dst: &socket2::SockAddr,
     setup: impl FnOnce(&socket2::Socket) -> io::Result<()>,
-) -> std::result::Result<(socket2::Socket, bool), ConnectError> {
+) -> std::result::Result<socket2::Socket, ConnectError> {
     let sock = socket2::Socket::new(domain, socket2::Type::STREAM.cloexec(), protocol)
         .map_err(|e| ConnectError::from(io_err(e)))?;
     let fail = |e: io::Error| ConnectError {
@@ -363,8 +363,8 @@ fn start_connect(
     setup(&sock).map_err(fail)?;
     sock.set_nonblocking(true).map_err(fail)?;
     match sock.connect(dst) {
-        Ok(()) => Ok((sock, false)),
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok((sock, true)),
+        Ok(()) => Ok(sock),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(sock),
         Err(e) => Err(fail(e)),
     }
 }
@@ -375,7 +375,7 @@ pub fn tcp_connect(
     addr: &TcpConnectAddr,
     s: &TcpSettings,
 ) -> std::result::Result<Stream, ConnectError> {
-    let (sock, _) = start_connect(
+    let sock = start_connect(
         socket2::Domain::for_address(addr.dst),
         Some(socket2::Protocol::TCP),
         &addr.dst.into(),
@@ -417,7 +417,7 @@ pub fn ipc_connect(addr: &IpcAddr, s: &TcpSettings) -> std::result::Result<Strea
         .map_err(|e| ConnectError::from(io_err(e)))?;
     // A full backlog (EAGAIN) is a failure like any other: the connect is
     // tried again later, as libzmq's.
-    let (sock, _) = start_connect(socket2::Domain::UNIX, None, &dst, |sock| {
+    let sock = start_connect(socket2::Domain::UNIX, None, &dst, |sock| {
         tune(sock, s, false);
         Ok(())
     })?;

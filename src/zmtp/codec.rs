@@ -91,10 +91,9 @@ pub struct Decoder {
     command: bool,
     /// Body length announced by the header.
     size: usize,
-    /// The body being assembled: its `filled` octets are its length; its
-    /// capacity is what has been allocated for the rest.
+    /// The body being assembled: its length is what has arrived, its
+    /// capacity what has been allocated for the rest.
     body: Vec<u8>,
-    filled: usize,
 }
 
 impl Decoder {
@@ -109,7 +108,6 @@ impl Decoder {
             command: false,
             size: 0,
             body: Vec::new(),
-            filled: 0,
         }
     }
 
@@ -127,7 +125,7 @@ impl Decoder {
     /// Octets of the current frame's body still to come (0 outside a body).
     pub fn body_remaining(&self) -> usize {
         if self.state == State::Body {
-            self.size.saturating_sub(self.filled)
+            self.size.saturating_sub(self.body.len())
         } else {
             0
         }
@@ -146,7 +144,7 @@ impl Decoder {
     /// read into directly (call `prepare_body_buffer` first). It is not
     /// initialised: a large body costs no zeroing before the read.
     pub fn body_buffer(&mut self) -> &mut [std::mem::MaybeUninit<u8>] {
-        let room = self.size.saturating_sub(self.filled);
+        let room = self.size.saturating_sub(self.body.len());
         let spare = self.body.spare_capacity_mut();
         let n = room.min(spare.len());
         &mut spare[..n]
@@ -162,14 +160,12 @@ impl Decoder {
         if self.state != State::Body {
             return None;
         }
-        let n = n
-            .min(self.size - self.filled)
-            .min(self.body.capacity() - self.body.len());
+        let len = self.body.len();
+        let n = n.min(self.size - len).min(self.body.capacity() - len);
         // SAFETY: n is within the spare capacity body_buffer() handed out,
         // and the caller wrote those octets.
-        unsafe { self.body.set_len(self.filled + n) };
-        self.filled += n;
-        if self.filled == self.size {
+        unsafe { self.body.set_len(len + n) };
+        if self.body.len() == self.size {
             Some(self.finish())
         } else {
             None
@@ -269,19 +265,19 @@ impl Decoder {
                 }
                 State::Body => {
                     if let Some((b, from)) = shared {
-                        if self.filled == 0 && self.size > MAX_INLINE && rest.len() >= self.size {
+                        if self.body.is_empty() && self.size > MAX_INLINE && rest.len() >= self.size
+                        {
                             let start = from + used;
                             let body = b.slice(start..start + self.size);
                             used += self.size;
                             return Ok((used, Some(self.finish_with(Some(body)))));
                         }
                     }
-                    let take = self.size.saturating_sub(self.filled).min(rest.len());
+                    let take = self.size.saturating_sub(self.body.len()).min(rest.len());
                     self.reserve_body(take)?;
                     self.body.extend_from_slice(&rest[..take]);
-                    self.filled += take;
                     used += take;
-                    if self.filled == self.size {
+                    if self.body.len() == self.size {
                         return Ok((used, Some(self.finish())));
                     }
                 }
@@ -325,7 +321,6 @@ impl Decoder {
 
     /// `avail`: octets of shared input that follow the header.
     fn start_body(&mut self, avail: usize) -> Result<Option<Frame>, ProtocolError> {
-        self.filled = 0;
         self.body.clear();
         if self.size <= MAX_INLINE && self.body.capacity() < MAX_INLINE {
             // Room once for any small body: they reuse this vector.
@@ -346,12 +341,11 @@ impl Decoder {
         Ok(None)
     }
 
-    /// Makes the body's capacity at least `min(size, filled + want)`,
+    /// Makes the body's capacity at least `min(size, len + want)`,
     /// growing geometrically so that large bodies cost amortised O(1) per
     /// octet; memory is claimed as the peer sends, not as it announces.
-    /// (`body.len()` is always `filled`: only written octets count.)
     fn reserve_body(&mut self, want: usize) -> Result<(), ProtocolError> {
-        let need = self.size.min(self.filled.saturating_add(want));
+        let need = self.size.min(self.body.len().saturating_add(want));
         let cap = self.body.capacity();
         if cap >= need {
             return Ok(());
@@ -391,7 +385,6 @@ impl Decoder {
             v.truncate(size);
             Msg::from_bytes(Bytes::from(v))
         };
-        self.filled = 0;
         if self.more {
             msg.set_flags(flags::MORE);
         }
