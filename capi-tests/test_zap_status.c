@@ -59,8 +59,9 @@ static int next_event (void *mon, int timeout_ms, int *event, int *value)
  * quiet, ignoring the others. */
 static int count_events (void *mon, int wanted, int value, int timeout_ms)
 {
-    int n = 0, ev, val;
-    while (next_event (mon, timeout_ms, &ev, &val) == 0)
+    int n = 0, ev, val, events = 0;
+    /* (at most 100 events: a monitor that never falls quiet ends it too) */
+    while (events++ < 100 && next_event (mon, timeout_ms, &ev, &val) == 0)
         if (ev == wanted && val == value)
             n++;
     return n;
@@ -100,6 +101,9 @@ static void start (void *ctx, run_t *r, const char *domain, int id)
     CHECK_OK (zmq_setsockopt (r->server, ZMQ_RCVTIMEO, &timeo, sizeof timeo));
     CHECK_OK (zmq_setsockopt (r->server, ZMQ_LINGER, &linger, sizeof linger));
     CHECK_OK (zmq_setsockopt (r->client, ZMQ_LINGER, &linger, sizeof linger));
+    /* a client the server drops comes back; slowly, so that the monitors
+       fall quiet between its attempts (count_events waits for that) */
+    CHECK_OK (tu_set_int (r->client, ZMQ_RECONNECT_IVL, 1000));
     sprintf (name, "inproc://zs-s%d", id);
     r->smon = monitored (ctx, r->server, name);
     sprintf (name, "inproc://zs-c%d", id);
