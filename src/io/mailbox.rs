@@ -14,6 +14,7 @@ use crate::error::Result;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use std::time::Instant;
 
 #[derive(Debug)]
 pub struct Mailbox {
@@ -93,14 +94,25 @@ impl Mailbox {
         }
     }
 
-    /// The next command, waiting up to `timeout_ms` (-1: no limit). None on
-    /// timeout; EINTR when a signal interrupted the wait.
+    /// The next command, waiting up to `timeout_ms` (-1: no limit; the
+    /// wait may run over by up to `SPIN`). None on timeout; EINTR when a
+    /// signal interrupted the sleep (one that comes while the thread
+    /// yields is not seen, as one just before poll(2) would not be).
     pub fn recv(&self, timeout_ms: i32) -> Result<Option<Command>> {
         if let Some(cmd) = self.try_recv() {
             return Ok(Some(cmd));
         }
         if timeout_ms == 0 {
             return Ok(None);
+        }
+        // try_recv found the queue empty and reset `pending`: seeing it
+        // set again means a command has come.
+        let start = Instant::now();
+        while start.elapsed() < super::SPIN {
+            std::thread::yield_now();
+            if self.has_pending() {
+                return Ok(self.try_recv());
+            }
         }
         self.signaler.wait(timeout_ms)?;
         Ok(self.try_recv())

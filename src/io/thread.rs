@@ -207,15 +207,28 @@ impl Reactor {
             return;
         }
         let mut events = Events::with_capacity(256);
+        let mut last_work = Instant::now();
         loop {
             let now = Instant::now();
-            let timeout = self
-                .next_deadline()
-                .map(|d| d.saturating_duration_since(now));
+            // For SPIN after its last event the thread polls without
+            // sleeping, yielding in between: the next request of a round
+            // trip then finds it awake.
+            let spinning = now.duration_since(last_work) < super::SPIN;
+            let timeout = if spinning {
+                Some(Duration::ZERO)
+            } else {
+                self.next_deadline()
+                    .map(|d| d.saturating_duration_since(now))
+            };
             if let Err(e) = self.poll.poll(&mut events, timeout) {
                 if e.kind() != std::io::ErrorKind::Interrupted {
                     return;
                 }
+            }
+            if !events.is_empty() {
+                last_work = Instant::now();
+            } else if spinning {
+                std::thread::yield_now();
             }
             let mut commands = false;
             for ev in events.iter() {
