@@ -202,6 +202,27 @@ impl Msg {
         Ok(m)
     }
 
+    /// A message of the first `len` (at most `MAX_INLINE`) octets of
+    /// `window`, which is copied whole (what lies past `len` is never
+    /// read), with `flags`. Made in one piece: a message built field by
+    /// field and then moved stalls the move on the partial stores.
+    #[inline]
+    pub fn inline_from(window: &[u8; MAX_INLINE], len: usize, flags: u8) -> Msg {
+        debug_assert!(len <= MAX_INLINE);
+        Msg {
+            kind: KIND_INLINE,
+            flags,
+            inline_len: len.min(MAX_INLINE) as u8,
+            group_long: false,
+            routing_id: 0,
+            metadata: None,
+            group: Group {
+                inline: [0; GROUP_INLINE + 1],
+            },
+            body: Body { inline: *window },
+        }
+    }
+
     /// A message holding a copy of `data`.
     pub fn from_slice(data: &[u8]) -> Result<Msg> {
         if data.len() <= MAX_INLINE {

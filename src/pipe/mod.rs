@@ -313,6 +313,7 @@ impl Pipe {
         true
     }
 
+    #[inline]
     pub fn read(&mut self) -> Read {
         if !self.in_active || self.in_done {
             return Read::Empty;
@@ -367,6 +368,7 @@ impl Pipe {
     }
 
     /// Writes one message part; gives it back when the pipe cannot take it.
+    #[inline]
     pub fn write(&mut self, msg: Msg) -> Result<(), Msg> {
         if !self.check_write() {
             return Err(msg);
@@ -375,6 +377,7 @@ impl Pipe {
         Ok(())
     }
 
+    #[inline]
     fn write_unchecked(&mut self, msg: Msg) {
         let more = msg.more();
         match &mut self.out {

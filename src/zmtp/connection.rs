@@ -211,6 +211,7 @@ impl Connection {
     }
 
     /// The next event, in order of arrival.
+    #[inline]
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
@@ -446,6 +447,17 @@ impl Connection {
             if matches!(self.phase, Phase::Closed | Phase::Failed(_)) {
                 break;
             }
+            if let Some(b) = shared.filter(|_| self.plain_traffic()) {
+                // Whole message frames in a row, without the decoder's
+                // octet-by-octet states.
+                while let Some((used, msg)) = self.decoder.whole_message(b, at) {
+                    at += used;
+                    self.events.push_back(Event::Message(msg));
+                }
+                if at == data.len() {
+                    break;
+                }
+            }
             let (used, frame) = match shared {
                 Some(b) => self.decoder.decode_shared(b, at)?,
                 None => self.decoder.decode(&data[at..])?,
@@ -571,6 +583,13 @@ impl Connection {
                 self.pending.clear();
             }
         }
+    }
+
+    /// After the handshake, with a mechanism that leaves messages as they
+    /// are: a message frame goes straight to the events.
+    fn plain_traffic(&self) -> bool {
+        matches!(self.phase, Phase::Traffic)
+            && self.mechanism.as_ref().is_none_or(|m| !m.transforms())
     }
 
     fn commands_allowed(&self) -> bool {

@@ -1099,3 +1099,45 @@ fn null_with_zap() {
     let mut b = Connection::new(cfg(c::ZMQ_DEALER));
     assert_eq!(b.feed(b"\x01\x00"), Ok(()));
 }
+
+/// A batch of message frames read at once (the fast way through whole
+/// frames) gives the same events as the same octets read one at a time
+/// (the decoder's states): sizes around the inline limit, short and long
+/// headers, MORE, a PING between messages, frames cut by the batch end.
+#[test]
+fn whole_frames_in_a_batch_match_octet_by_octet() {
+    fn describe(e: &Event) -> String {
+        match e {
+            Event::Message(m) => format!("msg more={} {:?}", m.more(), m.data()),
+            other => format!("{other:?}"),
+        }
+    }
+    let mut wire = Vec::new();
+    let sizes = [0usize, 1, 31, 32, 33, 200, 255, 256, 1000, 5];
+    for (i, &n) in sizes.iter().enumerate() {
+        let body: Vec<u8> = (0..n).map(|k| (k * 7 + i) as u8).collect();
+        let mut hdr = [0u8; 10];
+        let more = i % 3 == 1;
+        let len = crate::zmtp::codec::encode_header(Framing::V2, more, false, n as u64, &mut hdr);
+        wire.extend_from_slice(&hdr[..len]);
+        wire.extend_from_slice(&body);
+        if i == 4 {
+            wire.extend_from_slice(&command_frame(b"\x04PING\x00\x0a"));
+        }
+    }
+    let whole: Vec<String> = {
+        let mut c = after_v3_handshake(cfg(c::ZMQ_PULL), 1, b"PUSH");
+        // Twice over, read in batches that cut frames at odd places.
+        let twice = [wire.clone(), wire.clone()].concat();
+        feed_chunked(&mut c, &twice, 301).unwrap();
+        events(&mut c).iter().map(describe).collect()
+    };
+    let octets: Vec<String> = {
+        let mut c = after_v3_handshake(cfg(c::ZMQ_PULL), 1, b"PUSH");
+        let twice = [wire.clone(), wire.clone()].concat();
+        feed_chunked(&mut c, &twice, 1).unwrap();
+        events(&mut c).iter().map(describe).collect()
+    };
+    assert_eq!(whole.len(), 2 * (sizes.len() + 1));
+    assert_eq!(whole, octets);
+}

@@ -390,6 +390,10 @@ impl Mechanism for CurveClient {
     fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
         self.codec.decode(msg)
     }
+
+    fn transforms(&self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -634,6 +638,10 @@ impl Mechanism for CurveServer {
 
     fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
         self.codec.decode(msg)
+    }
+
+    fn transforms(&self) -> bool {
+        true
     }
 
     fn zap_request(&mut self) -> Option<ZapRequest> {

@@ -74,6 +74,11 @@ pub trait Mechanism: Send {
     fn decode(&mut self, msg: Msg) -> Result<Msg, ProtocolError> {
         Ok(msg)
     }
+    /// Whether `encode`/`decode` change messages (CURVE's do); when they
+    /// do not, message frames skip them.
+    fn transforms(&self) -> bool {
+        false
+    }
     /// The ZAP request to send, once, when the handshake waits on one.
     fn zap_request(&mut self) -> Option<ZapRequest> {
         None

@@ -60,6 +60,7 @@ impl Fq {
     }
 
     /// The next message part, and the pipe it came from.
+    #[inline]
     pub fn recv(&mut self, pipes: &mut Pipes) -> Result<(Msg, PipeIdx)> {
         while self.active > 0 {
             let idx = self.pipes[self.current];
