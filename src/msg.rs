@@ -193,12 +193,11 @@ impl Msg {
 
     /// A message of `size` bytes; the content is zeroed.
     pub fn with_size(size: usize) -> Result<Msg> {
-        let mut m = Msg::new();
         if size <= MAX_INLINE {
-            m.inline_len = size as u8;
-        } else {
-            m.set_shared(Bytes::from(zeroed_vec(size)?));
+            return Ok(Msg::inline_from(&[0; MAX_INLINE], size, 0));
         }
+        let mut m = Msg::new();
+        m.set_shared(Bytes::from(zeroed_vec(size)?));
         Ok(m)
     }
 

@@ -279,10 +279,8 @@ pub unsafe extern "C" fn zmq_recvmsg(
         let s = unsafe { socket_of(s_) }?;
         // SAFETY: forwarded from the caller.
         let msg = unsafe { msg_mut(msg_) }?;
-        let received = s.recv(flags_)?;
-        let size = received.size();
-        *msg = received;
-        Ok(size_rc(size))
+        s.recv_into(flags_, msg)?;
+        Ok(size_rc(msg.size()))
     })
 }
 

@@ -416,20 +416,30 @@ impl Socket {
 
     /// Receives one part.
     pub fn recv(&mut self, flags: i32) -> Result<Msg> {
+        let mut msg = Msg::new();
+        self.recv_into(flags, &mut msg)?;
+        Ok(msg)
+    }
+
+    /// `recv` straight into `out` (what it held is dropped), saving the
+    /// moves of a returned message on the way up; on failure `out` is
+    /// untouched.
+    pub fn recv_into(&mut self, flags: i32, out: &mut Msg) -> Result<()> {
         self.poll_commands()?;
         let timeout = if flags & ZMQ_DONTWAIT != 0 {
             0
         } else {
             self.options.rcvtimeo
         };
-        let msg = self.blocking(timeout, |s| {
+        self.blocking(timeout, |s| {
             let (pattern, mut cx) = s.cx();
             let r = pattern.recv(&mut cx);
             s.reap_dead();
-            r
+            *out = r?;
+            Ok(())
         })?;
-        self.rcvmore = msg.more();
-        Ok(msg)
+        self.rcvmore = out.more();
+        Ok(())
     }
 
     /// ZMQ_EVENTS: handles waiting commands, then reports POLLIN / POLLOUT.
