@@ -7,6 +7,12 @@
 //! empty to non-empty edge (outside the lock) and taken back when the
 //! receiver finds the queue empty, one signal for one edge, which gives
 //! ZMQ_FD libzmq's edge-triggered meaning.
+//!
+//! The signal is a syscall on each side, so an edge raises it only when
+//! somebody may be waiting on the fd: the receiver asleep in `recv` (or
+//! about to be), or anyone who asked for the fd (`fd()`: ZMQ_FD, zmq_poll,
+//! an I/O thread's poller), after which every edge raises it. A receiver
+//! that yields in `recv` sees the `pending` flag instead.
 
 use super::signaler::Signaler;
 use crate::command::Command;
@@ -16,25 +22,39 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
+#[derive(Debug, Default)]
+struct Queue {
+    cmds: VecDeque<Command>,
+    /// The current edge raised the signal (which the receiver takes back
+    /// when it finds the queue empty).
+    signalled: bool,
+}
+
 #[derive(Debug)]
 pub struct Mailbox {
-    queue: Mutex<VecDeque<Command>>,
+    queue: Mutex<Queue>,
     /// True from the first queued command until the receiver finds the
     /// queue empty.
     pending: AtomicBool,
+    /// The receiver is asleep on the fd in `recv`, or about to be.
+    sleeping: AtomicBool,
+    /// Somebody asked for the fd and may wait on it: every edge raises it.
+    exported: AtomicBool,
     signaler: Signaler,
 }
 
 impl Mailbox {
     pub fn new() -> Result<Mailbox> {
         Ok(Mailbox {
-            queue: Mutex::new(VecDeque::new()),
+            queue: Mutex::new(Queue::default()),
             pending: AtomicBool::new(false),
+            sleeping: AtomicBool::new(false),
+            exported: AtomicBool::new(false),
             signaler: Signaler::new()?,
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Command>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -45,8 +65,14 @@ impl Mailbox {
     pub fn send(&self, cmd: Command) {
         let raise = {
             let mut q = self.lock();
-            q.push_back(cmd);
-            !self.pending.swap(true, Ordering::AcqRel)
+            q.cmds.push_back(cmd);
+            // SeqCst against `recv`, which sets `sleeping` and then reads
+            // `pending`: one of the two sees the other's store.
+            let edge = !self.pending.swap(true, Ordering::SeqCst);
+            let raise = edge
+                && (self.exported.load(Ordering::Relaxed) || self.sleeping.load(Ordering::SeqCst));
+            q.signalled |= raise;
+            raise
         };
         if raise {
             self.signaler.send();
@@ -64,20 +90,20 @@ impl Mailbox {
     /// `try_recv` finding the queue empty does.
     pub fn try_recv_all(&self, out: &mut VecDeque<Command>) -> bool {
         let mut q = self.lock();
-        if q.is_empty() {
+        if q.cmds.is_empty() {
             self.found_empty(q);
             return false;
         }
-        std::mem::swap(out, &mut *q);
+        std::mem::swap(out, &mut q.cmds);
         true
     }
 
     /// The next command, without waiting. Finding the queue empty takes
-    /// the signal back: exactly one was raised since the last time, by the
+    /// the signal back: at most one was raised since the last time, by the
     /// sender that found `pending` false (waited for if still on its way).
     pub fn try_recv(&self) -> Option<Command> {
         let mut q = self.lock();
-        let cmd = q.pop_front();
+        let cmd = q.cmds.pop_front();
         if cmd.is_none() {
             self.found_empty(q);
         }
@@ -85,9 +111,10 @@ impl Mailbox {
     }
 
     /// The receiver found the queue empty (`q` is its lock): it takes back
-    /// the one signal raised since last time, if a sender raised one.
-    fn found_empty(&self, q: std::sync::MutexGuard<'_, VecDeque<Command>>) {
-        let owed = self.pending.swap(false, Ordering::AcqRel);
+    /// the signal of the edge since last time, if the edge raised one.
+    fn found_empty(&self, mut q: std::sync::MutexGuard<'_, Queue>) {
+        self.pending.store(false, Ordering::SeqCst);
+        let owed = std::mem::take(&mut q.signalled);
         drop(q);
         if owed {
             self.signaler.consume();
@@ -114,12 +141,33 @@ impl Mailbox {
                 return Ok(self.try_recv());
             }
         }
-        self.signaler.wait(timeout_ms)?;
+        // Senders raise the signal from here on (SeqCst against `send`).
+        self.sleeping.store(true, Ordering::SeqCst);
+        let woken = if self.pending.load(Ordering::SeqCst) {
+            Ok(true)
+        } else {
+            self.signaler.wait(timeout_ms)
+        };
+        self.sleeping.store(false, Ordering::SeqCst);
+        woken?;
         Ok(self.try_recv())
     }
 
-    /// The fd that becomes readable when a command arrives (ZMQ_FD).
+    /// The fd that becomes readable when a command arrives (ZMQ_FD). From
+    /// the first call on, every edge raises it; an edge already pending
+    /// without its signal gets it now.
     pub fn fd(&self) -> std::os::fd::RawFd {
+        if !self.exported.swap(true, Ordering::SeqCst) {
+            let raise = {
+                let mut q = self.lock();
+                let raise = self.pending.load(Ordering::SeqCst) && !q.signalled;
+                q.signalled |= raise;
+                raise
+            };
+            if raise {
+                self.signaler.send();
+            }
+        }
         self.signaler.fd()
     }
 }
@@ -166,5 +214,58 @@ mod tests {
             !mb.signaler.wait(0).expect("poll"),
             "a signal was left over"
         );
+    }
+
+    /// An edge while the receiver is awake and nobody asked for the fd
+    /// raises no signal (no syscall either side); a receiver asleep in
+    /// `recv` is woken.
+    #[test]
+    fn only_sleepers_and_fd_holders_are_signalled() {
+        let mb = Arc::new(Mailbox::new().expect("mailbox"));
+        mb.send(Command::ActivateRead(1));
+        assert!(!mb.signaler.wait(0).expect("poll"), "raised for nobody");
+        assert!(mb.try_recv().is_some());
+        assert!(mb.try_recv().is_none());
+        let sender = {
+            let mb = Arc::clone(&mb);
+            std::thread::spawn(move || {
+                // Long past SPIN: the receiver is asleep on the fd by then.
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                mb.send(Command::ActivateRead(2));
+            })
+        };
+        assert!(mb.recv(5_000).expect("recv").is_some(), "sleeper not woken");
+        sender.join().expect("sender");
+        assert!(mb.try_recv().is_none());
+        assert!(
+            !mb.signaler.wait(0).expect("poll"),
+            "a signal was left over"
+        );
+    }
+
+    /// Asking for the fd with an edge pending raises it (a ZMQ_FD holder
+    /// would otherwise wait for a signal nobody sent); afterwards every
+    /// edge does, and finding the queue empty takes it back.
+    #[test]
+    fn asking_for_the_fd_raises_a_pending_edge() {
+        let mb = Mailbox::new().expect("mailbox");
+        mb.send(Command::ActivateRead(1));
+        assert!(!mb.signaler.wait(0).expect("poll"));
+        mb.fd();
+        assert!(
+            mb.signaler.wait(0).expect("poll"),
+            "pending edge not raised"
+        );
+        assert!(mb.try_recv().is_some());
+        assert!(mb.try_recv().is_none());
+        assert!(!mb.signaler.wait(0).expect("poll"));
+        mb.send(Command::ActivateRead(2));
+        assert!(
+            mb.signaler.wait(0).expect("poll"),
+            "edge after fd() not raised"
+        );
+        assert!(mb.try_recv().is_some());
+        assert!(mb.try_recv().is_none());
+        assert!(!mb.signaler.wait(0).expect("poll"));
     }
 }
