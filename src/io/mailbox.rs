@@ -141,16 +141,34 @@ impl Mailbox {
                 return Ok(self.try_recv());
             }
         }
-        // Senders raise the signal from here on (SeqCst against `send`).
-        self.sleeping.store(true, Ordering::SeqCst);
-        let woken = if self.pending.load(Ordering::SeqCst) {
+        let woken = if self.sleep() {
             Ok(true)
         } else {
             self.signaler.wait(timeout_ms)
         };
-        self.sleeping.store(false, Ordering::SeqCst);
+        self.woke();
         woken?;
         Ok(self.try_recv())
+    }
+
+    /// The receiver is about to sleep on the fd: from now on edges raise
+    /// it. True when a command is pending already (then do not sleep).
+    pub fn sleep(&self) -> bool {
+        // SeqCst against `send`, which sets `pending` and then reads this.
+        self.sleeping.store(true, Ordering::SeqCst);
+        self.pending.load(Ordering::SeqCst)
+    }
+
+    /// The receiver is awake again (after `sleep`).
+    pub fn woke(&self) {
+        self.sleeping.store(false, Ordering::SeqCst);
+    }
+
+    /// The fd for a receiver that polls it itself and says when it sleeps
+    /// on it (`sleep`/`woke`): unlike `fd()`, edges keep raising it only
+    /// while it sleeps.
+    pub fn own_fd(&self) -> std::os::fd::RawFd {
+        self.signaler.fd()
     }
 
     /// The fd that becomes readable when a command arrives (ZMQ_FD). From

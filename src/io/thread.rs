@@ -197,7 +197,9 @@ impl Reactor {
     }
 
     fn run(mut self) {
-        let fd = self.mailbox.fd();
+        // Commands raise the fd only while this thread sleeps in poll;
+        // otherwise it sees the mailbox's pending flag.
+        let fd = self.mailbox.own_fd();
         if self
             .poll
             .registry()
@@ -214,23 +216,31 @@ impl Reactor {
             // sleeping, yielding in between: the next request of a round
             // trip then finds it awake.
             let spinning = now.duration_since(last_work) < super::SPIN;
-            let timeout = if spinning {
+            let mut timeout = if spinning {
                 Some(Duration::ZERO)
             } else {
                 self.next_deadline()
                     .map(|d| d.saturating_duration_since(now))
             };
-            if let Err(e) = self.poll.poll(&mut events, timeout) {
+            let sleeps = timeout != Some(Duration::ZERO);
+            if sleeps && self.mailbox.sleep() {
+                timeout = Some(Duration::ZERO);
+            }
+            let polled = self.poll.poll(&mut events, timeout);
+            if sleeps {
+                self.mailbox.woke();
+            }
+            if let Err(e) = polled {
                 if e.kind() != std::io::ErrorKind::Interrupted {
                     return;
                 }
             }
-            if !events.is_empty() {
+            let mut commands = self.mailbox.has_pending();
+            if !events.is_empty() || commands {
                 last_work = Instant::now();
             } else if spinning {
                 std::thread::yield_now();
             }
-            let mut commands = false;
             for ev in events.iter() {
                 if ev.token() == MAILBOX {
                     commands = true;
