@@ -570,6 +570,59 @@ static void test_shutdown_stress_close_while_connecting (void)
 }
 #endif
 
+struct connect_job {
+    void *ctx;
+    const char *endpoint;
+    int rc;
+};
+
+static void connect_and_close (void *arg)
+{
+    struct connect_job *j = (struct connect_job *) arg;
+    void *sub = zmq_socket (j->ctx, ZMQ_SUB);
+    j->rc = -1;
+    if (sub && zmq_connect (sub, j->endpoint) == 0 && zmq_close (sub) == 0)
+        j->rc = 0;
+}
+
+#define TCP_STRESS_THREADS 40
+
+/* 20 rounds of: a context with 7 I/O threads, a PUB bound over tcp, 40
+ * threads that each connect a SUB and close it at once (connections still
+ * starting), the PUB closed, the context terminated. zmq_ctx_term used to
+ * hold the context's lock while it waited for the I/O threads, one of
+ * which could be starting a connection's engine and need that lock: a hang
+ * in about one run of libzmq's test_shutdown_stress in three. */
+static void test_term_while_tcp_connections_start (void)
+{
+    int round, i;
+    for (round = 0; round < 20; round++) {
+        char endpoint[64];
+        size_t len = sizeof endpoint;
+        void *threads[TCP_STRESS_THREADS];
+        struct connect_job jobs[TCP_STRESS_THREADS];
+        void *ctx = zmq_ctx_new ();
+        void *pub;
+        CHECK (ctx != NULL);
+        CHECK_OK (zmq_ctx_set (ctx, ZMQ_IO_THREADS, 7));
+        pub = zmq_socket (ctx, ZMQ_PUB);
+        CHECK (pub != NULL);
+        CHECK_OK (zmq_bind (pub, "tcp://127.0.0.1:*"));
+        CHECK_OK (zmq_getsockopt (pub, ZMQ_LAST_ENDPOINT, endpoint, &len));
+        for (i = 0; i < TCP_STRESS_THREADS; i++) {
+            jobs[i].ctx = ctx;
+            jobs[i].endpoint = endpoint;
+            threads[i] = zmq_threadstart (connect_and_close, &jobs[i]);
+        }
+        for (i = 0; i < TCP_STRESS_THREADS; i++) {
+            zmq_threadclose (threads[i]);
+            CHECK_EQ_INT (0, jobs[i].rc);
+        }
+        CHECK_OK (zmq_close (pub));
+        CHECK_OK (zmq_ctx_term (ctx));
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* fork                                                                */
 
@@ -738,6 +791,7 @@ int main (void)
 #ifndef ZMQRS_SKIP_HARDENED
     RUN (test_shutdown_stress_close_while_connecting);
 #endif
+    RUN (test_term_while_tcp_connections_start);
     RUN (test_fork_child_terms_inherited_context);
     RUN (test_fork_child_closes_signalled_socket);
     RUN (test_fork_child_just_exits);

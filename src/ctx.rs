@@ -476,8 +476,11 @@ impl Ctx {
             // Sessions finish sending what LINGER lets them.
             drop(reg);
             self.live.wait_zero();
-            let mut reg = self.registry();
-            for t in reg.io_threads.drain(..) {
+            // Stopped without the registry's lock: an I/O thread may need
+            // it to finish what it is doing (a session starting its engine
+            // looks up the ZAP endpoint), and stop() waits for the thread.
+            let threads: Vec<_> = self.registry().io_threads.drain(..).collect();
+            for t in threads {
                 t.stop();
             }
         } else {
