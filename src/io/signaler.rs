@@ -34,8 +34,13 @@ impl Signaler {
         })
     }
 
-    /// Makes the fd readable.
+    /// Makes the fd readable. In a child made by fork(2) it does nothing:
+    /// the eventfd is the parent's, which would find a signal nobody owes
+    /// it (libzmq's signaler stands aside in a child as well).
     pub fn send(&self) {
+        if std::process::id() != self.pid {
+            return;
+        }
         let one: u64 = 1;
         loop {
             // SAFETY: writes 8 bytes from a live u64.
@@ -49,6 +54,10 @@ impl Signaler {
     /// Takes the signal a sender owes, waiting for it if it has not landed
     /// yet (the sender raises it just after leaving the mailbox's lock).
     pub fn consume(&self) {
+        // A child takes no signal: it would be one the parent owes itself.
+        if std::process::id() != self.pid {
+            return;
+        }
         loop {
             let mut value: u64 = 0;
             // SAFETY: reads at most 8 bytes into a live u64.
@@ -58,10 +67,6 @@ impl Signaler {
             }
             match errno::errno().0 {
                 libc::EINTR => {}
-                // In a forked child the parent may have taken it: waiting
-                // could be for ever (libzmq's signaler stands aside in a
-                // child too).
-                libc::EAGAIN if std::process::id() != self.pid => return,
                 libc::EAGAIN => {
                     let _ = self.wait(-1);
                 }

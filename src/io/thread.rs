@@ -236,9 +236,8 @@ impl Reactor {
                 }
             }
             let mut commands = self.mailbox.has_pending();
-            if !events.is_empty() || commands {
-                last_work = Instant::now();
-            } else if spinning {
+            let worked = !events.is_empty() || commands;
+            if !worked && spinning {
                 std::thread::yield_now();
             }
             for ev in events.iter() {
@@ -254,6 +253,11 @@ impl Reactor {
                 return;
             }
             self.timers(Instant::now());
+            // The spin counts from the end of the work, however long the
+            // work took.
+            if worked {
+                last_work = Instant::now();
+            }
         }
     }
 
