@@ -222,16 +222,14 @@ impl Decoder {
         let end = header + usize::try_from(size).ok().filter(|&s| s <= rest.len())?;
         let body = rest.get(header..end)?;
         let more = if f & FLAG_MORE != 0 { flags::MORE } else { 0 };
-        if body.len() <= MAX_INLINE {
-            if let Some(window) = rest.get(header..header + MAX_INLINE) {
-                let window = window.try_into().ok()?;
-                return Some((end, Msg::inline_from(window, body.len(), more)));
+        let window = rest.get(header..header + MAX_INLINE);
+        let mut msg = match window {
+            Some(w) if body.len() <= MAX_INLINE => {
+                return Some((end, Msg::inline_from(w.try_into().ok()?, body.len(), more)));
             }
-        }
-        let mut msg = if body.len() <= MAX_INLINE {
-            Msg::from_slice(body).ok()?
-        } else {
-            Msg::from_bytes(data.slice(from + header..from + end))
+            // A small body near the end of the batch: no whole window.
+            None if body.len() <= MAX_INLINE => Msg::from_slice(body).ok()?,
+            _ => Msg::from_bytes(data.slice(from + header..from + end)),
         };
         msg.set_flags(more);
         Some((end, msg))
