@@ -32,7 +32,9 @@ if [ ! -e "$OURS/libzmq.so.5" ]; then
     echo "bench: $OURS/libzmq.so.5 is missing (make build)" >&2
     exit 1
 fi
-SYSLIB=$(/sbin/ldconfig -p | awk '/libzmq\.so\.5 /{print $NF; exit}')
+# awk reads to the end: leaving early would kill ldconfig with SIGPIPE,
+# which pipefail turns into a failed run.
+SYSLIB=$(/sbin/ldconfig -p | awk '/libzmq\.so\.5 / && !found {print $NF; found = 1}')
 if [ -z "$SYSLIB" ]; then
     echo "bench: no system libzmq.so.5 (apt-get install libzmq5)" >&2
     exit 1

@@ -19,6 +19,9 @@ use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
+mod pool;
+use pool::{Pooled, POOLED_MAX};
+
 /// Longest body kept inside the message itself.
 pub(crate) const MAX_INLINE: usize = 32;
 /// Longest group name (ZMQ_GROUP_MAX_LENGTH).
@@ -33,6 +36,8 @@ const KIND_SHARED: u8 = 0xa2;
 const KIND_CONST: u8 = 0xa3;
 /// End of a pipe's stream; never seen by applications.
 const KIND_DELIMITER: u8 = 0xa4;
+/// The body is a `Pooled` block (MAX_INLINE < size <= POOLED_MAX).
+const KIND_POOLED: u8 = 0xa5;
 
 /// Flag bits (only MORE is visible through the C API).
 pub(crate) mod flags {
@@ -84,6 +89,7 @@ struct ConstBody {
 #[repr(C)]
 union Body {
     inline: [u8; MAX_INLINE],
+    pooled: Pooled,
     shared: ManuallyDrop<Bytes>,
     constant: ConstBody,
 }
@@ -175,19 +181,31 @@ impl Msg {
     /// An empty message.
     #[inline]
     pub fn new() -> Msg {
+        Msg::fresh(
+            KIND_INLINE,
+            0,
+            0,
+            Body {
+                inline: [0; MAX_INLINE],
+            },
+        )
+    }
+
+    /// A message of `kind` over `body`, with no group, routing id or
+    /// metadata; built in one piece (see `inline_from`).
+    #[inline]
+    fn fresh(kind: u8, inline_len: u8, flags: u8, body: Body) -> Msg {
         Msg {
-            kind: KIND_INLINE,
-            flags: 0,
-            inline_len: 0,
+            kind,
+            flags,
+            inline_len,
             group_long: false,
             routing_id: 0,
             metadata: None,
             group: Group {
                 inline: [0; GROUP_INLINE + 1],
             },
-            body: Body {
-                inline: [0; MAX_INLINE],
-            },
+            body,
         }
     }
 
@@ -195,6 +213,11 @@ impl Msg {
     pub fn with_size(size: usize) -> Result<Msg> {
         if size <= MAX_INLINE {
             return Ok(Msg::inline_from(&[0; MAX_INLINE], size, 0));
+        }
+        if size <= POOLED_MAX {
+            return Pooled::zeroed(size)
+                .map(Msg::from_pooled)
+                .ok_or(Error::ENOMEM);
         }
         let mut m = Msg::new();
         m.set_shared(Bytes::from(zeroed_vec(size)?));
@@ -208,18 +231,8 @@ impl Msg {
     #[inline]
     pub fn inline_from(window: &[u8; MAX_INLINE], len: usize, flags: u8) -> Msg {
         debug_assert!(len <= MAX_INLINE);
-        Msg {
-            kind: KIND_INLINE,
-            flags,
-            inline_len: len.min(MAX_INLINE) as u8,
-            group_long: false,
-            routing_id: 0,
-            metadata: None,
-            group: Group {
-                inline: [0; GROUP_INLINE + 1],
-            },
-            body: Body { inline: *window },
-        }
+        let len = len.min(MAX_INLINE) as u8;
+        Msg::fresh(KIND_INLINE, len, flags, Body { inline: *window })
     }
 
     /// A message holding a copy of `data`.
@@ -230,12 +243,22 @@ impl Msg {
             // SAFETY: inline is the active field of a fresh message.
             unsafe { m.body.inline[..data.len()].copy_from_slice(data) };
             Ok(m)
+        } else if data.len() <= POOLED_MAX {
+            Pooled::copy_of(data)
+                .map(Msg::from_pooled)
+                .ok_or(Error::ENOMEM)
         } else {
             let mut v = Vec::new();
             v.try_reserve_exact(data.len()).map_err(|_| Error::ENOMEM)?;
             v.extend_from_slice(data);
             Ok(Msg::from_bytes(Bytes::from(v)))
         }
+    }
+
+    /// A message over a fresh pooled body, made in one piece.
+    #[inline]
+    fn from_pooled(pooled: Pooled) -> Msg {
+        Msg::fresh(KIND_POOLED, 0, 0, Body { pooled })
     }
 
     /// A message sharing `bytes` (no copy).
@@ -311,7 +334,7 @@ impl Msg {
     pub unsafe fn is_valid_at(raw: *const Msg) -> bool {
         // SAFETY: the kind is the first byte and any byte value is readable.
         let kind = unsafe { *(raw as *const u8) };
-        matches!(kind, KIND_INLINE | KIND_SHARED | KIND_CONST)
+        matches!(kind, KIND_INLINE | KIND_SHARED | KIND_POOLED | KIND_CONST)
     }
 
     #[inline]
@@ -319,6 +342,7 @@ impl Msg {
         match self.kind {
             // SAFETY: the kind says which union field is active.
             KIND_SHARED => unsafe { self.body.shared.len() },
+            KIND_POOLED => unsafe { self.body.pooled.len() },
             KIND_CONST => unsafe { self.body.constant.len },
             _ => self.inline_len as usize,
         }
@@ -330,6 +354,7 @@ impl Msg {
             // SAFETY: the kind says which union field is active; a constant
             // body is valid per `from_static_ptr`'s contract.
             KIND_SHARED => unsafe { &self.body.shared[..] },
+            KIND_POOLED => unsafe { self.body.pooled.bytes() },
             KIND_CONST => unsafe {
                 let c = self.body.constant;
                 if c.len == 0 {
@@ -348,6 +373,7 @@ impl Msg {
         match self.kind {
             // SAFETY: the kind says which union field is active.
             KIND_SHARED => unsafe { self.body.shared.as_ptr() as *mut u8 },
+            KIND_POOLED => unsafe { self.body.pooled.as_ptr() },
             KIND_CONST => unsafe { self.body.constant.ptr as *mut u8 },
             _ => unsafe { self.body.inline.as_mut_ptr() },
         }
@@ -460,6 +486,13 @@ impl Msg {
                     shared: ManuallyDrop::new(unsafe { (*self.body.shared).clone() }),
                 }
             }
+            KIND_POOLED => {
+                self.flags |= flags::SHARED;
+                // SAFETY: the kind says `pooled` is active and live.
+                Body {
+                    pooled: unsafe { self.body.pooled.share() },
+                }
+            }
             // SAFETY: inline and constant bodies are plain bytes.
             KIND_CONST => Body {
                 constant: unsafe { self.body.constant },
@@ -494,10 +527,12 @@ impl Msg {
     /// Releases the content and leaves the message invalid (kind 0): what
     /// `zmq_msg_close` does. Closing twice is harmless.
     pub fn close(&mut self) {
-        if self.kind == KIND_SHARED {
-            // SAFETY: the kind says `shared` is active; the kind is cleared
-            // right after so it is never dropped twice.
-            unsafe { ManuallyDrop::drop(&mut self.body.shared) };
+        match self.kind {
+            // SAFETY: the kind says which field is active; the kind is
+            // cleared right after so it is never released twice.
+            KIND_SHARED => unsafe { ManuallyDrop::drop(&mut self.body.shared) },
+            KIND_POOLED => unsafe { self.body.pooled.release() },
+            _ => {}
         }
         self.drop_group();
         self.metadata = None;
@@ -548,15 +583,28 @@ mod tests {
 
     #[test]
     fn large_copy_shares_the_body() {
-        let mut a = Msg::from_slice(&[7u8; 1000]).unwrap();
-        let b = a.share();
-        assert_eq!(a.data().as_ptr(), b.data().as_ptr());
-        assert!(a.is_shared() && b.is_shared());
+        // Pooled bodies and allocator-backed ones alike.
+        for size in [1000, POOLED_MAX, POOLED_MAX + 1] {
+            let mut a = Msg::from_slice(&vec![7u8; size]).unwrap();
+            let b = a.share();
+            assert_eq!(a.data().as_ptr(), b.data().as_ptr());
+            assert!(a.is_shared() && b.is_shared());
+            drop(a);
+            assert_eq!(b.data(), &vec![7u8; size][..], "outlives the original");
+        }
     }
 
     #[test]
     fn with_size_is_zeroed_and_writable() {
-        for size in [0, 1, MAX_INLINE, MAX_INLINE + 1, 1 << 20] {
+        for size in [
+            0,
+            1,
+            MAX_INLINE,
+            MAX_INLINE + 1,
+            POOLED_MAX,
+            POOLED_MAX + 1,
+            1 << 20,
+        ] {
             let mut m = Msg::with_size(size).unwrap();
             assert_eq!(m.size(), size);
             assert!(m.data().iter().all(|&b| b == 0));
