@@ -39,11 +39,14 @@ run_one() {
     else
         $CC $CFLAGS "$src" -o "$bin" "$LIB/libzmq.a" $STATIC_LIBS -pthread >"$log" 2>&1
     fi || { cat "$log"; fail "$name ($flavour): does not build"; return; }
-    if LD_LIBRARY_PATH="$LIB" timeout "$TIMEOUT" "$bin" >>"$log" 2>&1; then
+    local rc=0
+    LD_LIBRARY_PATH="$LIB" timeout "$TIMEOUT" "$bin" >>"$log" 2>&1 || rc=$?
+    if [ $rc = 0 ]; then
         pass "$name ($flavour): $(tail -n 1 "$log")"
     else
         cat "$log"
-        fail "$name ($flavour)"
+        # 124: timed out; above 128: killed by signal rc - 128
+        fail "$name ($flavour): exit status $rc"
     fi
 }
 

@@ -13,7 +13,7 @@ use crate::ffi::constants::*;
 use crate::io::mailbox::Mailbox;
 use crate::io::raw::RawWire;
 use crate::monitor::{self, MonitorSlot};
-use crate::msg::{Metadata, Msg};
+use crate::msg::{Metadata, MetadataStamp, Msg};
 use crate::pipe::{pipe_pair, Direction, Pipe, Read};
 use crate::transport::address::{resolve_tcp_connect, IpcAddr};
 use crate::transport::socks::Socks5;
@@ -294,7 +294,7 @@ pub struct Engine {
     conn: Wire,
     /// A message from the wire the pipe had no room for.
     blocked: Option<Msg>,
-    metadata: Option<Arc<Metadata>>,
+    metadata: Option<MetadataStamp>,
     handshake_deadline: Option<Instant>,
     /// When a connect in progress is given up (ZMQ_CONNECT_TIMEOUT).
     connect_deadline: Option<Instant>,
@@ -1160,7 +1160,8 @@ impl Session {
                         }
                     }
                     if !legacy {
-                        engine.metadata = Some(Arc::new(Metadata::new(props, engine.stream.fd())));
+                        engine.metadata =
+                            Some(MetadataStamp::new(Metadata::new(props, engine.stream.fd())));
                     }
                     if self.opts.heartbeat_ivl > 0 {
                         engine.next_ping = Some(now + ms(self.opts.heartbeat_ivl));
@@ -1174,7 +1175,12 @@ impl Session {
                         // An empty message tells of the new peer (with the
                         // connection's properties, e.g. Peer-Address).
                         let mut m = Msg::new();
-                        m.set_metadata(self.engine.as_ref().and_then(|e| e.metadata.clone()));
+                        m.set_metadata(
+                            self.engine
+                                .as_mut()
+                                .and_then(|e| e.metadata.as_mut())
+                                .map(MetadataStamp::stamp),
+                        );
                         if let Some(p) = self.pipe.as_mut() {
                             if p.write(m).is_ok() {
                                 wrote = true;
@@ -1188,8 +1194,8 @@ impl Session {
                     }
                 }
                 Event::Message(mut m) => {
-                    if let Some(md) = &engine.metadata {
-                        m.set_metadata(Some(Arc::clone(md)));
+                    if let Some(md) = engine.metadata.as_mut() {
+                        m.set_metadata(Some(md.stamp()));
                     }
                     // Without a pipe (the socket is gone) the message is dropped.
                     if let Some(p) = self.pipe.as_mut() {
