@@ -345,6 +345,99 @@ static void test_copy_large_shares_content (void)
     CHECK_EQ_INT (0, zmq_msg_close (&dst));
 }
 
+/* Medium bodies (past the 33 bytes kept inside zmq_msg_t) are shared by
+ * copy too, as libzmq shares every body it does not keep inline. */
+static void test_copy_medium_shares_content (void)
+{
+    static const size_t sizes[] = {34, 100, 1024, 4096};
+    size_t k;
+    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        zmq_msg_t src, dst;
+        CHECK_EQ_INT (0, zmq_msg_init_size (&src, sizes[k]));
+        memset (zmq_msg_data (&src), 0x22, sizes[k]);
+        CHECK_EQ_INT (0, zmq_msg_init (&dst));
+        CHECK_EQ_INT (0, zmq_msg_copy (&dst, &src));
+        CHECK (zmq_msg_data (&dst) == zmq_msg_data (&src));
+        CHECK_EQ_INT (1, zmq_msg_get (&dst, ZMQ_SHARED));
+        CHECK_EQ_INT (0, zmq_msg_close (&src));
+        CHECK_EQ_INT ((int) sizes[k], zmq_msg_size (&dst));
+        CHECK (((unsigned char *) zmq_msg_data (&dst))[sizes[k] - 1] == 0x22);
+        CHECK_EQ_INT (0, zmq_msg_close (&dst));
+    }
+}
+
+/* Bodies made on one thread and closed on another (what zmqrs recycles
+ * between threads) arrive whole, whatever their size: every size around
+ * the inline limit and the recycled size classes, from zmq_msg_init_size,
+ * from zmq_send's copy and shared by zmq_msg_copy. */
+static const size_t xt_sizes[] = {33,   34,   63,   64,   65,   100,  1000,
+                                  1024, 1025, 2048, 4095, 4096, 4097, 9000};
+#define XT_SIZES (sizeof xt_sizes / sizeof xt_sizes[0])
+#define XT_ROUNDS 60
+
+static unsigned char xt_octet (int round, size_t size, size_t i)
+{
+    return (unsigned char) ((size_t) round * 13u + size + i * 31u);
+}
+
+static void xt_sender (void *push)
+{
+    static unsigned char buf[9000];
+    int round;
+    size_t k, i;
+    for (round = 0; round < XT_ROUNDS; round++) {
+        for (k = 0; k < XT_SIZES; k++) {
+            size_t n = xt_sizes[k];
+            zmq_msg_t m, c;
+            for (i = 0; i < n; i++)
+                buf[i] = xt_octet (round, n, i);
+            if (zmq_msg_init_size (&m, n) != 0)
+                return;
+            memcpy (zmq_msg_data (&m), buf, n);
+            if (round % 3 == 0) {
+                zmq_msg_init (&c);
+                if (zmq_msg_copy (&c, &m) != 0 || zmq_msg_send (&c, push, 0) < 0)
+                    return;
+            }
+            if (zmq_msg_send (&m, push, 0) < 0
+                || zmq_send (push, buf, n, 0) != (int) n)
+                return;
+        }
+    }
+}
+
+static void test_bodies_made_and_closed_on_two_threads (void)
+{
+    void *ctx = zmq_ctx_new (), *pull, *push, *thread;
+    zmq_msg_t m;
+    int round, copies;
+    size_t k, i;
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PULL, ZMQ_PUSH, "inproc://xt", &pull,
+                               &push));
+    thread = zmq_threadstart (xt_sender, push);
+    zmq_msg_init (&m);
+    for (round = 0; round < XT_ROUNDS; round++) {
+        for (k = 0; k < XT_SIZES; k++) {
+            size_t n = xt_sizes[k];
+            for (copies = round % 3 == 0 ? 3 : 2; copies > 0; copies--) {
+                const unsigned char *p;
+                int whole = 1;
+                CHECK_EQ_INT ((int) n, zmq_msg_recv (&m, pull, 0));
+                p = (const unsigned char *) zmq_msg_data (&m);
+                for (i = 0; i < n; i++)
+                    whole &= p[i] == xt_octet (round, n, i);
+                CHECK (whole);
+            }
+        }
+    }
+    zmq_msg_close (&m);
+    zmq_threadclose (thread);
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 /* The destination's previous content is released by copy. */
 static void test_copy_releases_dest_content (void)
 {
@@ -744,6 +837,8 @@ int main (void)
     RUN (test_move_transfers_ownership);
     RUN (test_copy_small);
     RUN (test_copy_large_shares_content);
+    RUN (test_copy_medium_shares_content);
+    RUN (test_bodies_made_and_closed_on_two_threads);
     RUN (test_copy_releases_dest_content);
     RUN (test_copy_move_from_closed_source);
     RUN (test_copy_move_into_closed_dest);
