@@ -62,6 +62,13 @@ done
 # tcp with CURVE security (no reference: raw TCP does no encryption)
 ROW_LIST+=("thr curve 64 $(thr_count 64) -" "thr curve 1024 $(thr_count 1024) -")
 ROW_LIST+=("lat curve 64 $(lat_count 64) -")
+# round trips where each side waits in zmq_poll before it receives
+for t in inproc ipc tcp; do
+    ref=-
+    [ $t = ipc ] && ref=unix
+    [ $t = tcp ] && ref=tcp
+    ROW_LIST+=("latpoll $t 64 $(lat_count 64) $ref")
+done
 for t in inproc tcp; do
     ROW_LIST+=("fanout $t 64 200000 -" "fanout $t 1024 100000 -")
 done
@@ -127,7 +134,9 @@ for r in "${ROW_LIST[@]}"; do
             rn=$n
             # the stream reference needs more bytes than a message run to be timed
             [ "$kind" = thr ] && rn=$(((1 << 31) / s > 1000000000 ? 1000000000 : (1 << 31) / s))
-            raw+=("$("$OUT/rawbench" "$kind" "$ref" "$s" "$rn" | field value)")
+            rawkind=$kind
+            [ "$kind" = latpoll ] && rawkind=lat
+            raw+=("$("$OUT/rawbench" "$rawkind" "$ref" "$s" "$rn" | field value)")
         fi
     done
     mo=$(printf '%s\n' "${ours[@]}" | median)
@@ -137,7 +146,7 @@ for r in "${ROW_LIST[@]}"; do
     ratio=$(awk -v a="$mo" -v b="$ml" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')
     if [ ${#raw[@]} -gt 0 ]; then
         mr=$(printf '%s\n' "${raw[@]}" | median)
-        if [ "$kind" = lat ]; then
+        if [ "$kind" = lat ] || [ "$kind" = latpoll ]; then
             frac=$(awk -v a="$mo" -v b="$mr" 'BEGIN{printf "%.2f", (a > 0 ? b / a : 0)}')
         else
             frac=$(awk -v a="$mo" -v b="$mr" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')
@@ -155,4 +164,4 @@ for r in "${ROW_LIST[@]}"; do
             "$(awk -v a="$xo" -v b="$xl" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
     fi
 done
-echo "units: thr msg/s, lat one-way us, fanout deliveries/s (10 subscribers), mem bytes"
+echo "units: thr msg/s, lat and latpoll one-way us, fanout deliveries/s (10 subscribers), mem bytes"

@@ -4,6 +4,9 @@
  *
  *   zbench thr    TRANSPORT SIZE COUNT   PUSH -> PULL, messages/s and Mb/s
  *   zbench lat    TRANSPORT SIZE COUNT   REQ <-> REP, one-way latency in us
+ *   zbench latpoll TRANSPORT SIZE COUNT  the same, each side waiting in
+ *                                        zmq_poll before each receive (as
+ *                                        programs with event loops do)
  *   zbench fanout TRANSPORT SIZE COUNT   PUB -> 10 SUBs, deliveries/s
  *   zbench mem    TRANSPORT N            bytes per idle socket / connection
  *
@@ -247,11 +250,26 @@ static void run_thr(struct job *j)
 
 /* ---- latency: REQ/REP round trips, reported one way as libzmq's tools do ---- */
 
+/* latpoll: wait in zmq_poll before each receive. */
+static int g_poll_first = 0;
+
+static void wait_readable(void *s)
+{
+    if (!g_poll_first)
+        return;
+    zmq_pollitem_t item = {s, 0, ZMQ_POLLIN, 0};
+    while (zmq_poll(&item, 1, -1) != 1) {
+        if (zmq_errno() != EINTR)
+            die("zmq_poll: %s", zmq_strerror(zmq_errno()));
+    }
+}
+
 static void rep_run(void *rep, int rounds)
 {
     zmq_msg_t m;
     zmq_msg_init(&m);
     for (int i = 0; i < rounds; i++) {
+        wait_readable(rep);
         recv_msg(rep, &m);
         while (zmq_msg_send(&m, rep, 0) < 0) {
             if (zmq_errno() != EINTR)
@@ -273,6 +291,7 @@ static double req_run(void *req, size_t size, int count)
         if (i == LAT_WARMUP)
             t0 = now_s();
         send_buf(req, buf, size, 0);
+        wait_readable(req);
         recv_msg(req, &m);
         if (zmq_msg_size(&m) != size)
             die("lat: reply of %zu bytes, want %zu", zmq_msg_size(&m), size);
@@ -493,7 +512,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 5) {
-        fprintf(stderr, "usage: zbench thr|lat|fanout TRANSPORT SIZE COUNT\n"
+        fprintf(stderr, "usage: zbench thr|lat|latpoll|fanout TRANSPORT SIZE COUNT\n"
                         "       zbench mem TRANSPORT N\n");
         return 2;
     }
@@ -510,6 +529,10 @@ int main(int argc, char **argv)
         run_thr(&j);
     else if (strcmp(argv[1], "lat") == 0)
         run_lat(&j);
+    else if (strcmp(argv[1], "latpoll") == 0) {
+        g_poll_first = 1;
+        run_lat(&j);
+    }
     else if (strcmp(argv[1], "fanout") == 0)
         run_fanout(&j);
     else

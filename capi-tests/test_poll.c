@@ -292,6 +292,75 @@ static void test_socket_and_fd_mixed (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* Round trips where both sides wait in zmq_poll before each receive, as an
+ * event loop does: each reply comes while the other side is still in
+ * zmq_poll (zmqrs yields there for a while before it sleeps) or after it
+ * went to sleep; none may be missed. The echo side also polls an idle pipe
+ * fd, so both the poll over sockets only and the one over a socket and an
+ * fd are exercised. */
+#define PP_ROUNDS 3000
+
+struct pp_echo
+{
+    void *ctx;
+    int fd;
+    int rounds;
+};
+
+static void pp_echo_fn (void *arg)
+{
+    struct pp_echo *e = (struct pp_echo *) arg;
+    void *s = new_connected (e->ctx, ZMQ_PAIR, "inproc://poll-pingpong");
+    zmq_pollitem_t items[2];
+    char buf[8];
+    e->rounds = 0;
+    if (!s)
+        return;
+    item_socket (&items[0], s, ZMQ_POLLIN);
+    memset (&items[1], 0, sizeof items[1]);
+    items[1].fd = e->fd;
+    items[1].events = ZMQ_POLLIN;
+    while (e->rounds < PP_ROUNDS) {
+        if (zmq_poll (items, 2, 2000) != 1 || items[0].revents != ZMQ_POLLIN
+            || zmq_recv (s, buf, sizeof buf, ZMQ_DONTWAIT) != 4
+            || zmq_send (s, buf, 4, 0) != 4)
+            break;
+        e->rounds++;
+    }
+    zmq_close (s);
+}
+
+static void test_poll_round_trips (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *a, *thread;
+    zmq_pollitem_t item;
+    struct pp_echo e;
+    int fds[2], i, ok = 1;
+    char buf[8];
+    CHECK (ctx != NULL);
+    CHECK_OK (pipe (fds));
+    a = new_bound (ctx, ZMQ_PAIR, "inproc://poll-pingpong");
+    CHECK (a != NULL);
+    e.ctx = ctx;
+    e.fd = fds[0];
+    thread = zmq_threadstart (pp_echo_fn, &e);
+    item_socket (&item, a, ZMQ_POLLIN);
+    for (i = 0; i < PP_ROUNDS && ok; i++) {
+        ok = zmq_send (a, "ping", 4, 0) == 4 && zmq_poll (&item, 1, 2000) == 1
+             && item.revents == ZMQ_POLLIN
+             && zmq_recv (a, buf, sizeof buf, ZMQ_DONTWAIT) == 4
+             && memcmp (buf, "ping", 4) == 0;
+    }
+    zmq_threadclose (thread);
+    CHECK (ok);
+    CHECK_EQ_INT (PP_ROUNDS, e.rounds);
+    close (fds[0]);
+    close (fds[1]);
+    CHECK_OK (zmq_close (a));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 /* zmq_ctx_shutdown while another thread is blocked in zmq_poll: the poll
  * returns -1/ETERM, then that thread closes its socket. */
 struct poller_thread
@@ -562,6 +631,7 @@ int main (void)
     RUN (test_req_rep_states);
     RUN (test_wakeup_from_other_thread);
     RUN (test_socket_and_fd_mixed);
+    RUN (test_poll_round_trips);
     RUN (test_eterm_on_ctx_shutdown);
     RUN (test_eterm_on_ctx_term);
     RUN (test_bad_items);

@@ -13,6 +13,7 @@ use super::types::zmq_pollitem_t;
 use super::types::{zmq_fd_t, zmq_poller_event_t};
 use super::{boundary, deref_mut};
 use crate::error::{Error, Result};
+use crate::io::SPIN;
 use libc::{c_int, c_long, c_short, c_void, pollfd};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -94,13 +95,24 @@ pub(crate) unsafe fn poll(
     }
     let deadline =
         (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
+    // After a first look finds nothing, the thread yields for a while
+    // before it sleeps in ppoll, as a blocking receive does (`io::SPIN`):
+    // the reply of a round trip usually comes sooner than a sleeping
+    // thread wakes. Not for zmq_ppoll with a signal mask, whose mask must
+    // be in force whenever it waits.
+    let spin_until = (timeout_ms != 0 && sigmask.is_null()).then(|| Instant::now() + SPIN);
+    let has_fds = items.iter().any(|i| i.socket.is_null());
     let mut first = true;
     loop {
-        let wait: Option<Duration> = if first {
+        let spinning = !first && spin_until.is_some_and(|t| Instant::now() < t);
+        let wait: Option<Duration> = if first || spinning {
             Some(Duration::ZERO)
         } else {
             deadline.map(|d| d.saturating_duration_since(Instant::now()))
         };
+        if spinning {
+            std::thread::yield_now();
+        }
         let ts = wait.map(|w| libc::timespec {
             tv_sec: w.as_secs() as libc::time_t,
             tv_nsec: w.subsec_nanos() as libc::c_long,
@@ -108,8 +120,14 @@ pub(crate) unsafe fn poll(
         let tsp = ts
             .as_ref()
             .map_or(std::ptr::null(), |t| t as *const libc::timespec);
-        // SAFETY: `fds` is a live array of `fds.len()` pollfds.
-        let rc = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, sigmask) };
+        // Sockets' readiness comes from their state, not their fds: a spin
+        // over sockets alone needs no system call.
+        let rc = if spinning && !has_fds {
+            0
+        } else {
+            // SAFETY: `fds` is a live array of `fds.len()` pollfds.
+            unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, sigmask) }
+        };
         if rc < 0 {
             return Err(Error(errno::errno().0));
         }
