@@ -176,9 +176,10 @@ const _: () = {
     assert!(std::mem::size_of::<Bytes>() == MAX_INLINE);
 };
 
-// SAFETY: the shared body is `Bytes` (Send + Sync); a constant body is bytes
-// the application promised to keep alive and unchanged, which libzmq also
-// hands between threads.
+// SAFETY: a shared body is `Bytes` (Send + Sync), a pooled one a `Pooled`
+// (atomically counted, Send + Sync); a constant body is bytes the
+// application promised to keep alive and unchanged, which libzmq also hands
+// between threads.
 unsafe impl Send for Msg {}
 
 /// A user buffer given to `zmq_msg_init_data`, freed by the user's function

@@ -10,11 +10,16 @@
 //! next allocation of that class takes it from there; the allocator is
 //! only asked when the list is empty and told only when it is full, so
 //! what the lists hold is bounded (`class_limit`).
+//!
+//! A forked child never touches the lists: another thread of the parent
+//! may have been half-way through a push or pop when it forked, and that
+//! slot would stay claimed in the child for ever. From the fork on, the
+//! child's bodies come from the allocator and go back to it.
 
 use crossbeam_queue::ArrayQueue;
 use std::alloc::Layout;
 use std::ptr::NonNull;
-use std::sync::atomic::{fence, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// Capacity of the smallest class; each next class doubles it.
@@ -32,8 +37,9 @@ const CLASS_BODIES: usize = 128;
 #[repr(C, align(16))]
 struct Header {
     refs: AtomicUsize,
-    /// The free list the block goes back to.
-    home: &'static ArrayQueue<usize>,
+    /// The free list the block goes back to; None for a block that goes
+    /// back to the allocator (made in a forked child).
+    home: Option<&'static ArrayQueue<usize>>,
 }
 
 const HEADER: usize = std::mem::size_of::<Header>();
@@ -57,6 +63,26 @@ impl Pool {
 
 /// The pool every message body comes from.
 static GLOBAL: Pool = Pool::new();
+
+/// Set in a forked child (see the module's text).
+static FORKED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn forked_child() {
+    FORKED.store(true, Ordering::Relaxed);
+}
+
+extern "C" fn watch_forks() {
+    // SAFETY: registers a handler that only stores to an atomic. If it
+    // cannot be registered (ENOMEM), the lists stay in use after a fork,
+    // as they would have without it.
+    unsafe { libc::pthread_atfork(None, None, Some(forked_child)) };
+}
+
+/// Runs `watch_forks` when the library is loaded, before any body can be
+/// made.
+#[used]
+#[link_section = ".init_array"]
+static WATCH_FORKS: extern "C" fn() = watch_forks;
 
 fn capacity(class: usize) -> usize {
     SMALLEST << class
@@ -100,8 +126,8 @@ impl Pooled {
     /// has no memory.
     fn alloc_in(pool: &'static Pool, len: usize) -> Option<Pooled> {
         let class = class_of(len);
-        let home = pool.list(class);
-        let header = match home.pop() {
+        let home = (!FORKED.load(Ordering::Relaxed)).then(|| pool.list(class));
+        let header = match home.and_then(ArrayQueue::pop) {
             Some(addr) => addr as *mut Header,
             None => {
                 // SAFETY: the layout has a non-zero size.
@@ -207,7 +233,11 @@ impl Pooled {
         }
         // Every other holder's use of the body happens before its reuse.
         fence(Ordering::Acquire);
-        if home.push(header as usize).is_err() {
+        let kept = match home {
+            Some(list) if !FORKED.load(Ordering::Relaxed) => list.push(header as usize).is_ok(),
+            _ => false,
+        };
+        if !kept {
             // SAFETY: the block came from `alloc_in` with the layout of the
             // class of its length, and nobody refers to it any more.
             unsafe { std::alloc::dealloc(header as *mut u8, layout(class_of(self.len))) };
@@ -279,6 +309,41 @@ mod tests {
             unsafe { b.release() };
         }
         assert_eq!(pool.list(class).len(), class_limit(class));
+    }
+
+    #[test]
+    fn a_forked_child_leaves_the_free_lists_alone() {
+        let pool = own_pool();
+        // SAFETY: each handle is released once.
+        unsafe { Pooled::zeroed_in(pool, 100).unwrap().release() };
+        let list = pool.list(class_of(100));
+        assert_eq!(list.len(), 1);
+        // SAFETY: the child only makes and frees bodies, then _exits.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0);
+        if pid == 0 {
+            let ok = FORKED.load(Ordering::Relaxed) && {
+                let p = Pooled::copy_in(pool, &[5u8; 100]).unwrap();
+                // SAFETY: live until released, once.
+                let intact = unsafe { p.bytes() }.iter().all(|&x| x == 5);
+                unsafe { p.release() };
+                intact && list.len() == 1
+            };
+            // SAFETY: ends the child without running the test harness's
+            // exit handlers.
+            unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+        }
+        let mut status = 0;
+        // SAFETY: waits for our own child.
+        assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "{status}"
+        );
+        assert!(
+            !FORKED.load(Ordering::Relaxed),
+            "the parent goes on pooling"
+        );
     }
 
     #[test]
