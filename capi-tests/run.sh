@@ -8,8 +8,8 @@
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-LIB=$ROOT/target/release
-OUT=$ROOT/target/capi-tests
+LIB=${ZMQRS_LIB:-$ROOT/target/release}
+OUT=${ZMQRS_TEST_OUT:-$ROOT/target/capi-tests}
 mkdir -p "$OUT"
 CC=${CC:-cc}
 CXX=${CXX:-c++}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ABI checks against ../shared/abi/ (libzmq 4.3.5's facts):
+# ABI checks against the facts beside this script (libzmq 4.3.5's, see README.md):
 #  - zmq.h and zmq_utils.h compile warning-free as C99 and C++11, with and
 #    without ZMQ_BUILD_DRAFT_API;
 #  - every constant has libzmq's value, and draft ones exist only with
@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-ABI=${ZMQRS_ABI_DIR:-$ROOT/../shared/abi}
+ABI=${ZMQRS_ABI_DIR:-$ROOT/capi-tests/abi}
 LIB=$ROOT/target/release
 OUT=$ROOT/target/capi-tests/abi
 mkdir -p "$OUT"
