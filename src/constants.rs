@@ -1,5 +1,7 @@
-//! The integer constants of `zmq.h`, with libzmq's values. cbindgen turns each
-//! into a `#define`; the ABI tests compare them with `shared/abi/`.
+//! The integer constants of `zmq.h`, with libzmq's values: the core speaks
+//! in them (socket types, options, events, errno) and the C boundary
+//! re-exports them. cbindgen turns each into a `#define`; the ABI tests
+//! compare them with `capi-tests/abi/`.
 //! The draft ones live in `draft`, which cbindgen fences behind
 //! `ZMQ_BUILD_DRAFT_API`.
 

@@ -4,8 +4,8 @@
 //! the wire format.
 
 use crate::command::Command;
+use crate::constants::*;
 use crate::error::{Error, Result};
-use crate::ffi::constants::*;
 use crate::io::mailbox::Mailbox;
 use crate::io::thread::{IoThread, Live};
 use crate::pipe::{pipe_pair, Direction, Pipe};
@@ -104,7 +104,7 @@ impl CtxOptions {
             ZMQ_IPV6 => self.ipv6 as i32,
             ZMQ_BLOCKY => self.blocky as i32,
             ZMQ_MAX_MSGSZ => self.max_msgsz,
-            ZMQ_MSG_T_SIZE => std::mem::size_of::<crate::ffi::types::zmq_msg_t>() as i32,
+            ZMQ_MSG_T_SIZE => crate::msg::MSG_T_SIZE as i32,
             ZMQ_ZERO_COPY_RECV => self.zero_copy_recv as i32,
             ZMQ_THREAD_SCHED_POLICY => self.thread_sched_policy,
             ZMQ_THREAD_NAME_PREFIX if !is_int => {

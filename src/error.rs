@@ -16,6 +16,6 @@ impl Error {
     pub const ENOTSUP: Error = Error(libc::ENOTSUP);
     pub const ENOTSOCK: Error = Error(libc::ENOTSOCK);
     pub const EAGAIN: Error = Error(libc::EAGAIN);
-    pub const ETERM: Error = Error(crate::ffi::constants::ETERM);
-    pub const EFSM: Error = Error(crate::ffi::constants::EFSM);
+    pub const ETERM: Error = Error(crate::constants::ETERM);
+    pub const EFSM: Error = Error(crate::constants::EFSM);
 }

@@ -1,11 +1,12 @@
 //! zmqrs: libzmq rewritten in Rust, behind libzmq's own C ABI.
 //!
 //! The C API lives in `ffi` (one file per API family); everything under it
-//! is safe Rust that returns `error::Result`. See `../shared/design/` and
-//! `docs/STATUS.md` for what is built and what is not yet.
+//! is safe Rust that returns `error::Result`. `docs/ARCHITECTURE.md` draws
+//! the layers; `docs/STATUS.md` says what works and which test proves it.
 
 pub mod clock;
 pub mod command;
+pub mod constants;
 pub mod ctx;
 pub mod error;
 pub mod ffi;
@@ -14,6 +15,7 @@ pub mod keys;
 pub mod monitor;
 pub mod msg;
 pub mod pipe;
+pub mod poll;
 pub mod proxy;
 pub mod socket;
 pub mod timers;

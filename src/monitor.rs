@@ -3,7 +3,7 @@
 //! to the address the application gave. Any thread (the socket's own, an
 //! I/O thread) may emit; the monitor socket sits behind a mutex.
 
-use crate::ffi::constants::*;
+use crate::constants::*;
 use crate::msg::Msg;
 use crate::socket::Socket;
 use std::sync::{Arc, Mutex};

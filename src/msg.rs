@@ -170,8 +170,11 @@ pub struct Msg {
     body: Body,
 }
 
+/// Size of the caller's `zmq_msg_t`, which holds one `Msg`.
+pub const MSG_T_SIZE: usize = 64;
+
 const _: () = {
-    assert!(std::mem::size_of::<Msg>() == 64);
+    assert!(std::mem::size_of::<Msg>() == MSG_T_SIZE);
     assert!(std::mem::align_of::<Msg>() == 8);
     assert!(std::mem::size_of::<Bytes>() == MAX_INLINE);
 };

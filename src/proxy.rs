@@ -3,15 +3,24 @@
 //! socket, steered by an optional control socket (PAUSE, RESUME, TERMINATE,
 //! STATISTICS).
 //!
-//! Sockets are named by their C handles and borrowed afresh for each call,
-//! because frontend and backend may be one socket.
+//! It works on resolved sockets: the C boundary passes each distinct socket
+//! once, and `Roles` names them by index, because frontend and backend may
+//! be one socket.
 
+use crate::constants::{ZMQ_DONTWAIT, ZMQ_POLLIN, ZMQ_REP, ZMQ_SNDMORE};
 use crate::error::{Error, Result};
-use crate::ffi::constants::{ZMQ_DONTWAIT, ZMQ_POLLIN, ZMQ_REP, ZMQ_SNDMORE};
-use crate::ffi::poll::{poll, Item};
-use crate::ffi::socket::socket_of;
 use crate::msg::Msg;
-use libc::c_void;
+use crate::poll::{poll, Item, Source};
+use crate::socket::Socket;
+
+/// Which of the sockets passed to `run` plays which part.
+#[derive(Debug, Clone, Copy)]
+pub struct Roles {
+    pub frontend: usize,
+    pub backend: usize,
+    pub capture: Option<usize>,
+    pub control: Option<usize>,
+}
 
 /// Message and byte counts of one socket, as STATISTICS reports them.
 #[derive(Debug, Default, Clone, Copy)]
@@ -22,30 +31,31 @@ struct Stats {
     bytes_out: u64,
 }
 
-/// Moves one whole message from `from` to `to`, copying to `capture`.
-///
-/// # Safety
-/// Handles as in `run`.
-unsafe fn forward(
-    from: *mut c_void,
-    to: *mut c_void,
-    capture: *mut c_void,
+/// The socket at `i` (EINVAL when the caller's roles name none).
+fn at<'s>(sockets: &'s mut [&mut Socket], i: usize) -> Result<&'s mut Socket> {
+    sockets.get_mut(i).map(|s| &mut **s).ok_or(Error::EINVAL)
+}
+
+/// Moves one whole message from `from` to `to`, copying to `capture`;
+/// counts it in `stats_from` (in) and `stats_to` (out).
+fn forward(
+    sockets: &mut [&mut Socket],
+    from: usize,
+    to: usize,
+    capture: Option<usize>,
     stats_from: &mut Stats,
     stats_to: &mut Stats,
 ) -> Result<()> {
     loop {
-        // SAFETY: a live socket of this thread (checked by the caller).
-        let mut msg = unsafe { socket_of(from) }?.recv(ZMQ_DONTWAIT)?;
+        let mut msg = at(sockets, from)?.recv(ZMQ_DONTWAIT)?;
         let more = msg.more();
         let size = msg.size() as u64;
         let flags = if more { ZMQ_SNDMORE } else { 0 };
-        if !capture.is_null() {
+        if let Some(c) = capture {
             let mut copy = msg.share();
-            // SAFETY: as above.
-            unsafe { socket_of(capture) }?.send(&mut copy, flags)?;
+            at(sockets, c)?.send(&mut copy, flags)?;
         }
-        // SAFETY: as above.
-        unsafe { socket_of(to) }?.send(&mut msg, flags)?;
+        at(sockets, to)?.send(&mut msg, flags)?;
         // Counted per frame, as libzmq 4.3.5 does.
         stats_from.msg_in += 1;
         stats_to.msg_out += 1;
@@ -66,11 +76,7 @@ enum Control {
     Unknown,
 }
 
-/// # Safety
-/// Handles as in `run`.
-unsafe fn read_control(control: *mut c_void) -> Result<Control> {
-    // SAFETY: as in `run`.
-    let s = unsafe { socket_of(control) }?;
+fn read_control(s: &mut Socket) -> Result<Control> {
     let msg = s.recv(ZMQ_DONTWAIT)?;
     let cmd = match msg.data() {
         b"PAUSE" => Control::Pause,
@@ -89,82 +95,64 @@ unsafe fn read_control(control: *mut c_void) -> Result<Control> {
     Ok(cmd)
 }
 
+fn send_statistics(s: &mut Socket, front: &Stats, back: &Stats) -> Result<()> {
+    let values = [
+        front.msg_in,
+        front.bytes_in,
+        front.msg_out,
+        front.bytes_out,
+        back.msg_in,
+        back.bytes_in,
+        back.msg_out,
+        back.bytes_out,
+    ];
+    for (i, v) in values.iter().enumerate() {
+        let mut m = Msg::from_slice(&v.to_ne_bytes())?;
+        s.send(&mut m, if i + 1 < values.len() { ZMQ_SNDMORE } else { 0 })?;
+    }
+    Ok(())
+}
+
 /// Runs the proxy until the context terminates (ETERM) or TERMINATE.
-///
-/// # Safety
-/// Each non-NULL handle must be a handle this library returned, used by no
-/// other thread while the proxy runs.
-pub unsafe fn run(
-    frontend: *mut c_void,
-    backend: *mut c_void,
-    capture: *mut c_void,
-    control: *mut c_void,
-) -> Result<()> {
-    if frontend.is_null() || backend.is_null() {
-        return Err(Error::EFAULT);
-    }
-    for s in [frontend, backend] {
-        // SAFETY: forwarded from the caller.
-        unsafe { socket_of(s) }?;
-    }
-    for s in [capture, control] {
-        if !s.is_null() {
-            // SAFETY: forwarded from the caller.
-            unsafe { socket_of(s) }?;
-        }
-    }
-    let item = |socket| Item {
-        socket,
-        fd: -1,
+pub fn run(sockets: &mut [&mut Socket], roles: Roles) -> Result<()> {
+    let Roles {
+        frontend,
+        backend,
+        capture,
+        control,
+    } = roles;
+    let item = |i| Item {
+        source: Source::Socket(i),
         events: ZMQ_POLLIN as libc::c_short,
-        user_data: std::ptr::null_mut(),
     };
     let mut items = vec![item(frontend)];
     if backend != frontend {
         items.push(item(backend));
     }
-    if !control.is_null() {
-        items.push(item(control));
+    if let Some(c) = control {
+        items.push(item(c));
     }
     let mut front_stats = Stats::default();
     let mut back_stats = Stats::default();
     let mut paused = false;
     let mut revents = vec![0; items.len()];
     loop {
-        // SAFETY: forwarded from the caller.
-        unsafe { poll(&items, &mut revents, -1, std::ptr::null()) }?;
-        let ready = |s: *mut c_void| {
+        poll(sockets, &items, &mut revents, -1, None)?;
+        let ready = |s: usize| {
             items
                 .iter()
                 .zip(&revents)
-                .any(|(i, &r)| i.socket == s && r != 0)
+                .any(|(i, &r)| i.source == Source::Socket(s) && r != 0)
         };
-        if !control.is_null() && ready(control) {
-            // SAFETY: forwarded from the caller.
-            match unsafe { read_control(control) } {
+        if let Some(c) = control.filter(|&c| ready(c)) {
+            match read_control(at(sockets, c)?) {
                 Ok(Control::Pause) => paused = true,
                 Ok(Control::Resume) => paused = false,
                 Ok(Control::Terminate) => return Ok(()),
                 Ok(Control::Statistics) => {
-                    let values = [
-                        front_stats.msg_in,
-                        front_stats.bytes_in,
-                        front_stats.msg_out,
-                        front_stats.bytes_out,
-                        back_stats.msg_in,
-                        back_stats.bytes_in,
-                        back_stats.msg_out,
-                        back_stats.bytes_out,
-                    ];
-                    // SAFETY: forwarded from the caller.
-                    let s = unsafe { socket_of(control) }?;
-                    for (i, v) in values.iter().enumerate() {
-                        let mut m = Msg::from_slice(&v.to_ne_bytes())?;
-                        s.send(&mut m, if i + 1 < values.len() { ZMQ_SNDMORE } else { 0 })?;
-                    }
+                    send_statistics(at(sockets, c)?, &front_stats, &back_stats)?
                 }
-                Ok(Control::Unknown) => {}
-                Err(Error::EAGAIN) => {}
+                Ok(Control::Unknown) | Err(Error::EAGAIN) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -184,21 +172,20 @@ pub unsafe fn run(
             } else {
                 (&mut back_stats, &mut front_stats)
             };
-            let mut one = Stats::default();
-            let mut other = Stats::default();
             let r = if from == to {
-                // SAFETY: forwarded from the caller.
-                unsafe { forward(from, to, capture, &mut one, &mut other) }
-            } else {
-                // SAFETY: forwarded from the caller.
-                unsafe { forward(from, to, capture, sf, st) }
-            };
-            if from == to {
+                // One socket both ways: what it reads and what it sends are
+                // both its own counts.
+                let mut one = Stats::default();
+                let mut other = Stats::default();
+                let r = forward(sockets, from, to, capture, &mut one, &mut other);
                 sf.msg_in += one.msg_in;
                 sf.bytes_in += one.bytes_in;
                 sf.msg_out += other.msg_out;
                 sf.bytes_out += other.bytes_out;
-            }
+                r
+            } else {
+                forward(sockets, from, to, capture, sf, st)
+            };
             match r {
                 Ok(()) | Err(Error::EAGAIN) => {}
                 Err(e) => return Err(e),

@@ -1,8 +1,8 @@
 //! `zmq_ctx_*`, `zmq_init`, `zmq_term`: context handles.
 
-use super::constants::ZMQ_IO_THREADS;
 use super::handle::{Pool, Slot};
 use super::{boundary, deref_mut};
+use crate::constants::ZMQ_IO_THREADS;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use libc::{c_int, c_void, size_t};

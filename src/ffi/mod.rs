@@ -3,7 +3,6 @@
 //! Rust, and maps `Err(e)` to libzmq's failure value plus `errno`. A panic is
 //! caught here and never unwinds into C.
 
-pub mod constants;
 pub mod types;
 
 pub(crate) mod handle;
@@ -13,6 +12,8 @@ mod ctx;
 mod msg;
 pub(crate) mod poll;
 pub(crate) mod socket;
+// After `socket`: zmq.h lists the proxy functions after the socket ones.
+mod proxy;
 mod timers;
 mod util;
 

@@ -1,9 +1,9 @@
 //! `zmq_msg_*`: the message API over `crate::msg::Msg` living inside the
 //! caller's `zmq_msg_t`.
 
-use super::constants::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use super::types::{as_fn, zmq_free_fn, zmq_msg_t, FreeFn};
 use super::{boundary, c_str, set_errno};
+use crate::constants::{ZMQ_MORE, ZMQ_SHARED, ZMQ_SRCFD};
 use crate::error::{Error, Result};
 use crate::msg::Msg;
 use libc::{c_char, c_int, c_void, size_t};

@@ -1,22 +1,17 @@
-//! Polling: `zmq_poll`, `zmq_ppoll` and the `zmq_poller_*` API.
-//!
-//! A socket is polled through its ZMQ_FD (readable when commands wait) and
-//! ZMQ_EVENTS: the first pass looks without waiting; later passes wait on
-//! the fds, then ask each socket again, until something is ready or the
-//! timeout ends. Plain fds are polled as they are.
+//! Polling: `zmq_poll`, `zmq_ppoll` and the `zmq_poller_*` API. The
+//! handles are resolved here; the waiting is `crate::poll`'s.
 
-use super::constants::{ZMQ_POLLERR, ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI};
 use super::handle::Pool;
-use super::socket::socket_of;
+use super::socket::{socket_of, sockets_of};
 use super::types::zmq_pollitem_t;
 #[cfg(feature = "draft")]
 use super::types::{zmq_fd_t, zmq_poller_event_t};
 use super::{boundary, deref_mut};
+use crate::constants::{ZMQ_POLLERR, ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI};
 use crate::error::{Error, Result};
-use crate::io::SPIN;
-use libc::{c_int, c_long, c_short, c_void, pollfd};
+use crate::poll as core;
+use libc::{c_int, c_long, c_short, c_void};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// One thing to poll: a socket handle, or a plain fd when `socket` is NULL.
 #[derive(Debug, Clone, Copy)]
@@ -31,128 +26,42 @@ pub(crate) struct Item {
 // poller is used by one thread at a time.
 unsafe impl Send for Item {}
 
-fn to_poll_events(ev: c_short) -> c_short {
-    let ev = ev as c_int;
-    let mut out = 0;
-    if ev & ZMQ_POLLIN != 0 {
-        out |= libc::POLLIN;
-    }
-    if ev & ZMQ_POLLOUT != 0 {
-        out |= libc::POLLOUT;
-    }
-    if ev & ZMQ_POLLPRI != 0 {
-        out |= libc::POLLPRI;
-    }
-    out
-}
-
-fn from_poll_events(rev: c_short) -> c_short {
-    let mut out = 0;
-    if rev & libc::POLLIN != 0 {
-        out |= ZMQ_POLLIN;
-    }
-    if rev & libc::POLLOUT != 0 {
-        out |= ZMQ_POLLOUT;
-    }
-    if rev & libc::POLLPRI != 0 {
-        out |= ZMQ_POLLPRI;
-    }
-    if rev & !(libc::POLLIN | libc::POLLOUT | libc::POLLPRI) != 0 {
-        out |= ZMQ_POLLERR;
-    }
-    out as c_short
-}
-
-/// Polls `items`, writing each one's ready events into `revents`; returns
-/// how many are ready. `timeout_ms` < 0 waits without limit.
+/// Polls `items` (the C view: socket handles and fds) with the core's
+/// loop, writing each one's ready events into `revents`; returns how many
+/// are ready. `timeout_ms` < 0 waits without limit.
 ///
 /// # Safety
-/// Socket handles must be NULL-free handles this library returned (checked
-/// for liveness), used by no other thread meanwhile.
+/// Socket handles must be NULL or handles this library returned (checked
+/// for liveness), used by no other thread meanwhile; a non-NULL `sigmask`
+/// must point to a signal set.
 pub(crate) unsafe fn poll(
     items: &[Item],
     revents: &mut [c_short],
     timeout_ms: c_long,
     sigmask: *const libc::sigset_t,
 ) -> Result<usize> {
-    let mut fds = Vec::with_capacity(items.len());
-    for item in items {
-        if item.socket.is_null() {
-            fds.push(pollfd {
-                fd: item.fd,
-                events: to_poll_events(item.events),
-                revents: 0,
-            });
-        } else {
-            // SAFETY: forwarded from the caller.
-            let s = unsafe { socket_of(item.socket) }?;
-            fds.push(pollfd {
-                fd: s.fd(),
-                events: if item.events != 0 { libc::POLLIN } else { 0 },
-                revents: 0,
-            });
-        }
-    }
-    let deadline =
-        (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
-    // After a first look finds nothing, the thread yields for a while
-    // before it sleeps in ppoll, as a blocking receive does (`io::SPIN`):
-    // the reply of a round trip usually comes sooner than a sleeping
-    // thread wakes. Not for zmq_ppoll with a signal mask, whose mask must
-    // be in force whenever it waits.
-    let spin_until = (timeout_ms != 0 && sigmask.is_null()).then(|| Instant::now() + SPIN);
-    let has_fds = items.iter().any(|i| i.socket.is_null());
-    let mut first = true;
-    loop {
-        let spinning = !first && spin_until.is_some_and(|t| Instant::now() < t);
-        let wait: Option<Duration> = if first || spinning {
-            Some(Duration::ZERO)
-        } else {
-            deadline.map(|d| d.saturating_duration_since(Instant::now()))
-        };
-        if spinning {
-            std::thread::yield_now();
-        }
-        let ts = wait.map(|w| libc::timespec {
-            tv_sec: w.as_secs() as libc::time_t,
-            tv_nsec: w.subsec_nanos() as libc::c_long,
-        });
-        let tsp = ts
-            .as_ref()
-            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
-        // Sockets' readiness comes from their state, not their fds: a spin
-        // over sockets alone needs no system call.
-        let rc = if spinning && !has_fds {
-            0
-        } else {
-            // SAFETY: `fds` is a live array of `fds.len()` pollfds.
-            unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, sigmask) }
-        };
-        if rc < 0 {
-            return Err(Error(errno::errno().0));
-        }
-        let mut ready = 0;
-        for (i, item) in items.iter().enumerate() {
-            let ev = if item.socket.is_null() {
-                from_poll_events(fds[i].revents)
+    let handles: Vec<*mut c_void> = items
+        .iter()
+        .filter(|i| !i.socket.is_null())
+        .map(|i| i.socket)
+        .collect();
+    // SAFETY: forwarded from the caller.
+    let (mut sockets, index) = unsafe { sockets_of(&handles) }?;
+    let mut next = index.into_iter();
+    let core: Vec<core::Item> = items
+        .iter()
+        .map(|i| core::Item {
+            source: if i.socket.is_null() {
+                core::Source::Fd(i.fd)
             } else {
-                // SAFETY: checked live above; this thread's socket.
-                let s = unsafe { socket_of(item.socket) }?;
-                (s.events()? as c_short) & item.events & (ZMQ_POLLIN | ZMQ_POLLOUT) as c_short
-            };
-            revents[i] = ev;
-            if ev != 0 {
-                ready += 1;
-            }
-        }
-        if ready > 0 || timeout_ms == 0 {
-            return Ok(ready);
-        }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            return Ok(0);
-        }
-        first = false;
-    }
+                core::Source::Socket(next.next().unwrap_or(usize::MAX))
+            },
+            events: i.events,
+        })
+        .collect();
+    // SAFETY: NULL or a signal set, per the contract.
+    let mask = unsafe { sigmask.as_ref() };
+    core::poll(&mut sockets, &core, revents, timeout_ms as i64, mask)
 }
 
 /// `zmq_poll` / `zmq_ppoll` over the caller's item array.
@@ -171,8 +80,8 @@ unsafe fn poll_items(
     if nitems == 0 {
         // Nothing to wait for but the timeout, as libzmq does.
         if timeout != 0 {
-            // SAFETY: poll(2) with no fds just sleeps.
-            unsafe { poll(&[], &mut [], timeout, sigmask) }?;
+            // SAFETY: NULL or a signal set, per the contract.
+            core::sleep(timeout as i64, unsafe { sigmask.as_ref() })?;
         }
         return Ok(0);
     }
@@ -522,8 +431,7 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
             if timeout < 0 {
                 return Err(Error::EFAULT);
             }
-            // SAFETY: no items: poll just sleeps.
-            unsafe { poll(&[], &mut [], timeout, std::ptr::null()) }?;
+            core::sleep(timeout as i64, None)?;
             return Err(Error::EAGAIN);
         }
         let mut revents = vec![0; active.len()];

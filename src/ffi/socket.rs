@@ -8,8 +8,8 @@ use super::handle::Pool;
 use super::msg::msg_mut;
 use super::types::zmq_msg_t;
 use super::{boundary, c_str, deref_mut};
+use crate::constants::ZMQ_SNDMORE;
 use crate::error::{Error, Result};
-use crate::ffi::constants::ZMQ_SNDMORE;
 use crate::msg::Msg;
 use crate::socket::Socket;
 use libc::{c_char, c_int, c_void, iovec, size_t};
@@ -38,6 +38,35 @@ pub(crate) unsafe fn socket_of<'a>(p: *mut c_void) -> Result<&'a mut Socket> {
     let slot = unsafe { SOCKETS.get(p) }.ok_or(Error::ENOTSOCK)?;
     // SAFETY: one thread at a time, per the contract.
     unsafe { (*slot.value.0.get()).as_deref_mut() }.ok_or(Error::ENOTSOCK)
+}
+
+/// The sockets behind `handles`, each distinct handle resolved once (so
+/// one socket is borrowed once however often it is named), and for each
+/// handle the index of its socket.
+///
+/// # Safety
+/// As `socket_of`, for every handle.
+pub(crate) unsafe fn sockets_of<'a>(
+    handles: &[*mut c_void],
+) -> Result<(Vec<&'a mut Socket>, Vec<usize>)> {
+    let mut distinct: Vec<*mut c_void> = Vec::with_capacity(handles.len());
+    let mut index = Vec::with_capacity(handles.len());
+    for &h in handles {
+        index.push(match distinct.iter().position(|&d| d == h) {
+            Some(i) => i,
+            None => {
+                distinct.push(h);
+                distinct.len() - 1
+            }
+        });
+    }
+    let mut sockets = Vec::with_capacity(distinct.len());
+    for h in distinct {
+        // SAFETY: forwarded from the caller; distinct handles are distinct
+        // sockets, so no socket is borrowed twice.
+        sockets.push(unsafe { socket_of(h) }?);
+    }
+    Ok((sockets, index))
 }
 
 /// Reads a C string argument as UTF-8 (EINVAL otherwise, EFAULT for NULL).
@@ -409,12 +438,7 @@ pub unsafe extern "C" fn zmq_socket_monitor(
             // SAFETY: forwarded from the caller.
             Some(unsafe { str_arg(addr_) }?)
         };
-        s.monitor(
-            addr,
-            events_ as u32 as u64,
-            1,
-            crate::ffi::constants::ZMQ_PAIR,
-        )?;
+        s.monitor(addr, events_ as u32 as u64, 1, crate::constants::ZMQ_PAIR)?;
         Ok(0)
     })
 }
@@ -480,7 +504,7 @@ pub unsafe extern "C" fn zmq_socket_monitor_versioned(
     event_version_: c_int,
     type_: c_int,
 ) -> c_int {
-    use crate::ffi::constants::{ZMQ_PAIR, ZMQ_PUB, ZMQ_PUSH};
+    use crate::constants::{ZMQ_PAIR, ZMQ_PUB, ZMQ_PUSH};
     boundary(|| {
         // SAFETY: forwarded from the caller.
         let s = unsafe { socket_of(s_) }?;
@@ -508,40 +532,4 @@ pub unsafe extern "C" fn zmq_socket_monitor_pipes_stats(s: *mut c_void) -> c_int
         unsafe { socket_of(s) }?.pipes_stats()?;
         Ok(0)
     })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn zmq_proxy(
-    frontend_: *mut c_void,
-    backend_: *mut c_void,
-    capture_: *mut c_void,
-) -> c_int {
-    // SAFETY: forwarded from the caller.
-    unsafe { zmq_proxy_steerable(frontend_, backend_, capture_, std::ptr::null_mut()) }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn zmq_proxy_steerable(
-    frontend_: *mut c_void,
-    backend_: *mut c_void,
-    capture_: *mut c_void,
-    control_: *mut c_void,
-) -> c_int {
-    boundary(|| {
-        // SAFETY: forwarded from the caller; the four are distinct sockets
-        // used only by this thread during the proxy.
-        unsafe { crate::proxy::run(frontend_, backend_, capture_, control_) }?;
-        Ok(0)
-    })
-}
-
-/// `zmq_device(type, frontend, backend)` is `zmq_proxy` without capture.
-#[no_mangle]
-pub unsafe extern "C" fn zmq_device(
-    _type_: c_int,
-    frontend_: *mut c_void,
-    backend_: *mut c_void,
-) -> c_int {
-    // SAFETY: forwarded from the caller.
-    unsafe { zmq_proxy(frontend_, backend_, std::ptr::null_mut()) }
 }

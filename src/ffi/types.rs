@@ -1,5 +1,5 @@
 //! The C-visible types of `zmq.h`: their layouts are libzmq's (checked against
-//! `shared/abi/layouts.tsv` by the ABI tests and by the asserts below).
+//! `capi-tests/abi/layouts.tsv` by the ABI tests and by the asserts below).
 
 #![allow(non_camel_case_types)]
 
@@ -77,7 +77,7 @@ pub(crate) unsafe fn as_fn<T, F: Copy>(p: *mut T) -> Option<F> {
 }
 
 const _: () = {
-    assert!(std::mem::size_of::<zmq_msg_t>() == 64);
+    assert!(std::mem::size_of::<zmq_msg_t>() == crate::msg::MSG_T_SIZE);
     assert!(std::mem::align_of::<zmq_msg_t>() == 8);
     assert!(std::mem::size_of::<zmq_pollitem_t>() == 16);
     assert!(std::mem::size_of::<zmq_fd_t>() == 4);

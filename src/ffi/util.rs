@@ -1,9 +1,9 @@
 //! The small utilities of `zmq.h`: errno and error texts, version and
 //! capabilities, Z85 and CURVE keys, stopwatch, sleep and threads.
 
-use super::constants::{EFSM, EMTHREAD, ENOCOMPATPROTO, ETERM};
 use super::types::{as_fn, zmq_thread_fn, ThreadFn};
 use super::{boundary, c_str};
+use crate::constants::{EFSM, EMTHREAD, ENOCOMPATPROTO, ETERM};
 use crate::error::Error;
 use crate::{keys, z85};
 use libc::{c_char, c_int, c_ulong, c_void, size_t};

@@ -27,7 +27,7 @@ impl RawWire {
     pub fn new() -> RawWire {
         let mut events = VecDeque::new();
         events.push_back(Event::HandshakeSucceeded {
-            peer_socket_type: crate::ffi::constants::ZMQ_STREAM,
+            peer_socket_type: crate::constants::ZMQ_STREAM,
             peer_routing_id: Vec::new(),
             properties: Vec::new(),
             version: (0, 0),

@@ -8,8 +8,8 @@
 //! batched reads and gathered writes.
 
 use crate::command::Command;
+use crate::constants::*;
 use crate::error::Error;
-use crate::ffi::constants::*;
 use crate::io::mailbox::Mailbox;
 use crate::io::raw::RawWire;
 use crate::monitor::{self, MonitorSlot};

@@ -96,3 +96,29 @@ impl Signaler {
         self.fd.as_raw_fd()
     }
 }
+
+/// Waits with ppoll(2) until one of `fds` is ready or `wait` has passed
+/// (None: without limit), with `sigmask` in force meanwhile when given;
+/// returns how many are ready. EINTR and the other errors of ppoll are
+/// returned as they come.
+pub(crate) fn wait_fds(
+    fds: &mut [libc::pollfd],
+    wait: Option<std::time::Duration>,
+    sigmask: Option<&libc::sigset_t>,
+) -> Result<usize> {
+    let ts = wait.map(|w| libc::timespec {
+        tv_sec: w.as_secs() as libc::time_t,
+        tv_nsec: w.subsec_nanos() as libc::c_long,
+    });
+    let tsp = ts
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    let mask = sigmask.map_or(std::ptr::null(), |m| m as *const libc::sigset_t);
+    // SAFETY: `fds` is a live array of `fds.len()` pollfds; `tsp` and
+    // `mask` are NULL or point to live values.
+    let rc = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, mask) };
+    if rc < 0 {
+        return Err(Error(errno::errno().0));
+    }
+    Ok(rc as usize)
+}

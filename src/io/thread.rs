@@ -6,9 +6,9 @@
 use super::mailbox::Mailbox;
 use super::session::Session;
 use crate::command::Command;
+use crate::constants::*;
 use crate::ctx::CtxOptions;
 use crate::error::{Error, Result};
-use crate::ffi::constants::*;
 use crate::monitor;
 use crate::transport::{Listener, Stream};
 use mio::unix::SourceFd;

@@ -18,9 +18,9 @@ mod req;
 mod router;
 
 use crate::command::Command;
+use crate::constants::*;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::ffi::constants::*;
 use crate::io::mailbox::Mailbox;
 use crate::io::session::{ConnectAddr, Session, SessionOptions};
 use crate::io::thread::{IoCommand, ListenerSpec};
@@ -666,7 +666,7 @@ impl Socket {
         let io = self
             .ctx
             .io_mailbox()
-            .ok_or(Error(crate::ffi::constants::EMTHREAD))?;
+            .ok_or(Error(crate::constants::EMTHREAD))?;
         if !self.io_used.iter().any(|m| Arc::ptr_eq(m, &io)) {
             self.io_used.push(Arc::clone(&io));
         }

@@ -19,8 +19,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::constants::*;
 use crate::error::{Error, Result};
-use crate::ffi::constants::*;
 
 /// libzmq's `default_hwm`.
 const DEFAULT_HWM: i32 = 1000;

@@ -15,8 +15,8 @@
 use super::route::trie::{MTrie, RmResult, Trie};
 use super::route::{dist::Dist, fq::Fq};
 use super::{Cx, Pattern};
+use crate::constants::{ZMQ_SUBSCRIBE, ZMQ_UNSUBSCRIBE};
 use crate::error::{Error, Result};
-use crate::ffi::constants::{ZMQ_SUBSCRIBE, ZMQ_UNSUBSCRIBE};
 use crate::msg::Msg;
 use crate::pipe::PipeIdx;
 use std::collections::VecDeque;

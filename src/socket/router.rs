@@ -321,7 +321,7 @@ impl Pattern for Router {
         let idx = *self.out.get(routing_id).ok_or(Error(libc::EHOSTUNREACH))?;
         let writable = cx.pipes.get(idx).has_room();
         Ok(if writable {
-            crate::ffi::constants::ZMQ_POLLOUT
+            crate::constants::ZMQ_POLLOUT
         } else {
             0
         })

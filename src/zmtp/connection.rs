@@ -13,7 +13,7 @@ use super::mechanism::{Mechanism, Status, ZapRequest};
 use super::null::NullMechanism;
 use super::plain::{PlainClient, PlainServer};
 use super::{Config, Event, MechanismConfig, ProtocolError};
-use crate::ffi::constants as c;
+use crate::constants as c;
 use crate::msg::{flags, Msg};
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;

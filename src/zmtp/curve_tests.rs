@@ -2,7 +2,7 @@
 //! them over the wire).
 
 use super::*;
-use crate::ffi::constants as c;
+use crate::constants as c;
 
 fn keypair() -> ([u8; 32], [u8; 32]) {
     let secret = random::<32>().unwrap();

@@ -10,7 +10,7 @@
 
 use super::command::{parse_properties, write_property};
 use super::{Config, ProtocolError};
-use crate::ffi::constants as c;
+use crate::constants as c;
 use crate::msg::Msg;
 
 /// Property names libzmq gives meaning to.

@@ -65,7 +65,7 @@ pub mod plain;
 
 pub use connection::Connection;
 
-use crate::ffi::constants as c;
+use crate::constants as c;
 use crate::msg::Msg;
 
 /// Default size of the buffer small frames are read into (libzmq's

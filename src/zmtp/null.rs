@@ -170,7 +170,7 @@ impl Mechanism for NullMechanism {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::constants as c;
+    use crate::constants as c;
 
     fn mech(t: i32) -> NullMechanism {
         NullMechanism::new(&Config::new(t))

@@ -340,7 +340,7 @@ impl Mechanism for PlainServer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::constants as c;
+    use crate::constants as c;
 
     fn plain(as_server: bool) -> Config {
         let mut cfg = Config::new(c::ZMQ_DEALER);
