@@ -17,6 +17,7 @@
 use super::signaler::Signaler;
 use crate::command::Command;
 use crate::error::Result;
+use crate::pipe::PipeEvents;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -187,6 +188,28 @@ impl Mailbox {
             }
         }
         self.signaler.fd()
+    }
+}
+
+/// A socket's or a session's pipe ends report to its mailbox: each event
+/// becomes the command the owner's thread handles.
+impl PipeEvents for Mailbox {
+    fn activate_read(&self, key: u64) {
+        self.send(Command::ActivateRead(key));
+    }
+    fn activate_write(&self, key: u64, msgs_read: u64) {
+        self.send(Command::ActivateWrite(key, msgs_read));
+    }
+    fn hwm(&self, key: u64, inhwm: i32, outhwm: i32, boosts: Option<(u64, u64)>) {
+        self.send(Command::PipeHwm {
+            key,
+            inhwm,
+            outhwm,
+            boosts,
+        });
+    }
+    fn pipe_term(&self, key: u64) {
+        self.send(Command::PipeTerm(key));
     }
 }
 

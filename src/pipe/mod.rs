@@ -12,8 +12,6 @@
 
 pub mod ypipe;
 
-use crate::command::Command;
-use crate::io::mailbox::Mailbox;
 use crate::msg::Msg;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,18 +30,44 @@ fn next_key() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Where commands for one pipe end go: set when the end is attached to its
-/// owner (a socket or a session).
-#[derive(Debug)]
+/// What the owner of a pipe end (a socket or a session) hears from the
+/// peer end, each event naming the end by its key (libzmq's
+/// `i_pipe_events`). The owner decides how the news reaches the thread that
+/// runs it; a pipe knows nothing of threads or mailboxes.
+pub trait PipeEvents: Send + Sync {
+    /// The end's reader had gone to sleep and there is something to read.
+    fn activate_read(&self, key: u64);
+    /// The peer has read `msgs_read` messages in all: HWM credit.
+    fn activate_write(&self, key: u64, msgs_read: u64);
+    /// New HWMs for the end: the peer owner's (in, out) HWMs, with the
+    /// peer's boosts when they become known.
+    fn hwm(&self, key: u64, inhwm: i32, outhwm: i32, boosts: Option<(u64, u64)>);
+    /// The peer end is gone: stop writing, read what is left up to the
+    /// delimiter.
+    fn pipe_term(&self, key: u64);
+}
+
+/// Where the news for one pipe end goes: set when the end is attached to
+/// its owner.
 pub struct EndAddr {
     key: u64,
-    mailbox: OnceLock<Arc<Mailbox>>,
+    owner: OnceLock<Arc<dyn PipeEvents>>,
+}
+
+impl std::fmt::Debug for EndAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndAddr")
+            .field("key", &self.key)
+            .field("attached", &self.owner.get().is_some())
+            .finish()
+    }
 }
 
 impl EndAddr {
-    fn send(&self, cmd: impl FnOnce(u64) -> Command) {
-        if let Some(mb) = self.mailbox.get() {
-            mb.send(cmd(self.key));
+    /// Tells the owner, if the end has one yet.
+    fn tell(&self, event: impl FnOnce(&dyn PipeEvents, u64)) {
+        if let Some(owner) = self.owner.get() {
+            event(owner.as_ref(), self.key);
         }
     }
 }
@@ -144,11 +168,11 @@ pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
     let (b_out, a_in) = direction(ba);
     let a_addr = Arc::new(EndAddr {
         key: next_key(),
-        mailbox: OnceLock::new(),
+        owner: OnceLock::new(),
     });
     let b_addr = Arc::new(EndAddr {
         key: next_key(),
-        mailbox: OnceLock::new(),
+        owner: OnceLock::new(),
     });
     let end =
         |me: &Arc<EndAddr>, peer: &Arc<EndAddr>, inp, out, out_d: Direction, in_d: Direction| {
@@ -194,9 +218,10 @@ impl Pipe {
         self.me.key
     }
 
-    /// Gives this end an owner: commands for it go to `mailbox`.
-    pub fn attach(&self, mailbox: &Arc<Mailbox>) {
-        let _ = self.me.mailbox.set(Arc::clone(mailbox));
+    /// Gives this end an owner: what its peer end does is told to `owner`.
+    pub fn attach<E: PipeEvents + 'static>(&self, owner: &Arc<E>) {
+        let owner: Arc<dyn PipeEvents> = owner.clone();
+        let _ = self.me.owner.set(owner);
     }
 
     /// Whether the HWM leaves room for another message (libzmq's
@@ -236,12 +261,7 @@ impl Pipe {
 
     /// Tells the peer end our new SNDHWM / RCVHWM.
     pub fn send_hwms_to_peer(&self, sndhwm: i32, rcvhwm: i32) {
-        self.peer.send(|key| Command::PipeHwm {
-            key,
-            inhwm: sndhwm,
-            outhwm: rcvhwm,
-            boosts: None,
-        });
+        self.peer.tell(|o, key| o.hwm(key, sndhwm, rcvhwm, None));
     }
 
     /// Replaces the HWMs (0: none).
@@ -347,7 +367,7 @@ impl Pipe {
                 if self.credit_in == 0 {
                     self.credit_in = self.lwm;
                     let n = self.msgs_read;
-                    self.peer.send(|k| Command::ActivateWrite(k, n));
+                    self.peer.tell(|o, k| o.activate_write(k, n));
                 }
             }
         }
@@ -403,7 +423,7 @@ impl Pipe {
             }
         };
         if !awake {
-            self.peer.send(Command::ActivateRead);
+            self.peer.tell(|o, k| o.activate_read(k));
         }
     }
 
@@ -457,7 +477,7 @@ impl Pipe {
         if !self.peer_gone {
             self.write_unchecked(Msg::delimiter());
             self.flush();
-            self.peer.send(Command::PipeTerm);
+            self.peer.tell(|o, k| o.pipe_term(k));
         }
         self.peer_gone = true;
         self.out_active = false;
