@@ -1,10 +1,14 @@
 # zmqrs: build, install and test.
 #
 #   make                 build libzmqrs.{so,a} and the drop-in libzmq.so.5
-#   make demo            build, install into $(PREFIX) and run a demo program
+#   make demo            build, install into $(PREFIX), then build the examples
+#                        against it with pkg-config and run them: the tour and
+#                        request-reply, pub-sub and pipeline over tcp, ipc and
+#                        inproc (examples/run.sh; `make examples` is the same)
 #   make install         install into $(DESTDIR)$(PREFIX)
 #   make test            every test: Rust unit tests, header freshness, C API
-#                        tests (shared and static), ABI checks, consumer checks
+#                        tests (shared and static), ABI checks, the examples,
+#                        consumer checks
 #   make header          refresh include/zmq.h from the Rust declarations
 #   make bench           side-by-side benchmark against the system libzmq
 #                        (bench/run.sh; REPS=, ROWS= narrow it)
@@ -21,7 +25,7 @@ VERSION := 4.3.5
 # Libraries the static library needs (cargo's native-static-libs).
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all build header install demo test unit-test capi-test consumer-test clean bench
+.PHONY: all build header install demo examples test unit-test capi-test consumer-test clean bench
 
 all: build
 
@@ -58,10 +62,9 @@ install: build
 	    $(DESTDIR)$(LIBDIR)/cmake/ZeroMQ/
 
 demo: install
-	$(CC) -o $(RELEASE)/zmqrs-demo examples/demo.c \
-	    $$(PKG_CONFIG_PATH=$(PREFIX)/lib/pkgconfig pkg-config --cflags --libs libzmq) \
-	    -Wl,-rpath,$(LIBDIR)
-	$(RELEASE)/zmqrs-demo
+	examples/run.sh "$(PREFIX)"
+
+examples: demo
 
 test:
 	./run-tests.sh

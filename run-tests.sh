@@ -4,7 +4,9 @@
 #   2. C API tests against the shared and static library, and ABI checks
 #   3. interop: the same peer program on our library and on the system's
 #      libzmq (Debian libzmq5), both ways, over tcp and ipc
-#   4. consumer checks: pkg-config, CMake, binary swap (needs an install)
+#   4. the examples (examples/run.sh), built against the install with
+#      pkg-config: the tour, and reqrep, pubsub, pipeline over tcp/ipc/inproc
+#   5. consumer checks: pkg-config, CMake, binary swap (needs an install)
 # Usage: ./run-tests.sh    (what `make test` and CI run)
 set -u
 cd "$(dirname "$0")"
@@ -45,6 +47,7 @@ stage "build" make build
 stage "c api tests" capi-tests/run.sh
 stage "interop with libzmq" capi-tests/interop/run.sh "$PWD/target/release"
 stage "install" make install PREFIX="$PREFIX"
+stage "examples" examples/run.sh "$PREFIX"
 stage "consumers" capi-tests/consumers/run.sh "$PREFIX"
 
 echo
