@@ -113,7 +113,7 @@ pub fn poll(
         }
         // Sockets' readiness comes from their state, not their fds: a spin
         // over sockets alone needs no system call.
-        if !(spinning && !has_fds) {
+        if !spinning || has_fds {
             wait_fds(&mut fds, wait, sigmask)?;
         }
         let mut ready = 0;

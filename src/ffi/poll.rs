@@ -61,7 +61,7 @@ pub(crate) unsafe fn poll(
         .collect();
     // SAFETY: NULL or a signal set, per the contract.
     let mask = unsafe { sigmask.as_ref() };
-    core::poll(&mut sockets, &core, revents, timeout_ms as i64, mask)
+    core::poll(&mut sockets, &core, revents, timeout_ms, mask)
 }
 
 /// `zmq_poll` / `zmq_ppoll` over the caller's item array.
@@ -81,7 +81,7 @@ unsafe fn poll_items(
         // Nothing to wait for but the timeout, as libzmq does.
         if timeout != 0 {
             // SAFETY: NULL or a signal set, per the contract.
-            core::sleep(timeout as i64, unsafe { sigmask.as_ref() })?;
+            core::sleep(timeout, unsafe { sigmask.as_ref() })?;
         }
         return Ok(0);
     }
@@ -431,7 +431,7 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
             if timeout < 0 {
                 return Err(Error::EFAULT);
             }
-            core::sleep(timeout as i64, None)?;
+            core::sleep(timeout, None)?;
             return Err(Error::EAGAIN);
         }
         let mut revents = vec![0; active.len()];

@@ -1,11 +1,16 @@
-//! I/O: mailboxes and signalers (how threads wake each other) and the I/O
-//! threads that will own every connection's fd.
+//! I/O: mailboxes and signalers (how threads wake each other), the I/O
+//! threads that own every connection's fd, and what runs in them:
+//! sessions (pipe to wire), engines (one live connection), connecters
+//! (reaching the peer, reconnecting) and the ZAP client.
 
+pub mod connecter;
+pub mod engine;
 pub mod mailbox;
 pub mod raw;
 pub mod session;
 pub mod signaler;
 pub mod thread;
+pub mod zap;
 
 use std::time::Duration;
 

@@ -532,7 +532,7 @@ impl Reactor {
             };
         let now = Instant::now();
         for (stream, opts, endpoint) in accepted {
-            if !opts.admits(&stream) {
+            if !opts.filters.admits(&stream) {
                 // Refused by the accept filters: closed at once.
                 continue;
             }

@@ -618,12 +618,10 @@ impl Socket {
             ctx: Arc::downgrade(&self.ctx),
             zap_domain: o.zap_domain.clone(),
             zap_enforce_domain: o.zap_enforce_domain,
-            socks: (!o.socks_proxy.is_empty()).then(|| {
-                (
-                    String::from_utf8_lossy(&o.socks_proxy).into_owned(),
-                    o.socks_username.clone(),
-                    o.socks_password.clone(),
-                )
+            socks: (!o.socks_proxy.is_empty()).then(|| crate::io::connecter::SocksProxy {
+                proxy: String::from_utf8_lossy(&o.socks_proxy).into_owned(),
+                username: o.socks_username.clone(),
+                password: o.socks_password.clone(),
             }),
             metadata: o
                 .metadata
@@ -631,10 +629,12 @@ impl Socket {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             tcp: self.tcp_settings(),
-            accept_filters: o.tcp_accept_filters.clone(),
-            ipc_uids: o.ipc_filter_uid.clone(),
-            ipc_gids: o.ipc_filter_gid.clone(),
-            ipc_pids: o.ipc_filter_pid.clone(),
+            filters: crate::transport::filter::AcceptFilters {
+                tcp: o.tcp_accept_filters.clone(),
+                ipc_uids: o.ipc_filter_uid.clone(),
+                ipc_gids: o.ipc_filter_gid.clone(),
+                ipc_pids: o.ipc_filter_pid.clone(),
+            },
             socket_mailbox: Arc::clone(&self.mailbox),
             monitor: Arc::clone(&self.monitor),
             disconnected: Arc::clone(&self.disconnected),

@@ -186,12 +186,7 @@ fn resolve_ip(name: &str, opts: ResolverOptions) -> Result<SocketAddr> {
     // An interface name or numeric zone id after the last '%' (RFC 4007).
     let (addr, zone_id) = match addr.rsplit_once('%') {
         Some((addr, if_str)) => {
-            let first = *if_str.as_bytes().first().ok_or(Error::EINVAL)?;
-            let zone_id = if first.is_ascii_alphabetic() {
-                if_nametoindex(if_str)
-            } else {
-                c_atoi(if_str) as u32
-            };
+            let zone_id = zone_index(if_str.as_bytes());
             if zone_id == 0 {
                 return Err(Error::EINVAL);
             }
@@ -237,11 +232,22 @@ fn c_atoi(s: &str) -> libc::c_int {
     }
 }
 
-fn if_nametoindex(name: &str) -> u32 {
-    match CString::new(name) {
+/// The id of an RFC 4007 `%zone` as libzmq computes it: an interface name
+/// when it starts with a letter, else `atoi` (overflow and trailing junk
+/// included). 0 means invalid (an empty zone too).
+pub(crate) fn zone_index(zone: &[u8]) -> u32 {
+    let Some(first) = zone.first() else {
+        return 0;
+    };
+    let Ok(c) = CString::new(zone) else {
+        return 0;
+    };
+    if first.is_ascii_alphabetic() {
         // SAFETY: a valid NUL-terminated string.
-        Ok(c) => unsafe { libc::if_nametoindex(c.as_ptr()) },
-        Err(_) => 0,
+        unsafe { libc::if_nametoindex(c.as_ptr()) }
+    } else {
+        // SAFETY: a valid NUL-terminated string.
+        unsafe { libc::atoi(c.as_ptr()) as u32 }
     }
 }
 
@@ -705,7 +711,7 @@ mod tests {
     }
 
     fn lo_index() -> u32 {
-        if_nametoindex("lo")
+        zone_index(b"lo")
     }
 
     /// Whether interface `lo` has an address of this family.

@@ -3,6 +3,7 @@
 //! inproc needs none of this: it is pipes between sockets (see `ctx`).
 
 pub mod address;
+pub mod filter;
 pub mod socks;
 
 use crate::error::{Error, Result};

@@ -4,10 +4,11 @@
 //! This module owns the wire: the greeting and version negotiation
 //! (ZMTP 3.1, with libzmq's downgrades to 3.0, 2.0 and 1.0 peers), frame
 //! encoding and decoding, the commands, connection metadata and the security
-//! mechanisms (NULL today; PLAIN and CURVE plug in through
-//! [`mechanism::Mechanism`]). It must not know sockets, pipes, fds, threads
-//! or clocks: the I/O-thread engine reads and writes the fd, runs the
-//! handshake and heartbeat timers, and hands [`Event`]s to the session.
+//! mechanisms (NULL, PLAIN and CURVE, each a [`mechanism::Mechanism`]) and
+//! the handshake and heartbeat deadlines ([`liveness`]). It must not know
+//! sockets, pipes, fds, threads or clocks: the I/O-thread engine reads and
+//! writes the fd, passes `now`, arms the timer it is asked for, and hands
+//! [`Event`]s to the session.
 //!
 //! How the engine drives a [`Connection`]:
 //! - reading: `let buf = c.read_buffer(); let n = read(fd, buf)?; c.advance(n)?;`
@@ -38,9 +39,11 @@
 //! 1.0/2.0 peers are refused when `Config::zap_enabled` (libzmq refuses
 //! them whenever ZAP would be consulted).
 //!
-//! Heartbeats: the engine owns the timers. It sends PINGs with
-//! `send_ping`, answers each `Event::Ping` with `send_pong`, and treats any
-//! input as a sign of life.
+//! Heartbeats and the handshake deadline: [`liveness::Liveness`] decides
+//! when (the engine passes `now`, asks `poll_timeout` and calls
+//! `handle_timeout`); the engine sends the PINGs it asks for with
+//! `send_ping`, answers each `Event::Ping` with `send_pong`, and reports
+//! any input as a sign of life.
 //!
 //! Subscriptions: a ZMTP 3.1 peer sends SUBSCRIBE/CANCEL commands, which
 //! arrive as [`Event::Subscribe`]/[`Event::Cancel`] (topic only). Older
@@ -59,6 +62,7 @@ pub mod command;
 mod connection;
 pub mod curve;
 pub mod greeting;
+pub mod liveness;
 pub mod mechanism;
 pub mod null;
 pub mod plain;

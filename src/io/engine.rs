@@ -1,0 +1,458 @@
+//! The engine: one live connection of a session, a non-blocking stream
+//! driven through the sans-IO protocol core (`zmtp::Connection`, or raw
+//! bytes for STREAM) with batched reads and gathered writes, and its
+//! deadlines (`zmtp::liveness`, the connect timeout). It knows nothing of
+//! pipes or sockets: the session takes what it decodes and gives it what
+//! to encode.
+
+use crate::io::connecter::{socks_step, SocksStep};
+use crate::io::raw::RawWire;
+use crate::msg::{MetadataStamp, Msg};
+use crate::pipe::Pipe;
+use crate::transport::socks::Socks5;
+use crate::transport::Stream;
+use crate::zmtp::liveness::{Liveness, Timeout};
+use crate::zmtp::{self, Connection, Event};
+use std::io;
+use std::time::Instant;
+
+/// A burst of output of more than `SPLIT_ABOVE` octets goes out as a first
+/// write of `FIRST_PART` octets and then the rest: the reader wakes on the
+/// first part and copies out while the rest is still being copied in. (On
+/// loopback one 1 MiB sendmsg is otherwise all done before the peer starts
+/// reading: round trips took 1.7 times libzmq's, which writes its first
+/// 8 KiB batch on its own.)
+const SPLIT_ABOVE: usize = 128 * 1024;
+const FIRST_PART: usize = 8192;
+
+/// The protocol on a connection: ZMTP, or raw bytes (STREAM).
+pub(crate) enum Wire {
+    Zmtp(Box<Connection>),
+    Raw(RawWire),
+}
+
+impl Wire {
+    pub(crate) fn read_buffer(&mut self) -> &mut [u8] {
+        match self {
+            Wire::Zmtp(c) => c.read_buffer(),
+            Wire::Raw(r) => r.read_buffer(),
+        }
+    }
+    /// One read from `stream` into the wire's next buffer (a large ZMTP
+    /// body straight into its message, not zeroed first), and what was read
+    /// decoded: (octets read, room there was, the decoding's outcome).
+    pub(crate) fn read_from(
+        &mut self,
+        stream: &mut Stream,
+    ) -> io::Result<(usize, usize, Result<(), zmtp::ProtocolError>)> {
+        if let Wire::Zmtp(c) = self {
+            if let Some(buf) = c.direct_buffer() {
+                let room = buf.len();
+                let n = stream.read_uninit(buf)?;
+                // SAFETY: read(2) wrote the n octets.
+                return Ok((n, room, unsafe { c.advance_direct(n) }));
+            }
+        }
+        let buf = self.read_buffer();
+        let room = buf.len();
+        if room == 0 {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let n = stream.read(buf)?;
+        if n == 0 {
+            return Ok((0, room, Ok(())));
+        }
+        Ok((n, room, self.advance(n)))
+    }
+    pub(crate) fn advance(&mut self, n: usize) -> Result<(), zmtp::ProtocolError> {
+        match self {
+            Wire::Zmtp(c) => c.advance(n),
+            Wire::Raw(r) => {
+                r.advance(n);
+                Ok(())
+            }
+        }
+    }
+    pub(crate) fn poll_event(&mut self) -> Option<Event> {
+        match self {
+            Wire::Zmtp(c) => c.poll_event(),
+            Wire::Raw(r) => r.poll_event(),
+        }
+    }
+    pub(crate) fn send(&mut self, m: Msg) {
+        match self {
+            Wire::Zmtp(c) => c.send(m),
+            Wire::Raw(r) => r.send(m),
+        }
+    }
+    pub(crate) fn zap_request(&mut self) -> Option<zmtp::mechanism::ZapRequest> {
+        match self {
+            Wire::Zmtp(c) => c.zap_request(),
+            Wire::Raw(_) => None,
+        }
+    }
+    pub(crate) fn zap_reply(
+        &mut self,
+        status: &[u8],
+        user_id: &[u8],
+        metadata: &[u8],
+    ) -> Result<(), zmtp::ProtocolError> {
+        match self {
+            Wire::Zmtp(c) => c.zap_reply(status, user_id, metadata),
+            Wire::Raw(_) => Ok(()),
+        }
+    }
+    pub(crate) fn send_subscribe(&mut self, topic: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_subscribe(topic);
+        }
+    }
+    pub(crate) fn send_cancel(&mut self, topic: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_cancel(topic);
+        }
+    }
+    pub(crate) fn send_ping(&mut self, ttl_ds: u16, context: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_ping(ttl_ds, context);
+        }
+    }
+    pub(crate) fn send_pong(&mut self, context: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_pong(context);
+        }
+    }
+    /// The output to write, at most `limit` octets of it, into `out`.
+    pub(crate) fn output_into<'a>(
+        &'a self,
+        out: &mut [std::io::IoSlice<'a>],
+        limit: usize,
+    ) -> usize {
+        match self {
+            Wire::Zmtp(c) => c.output_upto(out, limit),
+            Wire::Raw(r) => r.output_upto(out, limit),
+        }
+    }
+    pub(crate) fn output_len(&self) -> usize {
+        match self {
+            Wire::Zmtp(c) => c.output_len(),
+            Wire::Raw(r) => r.output_len(),
+        }
+    }
+    pub(crate) fn consumed(&mut self, n: usize) {
+        match self {
+            Wire::Zmtp(c) => c.consumed(n),
+            Wire::Raw(r) => r.consumed(n),
+        }
+    }
+    pub(crate) fn has_output(&self) -> bool {
+        match self {
+            Wire::Zmtp(c) => c.has_output(),
+            Wire::Raw(r) => r.has_output(),
+        }
+    }
+    pub(crate) fn is_handshake_done(&self) -> bool {
+        match self {
+            Wire::Zmtp(c) => c.is_handshake_done(),
+            Wire::Raw(_) => true,
+        }
+    }
+}
+
+/// One live connection.
+pub struct Engine {
+    pub stream: Stream,
+    pub(crate) conn: Wire,
+    /// A message from the wire the pipe had no room for.
+    pub(crate) blocked: Option<Msg>,
+    pub(crate) metadata: Option<MetadataStamp>,
+    /// Handshake and heartbeat deadlines.
+    pub(crate) liveness: Liveness,
+    /// When a connect in progress is given up (ZMQ_CONNECT_TIMEOUT).
+    connect_deadline: Option<Instant>,
+    /// The SOCKS5 exchange still to do before ZMTP starts.
+    pub(crate) socks: Option<Socks5>,
+    /// The pipe to the ZAP handler, while a request is out.
+    pub zap: Option<Pipe>,
+    /// A connect still in progress (tcp): done when writable.
+    connecting: bool,
+    /// ZAP refused the peer: what the mechanism owes it (ERROR for 400 and
+    /// 500) goes out, then the connection stands still until the peer
+    /// leaves or the handshake timer ends it, reported as libzmq does (no
+    /// NO_DETAIL event).
+    pub(crate) refused: bool,
+    /// Whether a read or a write may make progress: cleared when the
+    /// kernel says it would block, set again by the poller's (edge
+    /// triggered) event, so that waking for the pipe costs no syscall on
+    /// the side that has nothing to do.
+    readable: bool,
+    writable: bool,
+    /// The poller reported a hang-up or an error: reads go on until they
+    /// say so (a short read then does not mean "nothing more").
+    trouble: bool,
+}
+
+/// How a handshake failed, as the monitor reports it.
+#[derive(Debug, Clone, Copy)]
+pub enum HandshakeFail {
+    /// HANDSHAKE_FAILED_PROTOCOL with this code.
+    Protocol(i32),
+    /// A protocol error libzmq does not report (only DISCONNECTED).
+    Silent,
+    /// HANDSHAKE_FAILED_NO_DETAIL with this errno.
+    NoDetail(i32),
+}
+
+/// Why an engine stopped.
+#[derive(Debug)]
+pub enum EngineEnd {
+    /// The peer went away or the stream failed before the handshake.
+    Disconnected,
+    /// The handshake failed.
+    HandshakeFailed(HandshakeFail),
+    /// A protocol error after the handshake.
+    Protocol(i32),
+    /// The connect attempt failed (errno).
+    ConnectFailed(i32),
+    /// Heartbeat or handshake timer.
+    TimedOut,
+    /// The peer refused us with ERROR during the handshake (a ZAP status is
+    /// reported as HANDSHAKE_FAILED_AUTH): as in libzmq, a connecting
+    /// session does not try again.
+    Refused,
+}
+
+/// Where a connect stands.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConnectState {
+    /// The kernel has not said yet.
+    Pending,
+    /// The connection came up just now.
+    JustConnected,
+    /// Up since earlier (or accepted).
+    Up,
+}
+
+/// What one read did.
+#[derive(Debug)]
+pub enum ReadStep {
+    /// Octets came in and were decoded: deliver the events, read again.
+    Progress,
+    /// Nothing more to read for now (would block, the pipe is full, or no
+    /// room), or nothing to read at all.
+    Idle,
+    /// The connection is over; nothing decoded is left to deliver.
+    End(EngineEnd),
+    /// The decoder failed: deliver what it decoded before, then end.
+    Failed(EngineEnd),
+}
+
+impl Engine {
+    /// An engine on a fresh stream (accepted, or a connect under way when
+    /// `connect_deadline` or `connecting` say so).
+    pub(crate) fn new(
+        stream: Stream,
+        conn: Wire,
+        liveness: Liveness,
+        connecting: bool,
+        connect_deadline: Option<Instant>,
+    ) -> Engine {
+        Engine {
+            stream,
+            conn,
+            blocked: None,
+            metadata: None,
+            liveness,
+            connect_deadline,
+            socks: None,
+            zap: None,
+            connecting,
+            refused: false,
+            readable: true,
+            writable: true,
+            trouble: false,
+        }
+    }
+
+    /// The poller's event for the stream: what may make progress again.
+    pub fn stream_ready(&mut self, readable: bool, writable: bool, trouble: bool) {
+        self.readable |= readable || trouble;
+        self.writable |= writable || trouble;
+        self.trouble |= trouble;
+    }
+
+    /// Finishes a connect under way when the kernel says it is done.
+    pub fn finish_connect(&mut self) -> Result<ConnectState, EngineEnd> {
+        if !self.connecting {
+            return Ok(ConnectState::Up);
+        }
+        match self.stream.take_error() {
+            Ok(None) => {}
+            Ok(Some(e)) | Err(e) => {
+                return Err(EngineEnd::ConnectFailed(
+                    e.raw_os_error().unwrap_or(libc::ECONNREFUSED),
+                ))
+            }
+        }
+        // Still connecting until the kernel says we have a peer.
+        if let Stream::Tcp(s) = &self.stream {
+            if s.peer_addr().is_err() {
+                return Ok(ConnectState::Pending);
+            }
+        }
+        self.connecting = false;
+        self.connect_deadline = None;
+        Ok(ConnectState::JustConnected)
+    }
+
+    /// Drives the SOCKS5 exchange, if one is under way; when it completes,
+    /// what the proxy sent past its reply goes to the protocol. True while
+    /// the exchange is still under way.
+    pub fn socks_exchange(&mut self) -> Result<bool, EngineEnd> {
+        let Some(socks) = self.socks.as_mut() else {
+            return Ok(false);
+        };
+        match socks_step(&mut self.stream, socks) {
+            SocksStep::Waiting => Ok(true),
+            SocksStep::Failed(errno) => Err(EngineEnd::ConnectFailed(errno)),
+            SocksStep::Done(rest) => {
+                self.socks = None;
+                let mut fed = 0;
+                while fed < rest.len() {
+                    let buf = self.conn.read_buffer();
+                    let n = buf.len().min(rest.len() - fed);
+                    buf[..n].copy_from_slice(&rest[fed..fed + n]);
+                    if self.conn.advance(n).is_err() {
+                        return Err(EngineEnd::HandshakeFailed(HandshakeFail::Silent));
+                    }
+                    fed += n;
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    /// One read from the stream, decoded, unless the pipe is full or the
+    /// kernel said there is nothing.
+    pub fn read_step(&mut self, now: Instant) -> ReadStep {
+        if self.blocked.is_some() || !self.readable {
+            return ReadStep::Idle;
+        }
+        match self.conn.read_from(&mut self.stream) {
+            Ok((0, _, _)) => ReadStep::End(if self.conn.is_handshake_done() {
+                EngineEnd::Disconnected
+            } else if self.refused {
+                EngineEnd::HandshakeFailed(HandshakeFail::Silent)
+            } else {
+                EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(libc::EPIPE))
+            }),
+            Ok((n, room, decoded)) => {
+                // A short read emptied the socket: the poller's next edge
+                // says when there is more, so no read just to hear EAGAIN
+                // (Linux raises the edge for every arrival).
+                if n < room && !self.trouble {
+                    self.readable = false;
+                }
+                self.liveness.on_input(now);
+                match decoded {
+                    Ok(()) => ReadStep::Progress,
+                    Err(e) => ReadStep::Failed(if self.conn.is_handshake_done() {
+                        EngineEnd::Protocol(e.code())
+                    } else {
+                        EngineEnd::HandshakeFailed(
+                            if matches!(e, zmtp::ProtocolError::ZapUnavailable) {
+                                // A server mechanism with no ZAP handler.
+                                HandshakeFail::NoDetail(libc::EFAULT)
+                            } else if e.reported_by_libzmq() {
+                                HandshakeFail::Protocol(e.code())
+                            } else {
+                                HandshakeFail::Silent
+                            },
+                        )
+                    }),
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.readable = false;
+                ReadStep::Idle
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => ReadStep::Progress,
+            Err(e) => ReadStep::End(if self.conn.is_handshake_done() {
+                EngineEnd::Disconnected
+            } else {
+                EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                    e.raw_os_error().unwrap_or(libc::ECONNRESET),
+                ))
+            }),
+        }
+    }
+
+    /// Writes what the encoder holds until the kernel would block.
+    pub fn write_output(&mut self) -> Option<EngineEnd> {
+        let mut first = true;
+        while self.writable && self.conn.has_output() {
+            let r = {
+                // On the stack: no allocation per write.
+                let mut slices = [io::IoSlice::new(&[]); zmtp::codec::MAX_IOV];
+                let limit = if std::mem::take(&mut first) && self.conn.output_len() > SPLIT_ABOVE {
+                    FIRST_PART
+                } else {
+                    usize::MAX
+                };
+                let n = self.conn.output_into(&mut slices, limit);
+                self.stream.write_vectored(&slices[..n])
+            };
+            match r {
+                Ok(0) => return Some(EngineEnd::Disconnected),
+                Ok(n) => self.conn.consumed(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.writable = false;
+                    return None;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Some(if self.conn.is_handshake_done() {
+                        EngineEnd::Disconnected
+                    } else {
+                        EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                            e.raw_os_error().unwrap_or(libc::EPIPE),
+                        ))
+                    })
+                }
+            }
+        }
+        None
+    }
+
+    /// The peer's PING: answered at once; its TTL noted.
+    pub(crate) fn on_ping(&mut self, ttl_ds: u16, context: &[u8], now: Instant) {
+        self.liveness.on_ping(ttl_ds, now);
+        self.conn.send_pong(context);
+    }
+
+    /// What is due at `now`: a connect or handshake that took too long, a
+    /// silent peer (the reason to stop), or a PING to send.
+    pub fn on_timer(&mut self, now: Instant) -> Option<EngineEnd> {
+        if self.connect_deadline.is_some_and(|d| now >= d) {
+            return Some(EngineEnd::ConnectFailed(libc::ETIMEDOUT));
+        }
+        match self.liveness.handle_timeout(now)? {
+            Timeout::HandshakeExpired => Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                libc::EAGAIN,
+            ))),
+            Timeout::PeerSilent => Some(EngineEnd::TimedOut),
+            Timeout::SendPing { ttl_ds } => {
+                self.conn.send_ping(ttl_ds, b"");
+                None
+            }
+        }
+    }
+
+    /// The earliest instant this engine wants to be woken at.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        [self.connect_deadline, self.liveness.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}
