@@ -8,7 +8,6 @@
 use crate::io::connecter::{socks_step, SocksStep};
 use crate::io::raw::RawWire;
 use crate::msg::{MetadataStamp, Msg};
-use crate::pipe::Pipe;
 use crate::transport::socks::Socks5;
 use crate::transport::Stream;
 use crate::zmtp::liveness::{Liveness, Timeout};
@@ -172,8 +171,6 @@ pub struct Engine {
     connect_deadline: Option<Instant>,
     /// The SOCKS5 exchange still to do before ZMTP starts.
     pub(crate) socks: Option<Socks5>,
-    /// The pipe to the ZAP handler, while a request is out.
-    pub zap: Option<Pipe>,
     /// A connect still in progress (tcp): done when writable.
     connecting: bool,
     /// ZAP refused the peer: what the mechanism owes it (ERROR for 400 and
@@ -265,7 +262,6 @@ impl Engine {
             liveness,
             connect_deadline,
             socks: None,
-            zap: None,
             connecting,
             refused: false,
             readable: true,

@@ -25,9 +25,10 @@ pub const MAX_PROPERTY_VALUE: usize = i32::MAX as usize;
 /// One property: name and value, borrowed from the command.
 pub type Property<'a> = (&'a [u8], &'a [u8]);
 
-/// A parsed command body; borrowed from the frame.
+/// A parsed ZMTP command body, borrowed from the frame (named apart from
+/// `crate::command::Command`, the mail threads send each other).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command<'a> {
+pub enum WireCommand<'a> {
     /// READY with its raw property list (see [`parse_properties`]).
     Ready {
         properties: &'a [u8],
@@ -68,29 +69,29 @@ pub fn split(body: &[u8]) -> Result<(&[u8], &[u8]), ProtocolError> {
 
 /// Parses a command body. Names are matched exactly (case matters, as in
 /// libzmq). The data of READY is not parsed here.
-pub fn parse(body: &[u8]) -> Result<Command<'_>, ProtocolError> {
+pub fn parse(body: &[u8]) -> Result<WireCommand<'_>, ProtocolError> {
     let (name, data) = split(body)?;
     Ok(match name {
-        READY => Command::Ready { properties: data },
+        READY => WireCommand::Ready { properties: data },
         ERROR => {
             // Trailing octets after the reason are tolerated, as libzmq does.
             let (&len, rest) = data.split_first().ok_or(ProtocolError::MalformedError)?;
             let reason = rest
                 .get(..usize::from(len))
                 .ok_or(ProtocolError::MalformedError)?;
-            Command::Error { reason }
+            WireCommand::Error { reason }
         }
         PING => {
             let ttl = data.get(..2).ok_or(ProtocolError::MalformedCommand)?;
-            Command::Ping {
+            WireCommand::Ping {
                 ttl_ds: u16::from_be_bytes([ttl[0], ttl[1]]),
                 context: data.get(2..).unwrap_or_default(),
             }
         }
-        PONG => Command::Pong { context: data },
-        SUBSCRIBE => Command::Subscribe { topic: data },
-        CANCEL => Command::Cancel { topic: data },
-        _ => Command::Other { name, data },
+        PONG => WireCommand::Pong { context: data },
+        SUBSCRIBE => WireCommand::Subscribe { topic: data },
+        CANCEL => WireCommand::Cancel { topic: data },
+        _ => WireCommand::Other { name, data },
     })
 }
 
@@ -204,7 +205,7 @@ mod tests {
         assert_eq!(body, RFC37_DEALER_READY);
         assert_eq!(body.len(), 41);
         match parse(&body).unwrap() {
-            Command::Ready { properties } => {
+            WireCommand::Ready { properties } => {
                 let p = parse_properties(properties).unwrap();
                 assert_eq!(
                     p,
@@ -223,32 +224,35 @@ mod tests {
         assert_eq!(error(b"400"), b"\x05ERROR\x03400");
         assert_eq!(
             parse(&error(b"400")).unwrap(),
-            Command::Error { reason: b"400" }
+            WireCommand::Error { reason: b"400" }
         );
         assert_eq!(ping(10, b"ctx"), b"\x04PING\x00\x0actx");
         assert_eq!(
             parse(b"\x04PING\x00\x0actx").unwrap(),
-            Command::Ping {
+            WireCommand::Ping {
                 ttl_ds: 10,
                 context: b"ctx"
             }
         );
         assert_eq!(ping(1, &[9; 40]).len(), 5 + 2 + 16);
         assert_eq!(pong(&[9; 40]), [&b"\x04PONG"[..], &[9; 16]].concat());
-        assert_eq!(parse(b"\x04PONG").unwrap(), Command::Pong { context: b"" });
+        assert_eq!(
+            parse(b"\x04PONG").unwrap(),
+            WireCommand::Pong { context: b"" }
+        );
         assert_eq!(subscribe(b"A"), b"\x09SUBSCRIBEA");
         assert_eq!(
             parse(b"\x09SUBSCRIBE").unwrap(),
-            Command::Subscribe { topic: b"" }
+            WireCommand::Subscribe { topic: b"" }
         );
         assert_eq!(cancel(b"AB"), b"\x06CANCELAB");
         assert_eq!(
             parse(b"\x06CANCELAB").unwrap(),
-            Command::Cancel { topic: b"AB" }
+            WireCommand::Cancel { topic: b"AB" }
         );
         assert_eq!(
             parse(b"\x04JOINg").unwrap(),
-            Command::Other {
+            WireCommand::Other {
                 name: b"JOIN",
                 data: b"g"
             }
@@ -256,7 +260,7 @@ mod tests {
         // Case matters in command names.
         assert!(matches!(
             parse(b"\x05ready").unwrap(),
-            Command::Other { .. }
+            WireCommand::Other { .. }
         ));
     }
 
@@ -271,12 +275,12 @@ mod tests {
         );
         assert_eq!(
             parse(b"\x05ERROR\x01ab").unwrap(),
-            Command::Error { reason: b"a" }
+            WireCommand::Error { reason: b"a" }
         );
         assert_eq!(parse(b"\x04PING\x00"), Err(ProtocolError::MalformedCommand));
         assert_eq!(
             parse(b"\x00").unwrap(),
-            Command::Other {
+            WireCommand::Other {
                 name: b"",
                 data: b""
             }

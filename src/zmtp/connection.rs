@@ -6,7 +6,7 @@
 //! handshake timeout, monitor events and the pipes are the engine's.
 
 use super::codec::{Decoder, Encoder, Frame, Framing, MAX_IOV};
-use super::command::{self, Command};
+use super::command::{self, WireCommand};
 use super::curve::{CurveClient, CurveServer};
 use super::greeting::{self, GreetingExchange, PeerGreeting, Progress, Version};
 use super::mechanism::{Mechanism, Status, ZapRequest};
@@ -536,18 +536,20 @@ impl Connection {
             return Ok(());
         };
         let event = match cmd {
-            Command::Ping { ttl_ds, context } => Event::Ping {
+            WireCommand::Ping { ttl_ds, context } => Event::Ping {
                 ttl_ds,
                 context: context.to_vec(),
             },
-            Command::Pong { context } => Event::Pong {
+            WireCommand::Pong { context } => Event::Pong {
                 context: context.to_vec(),
             },
-            Command::Subscribe { topic } => Event::Subscribe(topic.to_vec()),
-            Command::Cancel { topic } => Event::Cancel(topic.to_vec()),
+            WireCommand::Subscribe { topic } => Event::Subscribe(topic.to_vec()),
+            WireCommand::Cancel { topic } => Event::Cancel(topic.to_vec()),
             // READY, ERROR and unknown commands after the handshake are
             // ignored, as libzmq's session does.
-            Command::Ready { .. } | Command::Error { .. } | Command::Other { .. } => return Ok(()),
+            WireCommand::Ready { .. } | WireCommand::Error { .. } | WireCommand::Other { .. } => {
+                return Ok(())
+            }
         };
         self.events.push_back(event);
         Ok(())

@@ -21,8 +21,8 @@
 //! (HELLO 1, INITIATE 2, first client MESSAGE 3; READY 1, first server
 //! MESSAGE 2), or 8-octet prefixes plus 16 random octets.
 
-use super::command::{self, Command};
-use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapRequest, ZapVerdict};
+use super::command::{self, WireCommand};
+use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapAnswer, ZapRequest};
 use super::{Config, MechanismConfig, ProtocolError};
 use crate::msg::{flags, Msg};
 use bytes::Bytes;
@@ -357,7 +357,7 @@ impl Mechanism for CurveClient {
                 return Err(ProtocolError::UnexpectedCommand);
             }
             match command::parse(body) {
-                Ok(Command::Error { reason }) => self.error_reason = Some(reason.to_vec()),
+                Ok(WireCommand::Error { reason }) => self.error_reason = Some(reason.to_vec()),
                 _ => return Err(ProtocolError::MalformedError),
             }
             self.state = ClientState::ErrorReceived;
@@ -654,24 +654,25 @@ impl Mechanism for CurveServer {
         user_id: &[u8],
         metadata: &[u8],
     ) -> Result<(), ProtocolError> {
-        if self.state != ServerState::WaitZapReply {
-            return Err(ProtocolError::ZapUnexpectedReply);
-        }
+        let answer = mechanism::take_zap_reply(
+            self.state == ServerState::WaitZapReply,
+            status_code,
+            user_id,
+            metadata,
+            &mut self.zap_properties,
+        )?;
         self.zap_request = None;
-        match mechanism::check_zap_reply(status_code, user_id, metadata)? {
-            ZapVerdict::Accept(props) => {
-                self.zap_properties = props;
-                self.state = ServerState::SendReady;
-            }
-            ZapVerdict::FailSilently => {
-                self.status_code = Some(status_code.to_vec());
-                self.state = ServerState::ErrorSent;
-            }
-            ZapVerdict::SendError(status) => {
+        self.state = match answer {
+            ZapAnswer::Accepted => ServerState::SendReady,
+            ZapAnswer::Refused { status, send_error } => {
                 self.status_code = Some(status);
-                self.state = ServerState::SendError;
+                if send_error {
+                    ServerState::SendError
+                } else {
+                    ServerState::ErrorSent
+                }
             }
-        }
+        };
         Ok(())
     }
 }

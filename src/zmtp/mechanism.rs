@@ -158,6 +158,46 @@ pub fn check_zap_reply(
     })
 }
 
+/// How a server mechanism goes on after the handler's reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZapAnswer {
+    /// 200: the handshake goes on.
+    Accepted,
+    /// Refused with `status`: an ERROR carrying it goes out first when
+    /// `send_error` (400, 500), nothing when not (300).
+    Refused { status: Vec<u8>, send_error: bool },
+}
+
+/// The ZAP-reply step every server mechanism (NULL, PLAIN, CURVE) takes: a
+/// reply is taken only while one is `awaited`, checked as libzmq does
+/// (`check_zap_reply`), and an accepting reply's properties are kept in
+/// `properties` for the peer's metadata.
+pub fn take_zap_reply(
+    awaited: bool,
+    status_code: &[u8],
+    user_id: &[u8],
+    metadata: &[u8],
+    properties: &mut Vec<(String, Vec<u8>)>,
+) -> Result<ZapAnswer, ProtocolError> {
+    if !awaited {
+        return Err(ProtocolError::ZapUnexpectedReply);
+    }
+    Ok(match check_zap_reply(status_code, user_id, metadata)? {
+        ZapVerdict::Accept(props) => {
+            *properties = props;
+            ZapAnswer::Accepted
+        }
+        ZapVerdict::FailSilently => ZapAnswer::Refused {
+            status: status_code.to_vec(),
+            send_error: false,
+        },
+        ZapVerdict::SendError(status) => ZapAnswer::Refused {
+            status,
+            send_error: true,
+        },
+    })
+}
+
 /// libzmq's socket type names, indexed by ZMQ_* value (drafts included).
 const SOCKET_TYPE_NAMES: [&[u8]; 21] = [
     b"PAIR", b"PUB", b"SUB", b"REQ", b"REP", b"DEALER", b"ROUTER", b"PULL", b"PUSH", b"XPUB",

@@ -11,8 +11,8 @@
 //! This file knows the NULL handshake's commands only: not frames,
 //! greetings or what happens after the handshake.
 
-use super::command::{self, Command};
-use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapRequest, ZapVerdict};
+use super::command::{self, WireCommand};
+use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapAnswer, ZapRequest};
 use super::{Config, ProtocolError};
 
 /// Where ZAP is (only with `Config::zap_enabled`: a ZAP_DOMAIN is set and
@@ -102,20 +102,24 @@ impl Mechanism for NullMechanism {
         user_id: &[u8],
         metadata: &[u8],
     ) -> Result<(), ProtocolError> {
-        if self.zap != Zap::Waiting {
-            return Err(ProtocolError::ZapUnexpectedReply);
-        }
-        self.zap = match mechanism::check_zap_reply(status_code, user_id, metadata)? {
-            ZapVerdict::Accept(props) => {
-                self.zap_properties = props;
-                Zap::Accepted
+        let answer = mechanism::take_zap_reply(
+            self.zap == Zap::Waiting,
+            status_code,
+            user_id,
+            metadata,
+            &mut self.zap_properties,
+        )?;
+        self.zap = match answer {
+            ZapAnswer::Accepted => Zap::Accepted,
+            ZapAnswer::Refused { status, send_error } => {
+                self.error_reason = Some(status_code.to_vec());
+                if send_error {
+                    Zap::Refused(status)
+                } else {
+                    Zap::Failed
+                }
             }
-            ZapVerdict::FailSilently => Zap::Failed,
-            ZapVerdict::SendError(status) => Zap::Refused(status),
         };
-        if self.zap != Zap::Accepted {
-            self.error_reason = Some(status_code.to_vec());
-        }
         Ok(())
     }
 
@@ -126,12 +130,12 @@ impl Mechanism for NullMechanism {
         // A body too short to hold its name is, for libzmq, simply not
         // READY or ERROR.
         match command::parse(body) {
-            Ok(Command::Ready { properties }) => {
+            Ok(WireCommand::Ready { properties }) => {
                 self.ready_received = true;
                 self.peer = mechanism::check_peer_properties(&self.cfg, properties)?;
                 Ok(())
             }
-            Ok(Command::Error { reason }) => {
+            Ok(WireCommand::Error { reason }) => {
                 self.error_received = true;
                 self.error_reason = Some(reason.to_vec());
                 Ok(())

@@ -11,8 +11,8 @@
 //!
 //! This file knows the PLAIN commands only: not frames or the ZAP transport.
 
-use super::command::{self, Command};
-use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapRequest, ZapVerdict};
+use super::command::{self, WireCommand};
+use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapAnswer, ZapRequest};
 use super::{Config, MechanismConfig, ProtocolError};
 
 pub const HELLO: &[u8] = b"\x05HELLO";
@@ -66,7 +66,7 @@ fn error_reason(body: &[u8]) -> Result<Vec<u8>, ProtocolError> {
         return Ok(reason.to_vec());
     }
     match command::parse(body) {
-        Ok(Command::Error { reason }) => Ok(reason.to_vec()),
+        Ok(WireCommand::Error { reason }) => Ok(reason.to_vec()),
         _ => Err(ProtocolError::MalformedError),
     }
 }
@@ -315,24 +315,25 @@ impl Mechanism for PlainServer {
         user_id: &[u8],
         metadata: &[u8],
     ) -> Result<(), ProtocolError> {
-        if self.state != ServerState::WaitZapReply {
-            return Err(ProtocolError::ZapUnexpectedReply);
-        }
+        let answer = mechanism::take_zap_reply(
+            self.state == ServerState::WaitZapReply,
+            status_code,
+            user_id,
+            metadata,
+            &mut self.zap_properties,
+        )?;
         self.zap_request = None;
-        match mechanism::check_zap_reply(status_code, user_id, metadata)? {
-            ZapVerdict::Accept(props) => {
-                self.zap_properties = props;
-                self.state = ServerState::SendWelcome;
-            }
-            ZapVerdict::FailSilently => {
-                self.status_code = Some(status_code.to_vec());
-                self.state = ServerState::ErrorSent;
-            }
-            ZapVerdict::SendError(status) => {
+        self.state = match answer {
+            ZapAnswer::Accepted => ServerState::SendWelcome,
+            ZapAnswer::Refused { status, send_error } => {
                 self.status_code = Some(status);
-                self.state = ServerState::SendError;
+                if send_error {
+                    ServerState::SendError
+                } else {
+                    ServerState::ErrorSent
+                }
             }
-        }
+        };
         Ok(())
     }
 }
