@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use zmqrs::zmtp::codec::{Decoder, Encoder, Frame, Framing};
-use zmqrs::zmtp::command::{self, Command};
+use zmqrs::zmtp::command::{self, WireCommand};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, mut rest)) = data.split_first() else {
@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
 fn check(framing: Framing, f: Frame) {
     let body = f.msg.data().to_vec();
     let more = f.msg.more();
-    if let Ok(Command::Ready { properties }) = command::parse(&body) {
+    if let Ok(WireCommand::Ready { properties }) = command::parse(&body) {
         let _ = command::parse_properties(properties);
     }
     let _ = command::parse_properties(&body);
