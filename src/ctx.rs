@@ -1,7 +1,6 @@
-//! The context: its options (`zmq_ctx_set` / `zmq_ctx_get`) and its
-//! lifecycle (`zmq_ctx_shutdown`, `zmq_ctx_term`). It will own the I/O
-//! threads, the socket registry and the inproc endpoints; it knows nothing of
-//! the wire format.
+//! The context: its options (`zmq_ctx_set` / `zmq_ctx_get`), its lifecycle
+//! (`zmq_ctx_shutdown`, `zmq_ctx_term`), the I/O threads, the socket
+//! registry and the inproc endpoints. It knows nothing of the wire format.
 
 use crate::command::Command;
 use crate::constants::*;

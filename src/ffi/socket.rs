@@ -1,7 +1,8 @@
 //! Socket functions of `zmq.h`: creation and closing, options, endpoints,
-//! send and receive, and the socket functions whose features are not built
-//! yet (monitors, draft socket types), which check the socket and fail with
-//! ENOTSUP.
+//! send and receive, monitoring, and the handle resolution the poll and
+//! proxy functions share (`sockets_of`). The draft functions of socket
+//! types not built yet (`zmq_join`, `zmq_leave`, `zmq_connect_peer`,
+//! `zmq_disconnect_peer`) check the socket and fail with ENOTSUP.
 
 use super::ctx::ctx_of;
 use super::handle::Pool;

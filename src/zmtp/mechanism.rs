@@ -5,8 +5,9 @@
 //! mechanism.cpp.
 //!
 //! This file knows commands and properties, not frames, greetings or
-//! connection state; each mechanism (null.rs, later plain.rs and curve.rs)
-//! knows its own commands.
+//! connection state; each mechanism (null.rs, plain.rs, curve.rs) knows its
+//! own commands. The step every server takes with the ZAP handler's reply
+//! is here once (`take_zap_reply`).
 
 use super::command::{parse_properties, write_property};
 use super::{Config, ProtocolError};
