@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -75,6 +76,23 @@ static inline int raw_connect (int port)
     return fd;
 }
 
+/* accept() with a 2 s limit and a 2 s receive timeout on the result. */
+static inline int raw_accept (int lfd)
+{
+    struct pollfd pfd;
+    struct timeval tv = {2, 0};
+    int fd;
+    pfd.fd = lfd;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    if (poll (&pfd, 1, 2000) != 1)
+        return -1;
+    fd = accept (lfd, NULL, NULL);
+    if (fd >= 0)
+        setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
 /* Reads exactly n bytes within the socket's receive timeout: n, or -1. */
 static inline int raw_read (int fd, void *buf, size_t n)
 {
@@ -86,6 +104,33 @@ static inline int raw_read (int fd, void *buf, size_t n)
         got += (size_t) r;
     }
     return (int) got;
+}
+
+/* Writes all n bytes (MSG_NOSIGNAL: no SIGPIPE): n, or -1. */
+static inline int raw_write (int fd, const void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w =
+          send (fd, (const char *) buf + done, n - done, MSG_NOSIGNAL);
+        if (w <= 0)
+            return -1;
+        done += (size_t) w;
+    }
+    return (int) n;
+}
+
+/* The 64-byte ZMTP 3.<minor> greeting for mechanism (as-server 0) into g. */
+static inline void raw_greeting (unsigned char *g, int minor,
+                                 const char *mechanism)
+{
+    memset (g, 0, 64);
+    g[0] = 0xff;
+    g[8] = 1;
+    g[9] = 0x7f;
+    g[10] = 3;
+    g[11] = (unsigned char) minor;
+    memcpy (g + 12, mechanism, strlen (mechanism));
 }
 
 #endif

@@ -24,45 +24,11 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static int last_endpoint (void *s, char *buf, size_t len)
-{
-    size_t n = len;
-    return zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, buf, &n);
-}
-
-static int port_of (const char *endpoint)
-{
-    const char *colon = strrchr (endpoint, ':');
-    return colon ? atoi (colon + 1) : -1;
-}
-
 static long now_ms (void)
 {
     struct timespec ts;
     clock_gettime (CLOCK_MONOTONIC, &ts);
     return (long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* accept() with a 2 s limit and a 2 s receive timeout on the result. */
-static int raw_accept (int lfd)
-{
-    struct pollfd pfd;
-    struct timeval tv = {2, 0};
-    int fd;
-    pfd.fd = lfd;
-    pfd.events = POLLIN;
-    pfd.revents = 0;
-    if (poll (&pfd, 1, 2000) != 1)
-        return -1;
-    fd = accept (lfd, NULL, NULL);
-    if (fd >= 0)
-        setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-}
-
-static int send_all (int fd, const void *buf, size_t n)
-{
-    return send (fd, buf, n, MSG_NOSIGNAL) == (ssize_t) n ? 0 : -1;
 }
 
 /* 1 if nothing at all arrives (and the connection stays open) for ms. */
@@ -126,19 +92,6 @@ static int read_frame (int fd, int *flags, unsigned char *body, size_t max)
     return (int) size;
 }
 
-/* The 64-byte ZMTP 3.x greeting: signature, version 3.minor, mechanism,
- * as-server 0, filler. */
-static void make_greeting (unsigned char *g, int minor, const char *mech)
-{
-    memset (g, 0, 64);
-    g[0] = 0xff;
-    g[8] = 1;
-    g[9] = 0x7f;
-    g[10] = 3;
-    g[11] = (unsigned char) minor;
-    memcpy (g + 12, mech, strlen (mech));
-}
-
 /* A READY command frame with Socket-Type and, if name != NULL, one more
  * property; its length. */
 static size_t make_ready (unsigned char *buf, const char *type,
@@ -184,11 +137,11 @@ static int raw_handshake (int fd, int minor, const char *type,
     unsigned char g[64], peer[64], cmd[256], body[256];
     size_t n;
     int flags, len;
-    make_greeting (g, minor, "NULL");
-    if (send_all (fd, g, 64) || raw_read (fd, peer, 64) < 0)
+    raw_greeting (g, minor, "NULL");
+    if (raw_write (fd, g, 64) < 0 || raw_read (fd, peer, 64) < 0)
         return -1;
     n = make_ready (cmd, type, NULL, NULL);
-    if (send_all (fd, cmd, n))
+    if (raw_write (fd, cmd, n) < 0)
         return -1;
     len = read_frame (fd, &flags, body, sizeof body);
     if (len < 6 || flags != 0x04 || memcmp (body, "\x05READY", 6) != 0)
@@ -207,7 +160,7 @@ static void *pull_server (void *ctx, char *ep, size_t len)
     if (s == NULL)
         return NULL;
     if (zmq_bind (s, "tcp://127.0.0.1:*") != 0
-        || last_endpoint (s, ep, len) != 0) {
+        || tu_last_endpoint (s, ep, len) != 0) {
         zmq_close (s);
         return NULL;
     }
@@ -259,20 +212,20 @@ static void test_greeting_bytes (void)
     size_t n;
     zmq_msg_t msg;
     CHECK (server != NULL);
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
 
     CHECK_EQ_INT (10, raw_read (fd, buf, 10));
     CHECK_MEM (sig, buf, 10);
     CHECK (raw_silent (fd, 200));
 
-    make_greeting (g, 1, "NULL");
-    CHECK_OK (send_all (fd, g, 10));
+    raw_greeting (g, 1, "NULL");
+    CHECK_OK (raw_write (fd, g, 10));
     CHECK_EQ_INT (1, raw_read (fd, buf, 1));
     CHECK_EQ_INT (3, buf[0]);
     CHECK (raw_silent (fd, 200));
 
-    CHECK_OK (send_all (fd, g + 10, 1));
+    CHECK_OK (raw_write (fd, g + 10, 1));
     CHECK_EQ_INT (53, raw_read (fd, buf, 53));
     memset (want, 0, sizeof want);
     want[0] = 1;
@@ -280,7 +233,7 @@ static void test_greeting_bytes (void)
     CHECK_MEM (want, buf, 53);
     CHECK (raw_silent (fd, 200));
 
-    CHECK_OK (send_all (fd, g + 11, 53));
+    CHECK_OK (raw_write (fd, g + 11, 53));
     len = read_frame (fd, &flags, buf, sizeof buf);
     CHECK_EQ_INT (0x04, flags);
     CHECK_EQ_INT ((int) sizeof ready_pull, len);
@@ -288,8 +241,8 @@ static void test_greeting_bytes (void)
 
     /* our READY, with an application property, then a message */
     n = make_ready (cmd, "PUSH", "X-Hello", "world");
-    CHECK_OK (send_all (fd, cmd, n));
-    CHECK_OK (send_all (fd, "\x00\x05hello", 7));
+    CHECK_OK (raw_write (fd, cmd, n));
+    CHECK_OK (raw_write (fd, "\x00\x05hello", 7));
     zmq_msg_init (&msg);
     CHECK_EQ_INT (5, zmq_msg_recv (&msg, server, 0));
     CHECK_MEM ("hello", zmq_msg_data (&msg), 5);
@@ -298,7 +251,7 @@ static void test_greeting_bytes (void)
     CHECK_EQ_STR ("127.0.0.1", zmq_msg_gets (&msg, "Peer-Address"));
     zmq_msg_close (&msg);
     /* a long frame (8-byte size) and a multipart message */
-    CHECK_OK (send_all (fd, "\x01\x01" "a\x02\0\0\0\0\0\0\0\x03" "bcd", 15));
+    CHECK_OK (raw_write (fd, "\x01\x01" "a\x02\0\0\0\0\0\0\0\x03" "bcd", 15));
     RECV_STR (server, "a", 0);
     CHECK_RCVMORE (server, 1);
     RECV_STR (server, "bcd", 0);
@@ -333,8 +286,8 @@ static void test_greeting_routing_id (void)
     CHECK (dealer && router);
     CHECK_OK (zmq_setsockopt (dealer, ZMQ_ROUTING_ID, "myid", 4));
     CHECK_OK (zmq_bind (dealer, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (dealer, ep, sizeof ep));
-    fd = raw_connect (port_of (ep));
+    CHECK_OK (tu_last_endpoint (dealer, ep, sizeof ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_EQ_INT (10, raw_read (fd, buf, 10));
     CHECK_EQ_INT (0xff, buf[0]);
@@ -342,7 +295,7 @@ static void test_greeting_routing_id (void)
     CHECK_EQ_INT (0x7f, buf[9]);
     close (fd);
 
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "DEALER", buf, &len));
     CHECK_EQ_INT ((int) sizeof ready_dealer, len);
@@ -350,8 +303,8 @@ static void test_greeting_routing_id (void)
     close (fd);
 
     CHECK_OK (zmq_bind (router, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (router, ep2, sizeof ep2));
-    fd = raw_connect (port_of (ep2));
+    CHECK_OK (tu_last_endpoint (router, ep2, sizeof ep2));
+    fd = raw_connect (tu_port_of (ep2));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "DEALER", buf, &len));
     CHECK_EQ_INT ((int) sizeof ready_router, len);
@@ -374,9 +327,9 @@ static void test_garbage_text (void)
     unsigned char buf[16];
     int fd;
     CHECK (server != NULL);
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
-    CHECK_OK (send_all (fd, "GET / HTTP/1.1\r\n\r\n", 18));
+    CHECK_OK (raw_write (fd, "GET / HTTP/1.1\r\n\r\n", 18));
     CHECK_EQ_INT (10, raw_read (fd, buf, 10));
     CHECK (raw_silent (fd, 200));
     CHECK (still_serves (ctx, server, ep));
@@ -395,21 +348,21 @@ static void test_garbage_binary (void)
     int fd, i;
     CHECK (server != NULL);
     /* 0xff all along: a "versioned" greeting with nonsense in it */
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     memset (junk, 0xff, sizeof junk);
-    CHECK_OK (send_all (fd, junk, sizeof junk));
+    CHECK_OK (raw_write (fd, junk, sizeof junk));
     CHECK (raw_closed_within (fd, 2000));
     close (fd);
     CHECK (still_serves (ctx, server, ep));
     /* pseudo-random bytes after a valid signature */
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     for (i = 0; i < (int) sizeof junk; i++)
         junk[i] = (unsigned char) (i * 167 + 13);
-    make_greeting (junk, 1, "NULL");
+    raw_greeting (junk, 1, "NULL");
     memset (junk + 12, 0xa5, 20);
-    CHECK_OK (send_all (fd, junk, sizeof junk));
+    CHECK_OK (raw_write (fd, junk, sizeof junk));
     CHECK (raw_closed_within (fd, 2000));
     close (fd);
     CHECK (still_serves (ctx, server, ep));
@@ -426,18 +379,18 @@ static void test_truncated_greeting (void)
     unsigned char g[64];
     int fd, cut;
     CHECK (server != NULL);
-    make_greeting (g, 1, "NULL");
+    raw_greeting (g, 1, "NULL");
     for (cut = 1; cut < 64; cut += 9) {
-        fd = raw_connect (port_of (ep));
+        fd = raw_connect (tu_port_of (ep));
         CHECK (fd >= 0);
-        CHECK_OK (send_all (fd, g, (size_t) cut));
+        CHECK_OK (raw_write (fd, g, (size_t) cut));
         close (fd);
     }
     CHECK (still_serves (ctx, server, ep));
     /* half-close: the server closes its side too */
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
-    CHECK_OK (send_all (fd, g, 20));
+    CHECK_OK (raw_write (fd, g, 20));
     CHECK_OK (shutdown (fd, SHUT_WR));
     CHECK (raw_closed_within (fd, 2000));
     close (fd);
@@ -458,15 +411,15 @@ static void test_wrong_signature (void)
     static const unsigned char even[10] = {0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x7e};
     int fd;
     CHECK (server != NULL);
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
-    CHECK_OK (send_all (fd, zeros, 10));
+    CHECK_OK (raw_write (fd, zeros, 10));
     CHECK (raw_closed_within (fd, 2000));
     close (fd);
     CHECK (still_serves (ctx, server, ep));
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
-    CHECK_OK (send_all (fd, even, 10));
+    CHECK_OK (raw_write (fd, even, 10));
     CHECK (raw_closed_within (fd, 2000));
     close (fd);
     CHECK (still_serves (ctx, server, ep));
@@ -485,10 +438,10 @@ static void test_unknown_mechanism (void)
     int fd, i;
     CHECK (server != NULL);
     for (i = 0; i < 5; i++) {
-        fd = raw_connect (port_of (ep));
+        fd = raw_connect (tu_port_of (ep));
         CHECK (fd >= 0);
-        make_greeting (g, 1, mechs[i]);
-        CHECK_OK (send_all (fd, g, 64));
+        raw_greeting (g, 1, mechs[i]);
+        CHECK_OK (raw_write (fd, g, 64));
         CHECK (raw_closed_within (fd, 2000));
         close (fd);
     }
@@ -508,19 +461,19 @@ static void test_bad_handshake_commands (void)
     size_t n;
     int fd, k;
     CHECK (server != NULL);
-    make_greeting (g, 1, "NULL");
+    raw_greeting (g, 1, "NULL");
     for (k = 0; k < 3; k++) {
-        fd = raw_connect (port_of (ep));
+        fd = raw_connect (tu_port_of (ep));
         CHECK (fd >= 0);
-        CHECK_OK (send_all (fd, g, 64));
+        CHECK_OK (raw_write (fd, g, 64));
         CHECK_EQ_INT (64, raw_read (fd, buf, 64));
         if (k == 0)
-            CHECK_OK (send_all (fd, "\x04\x06\x05HELLO", 8));
+            CHECK_OK (raw_write (fd, "\x04\x06\x05HELLO", 8));
         else if (k == 1) {
             n = make_ready (cmd, "PULL", NULL, NULL); /* PULL-PULL */
-            CHECK_OK (send_all (fd, cmd, n));
+            CHECK_OK (raw_write (fd, cmd, n));
         } else
-            CHECK_OK (send_all (fd, "\x00\x03" "abc", 5));
+            CHECK_OK (raw_write (fd, "\x00\x03" "abc", 5));
         CHECK (raw_closed_within (fd, 2000));
         close (fd);
     }
@@ -541,16 +494,16 @@ static void test_commands_after_handshake (void)
     size_t n;
     int fd;
     CHECK (server != NULL);
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
     n = make_ready (cmd, "PUSH", NULL, NULL);
-    CHECK_OK (send_all (fd, cmd, n));
-    CHECK_OK (send_all (fd, "\x04\x07\x06" "FOOBAR", 9));
-    CHECK_OK (send_all (fd, "\x00\x05" "still", 7));
+    CHECK_OK (raw_write (fd, cmd, n));
+    CHECK_OK (raw_write (fd, "\x04\x07\x06" "FOOBAR", 9));
+    CHECK_OK (raw_write (fd, "\x00\x05" "still", 7));
     RECV_STR (server, "still", 0);
-    CHECK_OK (send_all (fd, "\x04\x02\x05R", 4));
-    CHECK_OK (send_all (fd, "\x00\x04" "more", 6));
+    CHECK_OK (raw_write (fd, "\x04\x02\x05R", 4));
+    CHECK_OK (raw_write (fd, "\x00\x04" "more", 6));
     RECV_STR (server, "more", 0);
     CHECK_NO_MSG (server);
     close (fd);
@@ -575,10 +528,10 @@ static void test_huge_frame (void)
     int64_t max = 1000;
     int fd;
     CHECK (server != NULL);
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
-    CHECK_OK (send_all (fd, huge, 9));
+    CHECK_OK (raw_write (fd, huge, 9));
     CHECK (raw_closed_within (fd, 2000));
     close (fd);
     CHECK (still_serves (ctx, server, ep));
@@ -587,11 +540,11 @@ static void test_huge_frame (void)
     CHECK (limited != NULL);
     CHECK_OK (zmq_setsockopt (limited, ZMQ_MAXMSGSIZE, &max, sizeof max));
     CHECK_OK (zmq_bind (limited, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (limited, ep2, sizeof ep2));
-    fd = raw_connect (port_of (ep2));
+    CHECK_OK (tu_last_endpoint (limited, ep2, sizeof ep2));
+    fd = raw_connect (tu_port_of (ep2));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
-    CHECK_OK (send_all (fd, big, 9)); /* 1001 bytes announced */
+    CHECK_OK (raw_write (fd, big, 9)); /* 1001 bytes announced */
     CHECK (raw_closed_within (fd, 2000));
     close (fd);
     CHECK (still_serves (ctx, limited, ep2));
@@ -613,23 +566,23 @@ static void test_stalled_handshake (void)
     CHECK (server != NULL);
     CHECK_OK (tu_set_int (server, ZMQ_HANDSHAKE_IVL, 200));
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
 
     start = now_ms ();
-    fd = raw_connect (port_of (ep));
-    fd2 = raw_connect (port_of (ep));
-    fd3 = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
+    fd2 = raw_connect (tu_port_of (ep));
+    fd3 = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0 && fd2 >= 0 && fd3 >= 0);
     CHECK_EQ_INT (10, raw_read (fd, sig, 10));
-    make_greeting (sig, 1, "NULL");
-    CHECK_OK (send_all (fd, sig, 10)); /* signature only, then silence */
+    raw_greeting (sig, 1, "NULL");
+    CHECK_OK (raw_write (fd, sig, 10)); /* signature only, then silence */
     CHECK_OK (raw_handshake (fd3, 1, "PUSH", NULL, NULL));
     CHECK (raw_closed_within (fd, 3000));
     CHECK (now_ms () - start >= 150);
     CHECK (raw_closed_within (fd2, 3000));
     /* the completed handshake is still up */
     tu_sleep_ms (300);
-    CHECK_OK (send_all (fd3, "\x00\x04" "done", 6));
+    CHECK_OK (raw_write (fd3, "\x00\x04" "done", 6));
     RECV_STR (server, "done", 0);
     close (fd);
     close (fd2);
@@ -653,20 +606,20 @@ static void test_zmtp30_peer (void)
     int fd, flags, len;
     CHECK (server != NULL);
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
-    fd = raw_connect (port_of (ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
-    make_greeting (g, 0, "NULL");
-    CHECK_OK (send_all (fd, g, 64));
+    raw_greeting (g, 0, "NULL");
+    CHECK_OK (raw_write (fd, g, 64));
     CHECK_EQ_INT (64, raw_read (fd, peer, 64));
     CHECK_EQ_INT (3, peer[10]);
     CHECK_EQ_INT (1, peer[11]);
     n = make_ready (cmd, "PAIR", NULL, NULL);
-    CHECK_OK (send_all (fd, cmd, n));
+    CHECK_OK (raw_write (fd, cmd, n));
     len = read_frame (fd, &flags, body, sizeof body);
     CHECK_EQ_INT (0x04, flags);
     CHECK (len > 6 && memcmp (body, "\x05READY", 6) == 0);
-    CHECK_OK (send_all (fd, "\x00\x04" "v3.0", 6));
+    CHECK_OK (raw_write (fd, "\x00\x04" "v3.0", 6));
     RECV_STR (server, "v3.0", 0);
     SEND_STR (server, "back", 0);
     len = read_frame (fd, &flags, body, sizeof body);
@@ -693,10 +646,10 @@ static void test_zmtp20_peer (void)
     zmq_msg_t msg;
     CHECK (server != NULL);
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
-    fd = raw_connect (port_of (ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
-    CHECK_OK (send_all (fd, hello, 12));
+    CHECK_OK (raw_write (fd, hello, 12));
     CHECK_EQ_INT (12, raw_read (fd, buf, 12));
     CHECK_MEM (hello, buf, 10);
     CHECK_EQ_INT (3, buf[10]);
@@ -706,8 +659,8 @@ static void test_zmtp20_peer (void)
     CHECK_EQ_INT (0, len);
     CHECK_EQ_INT (0, flags);
     /* ours, then a two-part message */
-    CHECK_OK (send_all (fd, "\x00\x00", 2));
-    CHECK_OK (send_all (fd, "\x01\x02v2\x00\x03" "old", 9));
+    CHECK_OK (raw_write (fd, "\x00\x00", 2));
+    CHECK_OK (raw_write (fd, "\x01\x02v2\x00\x03" "old", 9));
     zmq_msg_init (&msg);
     CHECK_EQ_INT (2, zmq_msg_recv (&msg, server, 0));
     CHECK_MEM ("v2", zmq_msg_data (&msg), 2);
@@ -744,11 +697,11 @@ static void test_zmtp10_peer (void)
     int fd;
     CHECK (server != NULL);
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
-    fd = raw_connect (port_of (ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
-    CHECK_OK (send_all (fd, "\x01\x00", 2));            /* identity, empty */
-    CHECK_OK (send_all (fd, "\x03\x01" "v1\x04\x00" "end", 9)); /* 2 parts */
+    CHECK_OK (raw_write (fd, "\x01\x00", 2));            /* identity, empty */
+    CHECK_OK (raw_write (fd, "\x03\x01" "v1\x04\x00" "end", 9)); /* 2 parts */
     CHECK_EQ_INT (10, raw_read (fd, buf, 10));
     CHECK_EQ_INT (0xff, buf[0]);
     CHECK_EQ_INT (1, buf[8]);
@@ -782,8 +735,8 @@ static void test_heartbeat_ping_timeout (void)
     CHECK_OK (tu_set_int (server, ZMQ_HEARTBEAT_TTL, 1000));
     CHECK_OK (tu_set_int (server, ZMQ_HEARTBEAT_TIMEOUT, 400));
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
-    fd = raw_connect (port_of (ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
     len = read_frame (fd, &flags, buf, sizeof buf);
@@ -807,16 +760,16 @@ static void test_heartbeat_pong (void)
     unsigned char buf[64];
     int fd, flags, len;
     CHECK (server != NULL);
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
-    CHECK_OK (send_all (fd, "\x04\x0b\x04PING\x00\x00" "ctx1", 13));
+    CHECK_OK (raw_write (fd, "\x04\x0b\x04PING\x00\x00" "ctx1", 13));
     len = read_frame (fd, &flags, buf, sizeof buf);
     CHECK_EQ_INT (0x04, flags);
     CHECK_EQ_INT (9, len);
     CHECK_MEM ("\x04PONGctx1", buf, 9);
     /* a 20-byte context comes back cut to 16 */
-    CHECK_OK (send_all (fd,
+    CHECK_OK (raw_write (fd,
                         "\x04\x1b\x04PING\x00\x00"
                         "0123456789abcdefWXYZ",
                         29));
@@ -825,12 +778,12 @@ static void test_heartbeat_pong (void)
     CHECK_EQ_INT (21, len);
     CHECK_MEM ("\x04PONG0123456789abcdef", buf, 21);
     /* without context */
-    CHECK_OK (send_all (fd, "\x04\x07\x04PING\x00\x00", 9));
+    CHECK_OK (raw_write (fd, "\x04\x07\x04PING\x00\x00", 9));
     len = read_frame (fd, &flags, buf, sizeof buf);
     CHECK_EQ_INT (5, len);
     CHECK_MEM ("\x04PONG", buf, 5);
     /* the connection is fine afterwards */
-    CHECK_OK (send_all (fd, "\x00\x02ok", 4));
+    CHECK_OK (raw_write (fd, "\x00\x02ok", 4));
     RECV_STR (server, "ok", 0);
     close (fd);
     CHECK_OK (zmq_close (server));
@@ -848,11 +801,11 @@ static void test_heartbeat_peer_ttl (void)
     int fd, flags;
     long start;
     CHECK (server != NULL);
-    fd = raw_connect (port_of (ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
     start = now_ms ();
-    CHECK_OK (send_all (fd, "\x04\x07\x04PING\x00\x03", 9)); /* 300 ms */
+    CHECK_OK (raw_write (fd, "\x04\x07\x04PING\x00\x03", 9)); /* 300 ms */
     CHECK_EQ_INT (5, read_frame (fd, &flags, buf, sizeof buf));
     CHECK (raw_closed_within (fd, 3000));
     CHECK (now_ms () - start >= 200);
@@ -883,8 +836,8 @@ static void run_sub_to_raw_pub (int minor)
     CHECK_OK (zmq_connect (sub, ep));
     fd = raw_accept (lfd);
     CHECK (fd >= 0);
-    make_greeting (g, minor, "NULL");
-    CHECK_OK (send_all (fd, g, 64));
+    raw_greeting (g, minor, "NULL");
+    CHECK_OK (raw_write (fd, g, 64));
     CHECK_EQ_INT (64, raw_read (fd, peer, 64));
     CHECK_EQ_INT (0xff, peer[0]);
     CHECK_EQ_INT (0x7f, peer[9]);
@@ -893,7 +846,7 @@ static void run_sub_to_raw_pub (int minor)
     CHECK_MEM ("NULL", peer + 12, 4);
     CHECK_EQ_INT (0, peer[32]); /* as-server */
     n = make_ready (cmd, "PUB", NULL, NULL);
-    CHECK_OK (send_all (fd, cmd, n));
+    CHECK_OK (raw_write (fd, cmd, n));
     len = read_frame (fd, &flags, body, sizeof body);
     CHECK_EQ_INT (0x04, flags);
     CHECK (len > 6 && memcmp (body, "\x05READY", 6) == 0);
@@ -909,8 +862,8 @@ static void run_sub_to_raw_pub (int minor)
         CHECK_EQ_INT (6, len);
         CHECK_MEM ("\x01topic", body, 6);
     }
-    CHECK_OK (send_all (fd, "\x00\x08other-tp", 10));
-    CHECK_OK (send_all (fd, "\x00\x08topic-ok", 10));
+    CHECK_OK (raw_write (fd, "\x00\x08other-tp", 10));
+    CHECK_OK (raw_write (fd, "\x00\x08topic-ok", 10));
     RECV_STR (sub, "topic-ok", 0); /* the PUB side does no filtering here */
     close (fd);
     close (lfd);

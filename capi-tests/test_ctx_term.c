@@ -598,7 +598,6 @@ static void test_term_while_tcp_connections_start (void)
     int round, i;
     for (round = 0; round < 20; round++) {
         char endpoint[64];
-        size_t len = sizeof endpoint;
         void *threads[TCP_STRESS_THREADS];
         struct connect_job jobs[TCP_STRESS_THREADS];
         void *ctx = zmq_ctx_new ();
@@ -608,7 +607,7 @@ static void test_term_while_tcp_connections_start (void)
         pub = zmq_socket (ctx, ZMQ_PUB);
         CHECK (pub != NULL);
         CHECK_OK (zmq_bind (pub, "tcp://127.0.0.1:*"));
-        CHECK_OK (zmq_getsockopt (pub, ZMQ_LAST_ENDPOINT, endpoint, &len));
+        CHECK_OK (tu_last_endpoint (pub, endpoint, sizeof endpoint));
         for (i = 0; i < TCP_STRESS_THREADS; i++) {
             jobs[i].ctx = ctx;
             jobs[i].endpoint = endpoint;
@@ -707,13 +706,12 @@ static void test_fork_child_closes_signalled_socket (void)
     void *ctx = zmq_ctx_new ();
     void *pull = tu_socket (ctx, ZMQ_PULL);
     char ep[256], buf[8];
-    size_t len = sizeof ep;
     int sync[2], events, i;
     size_t ev_len = sizeof events;
     pid_t pid;
     CHECK (pull != NULL);
     CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
-    CHECK_OK (zmq_getsockopt (pull, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
     CHECK_OK (pipe (sync));
     fflush (stdout);
     fflush (stderr);

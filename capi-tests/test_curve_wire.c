@@ -13,7 +13,6 @@ struct server {
 static int server_start (struct server *s)
 {
     int one = 1, timeo = 2000;
-    size_t len = sizeof s->ep;
     s->ctx = zmq_ctx_new ();
     if (zmq_curve_keypair (s->pub, s->sec) != 0)
         return -1;
@@ -23,7 +22,7 @@ static int server_start (struct server *s)
         || zmq_setsockopt (s->sock, ZMQ_RCVTIMEO, &timeo, sizeof timeo)
         || zmq_bind (s->sock, "tcp://127.0.0.1:*"))
         return -1;
-    return zmq_getsockopt (s->sock, ZMQ_LAST_ENDPOINT, s->ep, &len);
+    return tu_last_endpoint (s->sock, s->ep, sizeof s->ep);
 }
 
 static void *client (void *ctx, const char *ep, const char *server_key)

@@ -525,7 +525,6 @@ static void wire_bounded (const char *endpoint)
     void *push = tu_socket (ctx, ZMQ_PUSH);
     void *pull = tu_socket (ctx, ZMQ_PULL);
     char ep[256];
-    size_t len = sizeof ep;
     char buf[1000];
     int sent = 0, got = 0, in_order = 1;
     CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 100));
@@ -534,7 +533,7 @@ static void wire_bounded (const char *endpoint)
     CHECK_OK (tu_set_int (pull, ZMQ_RCVBUF, 65536));
     CHECK_OK (tu_set_int (push, ZMQ_SNDTIMEO, 300));
     CHECK_OK (zmq_bind (pull, endpoint));
-    CHECK_OK (zmq_getsockopt (pull, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
     CHECK_OK (zmq_connect (push, ep));
     memset (buf, 0, sizeof buf);
     while (sent < 200000) {

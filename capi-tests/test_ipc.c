@@ -26,12 +26,6 @@ static void ipc_endpoint (char *ep, size_t len, const char *name)
               name);
 }
 
-static int last_endpoint (void *s, char *buf, size_t len)
-{
-    size_t n = len;
-    return zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, buf, &n);
-}
-
 /* 1 if path exists and is a socket, 0 if it does not exist, -1 if it is
  * something else. */
 static int socket_file (const char *path)
@@ -62,58 +56,6 @@ static int wait_gone (const char *path)
     return 0;
 }
 
-static int bind_retry (void *s, const char *ep)
-{
-    int i, rc = -1;
-    for (i = 0; i < 100; i++) {
-        rc = zmq_bind (s, ep);
-        if (rc == 0 || errno != EADDRINUSE)
-            break;
-        tu_sleep_ms (20);
-    }
-    return rc;
-}
-
-static void fill_pattern (unsigned char *p, size_t n, unsigned seed)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        p[i] = (unsigned char) ((i * 31u + seed) ^ (i >> 8));
-}
-
-static int send_pattern (void *s, size_t size, unsigned seed, int flags)
-{
-    zmq_msg_t msg;
-    int rc;
-    if (zmq_msg_init_size (&msg, size) != 0)
-        return -1;
-    fill_pattern ((unsigned char *) zmq_msg_data (&msg), size, seed);
-    rc = zmq_msg_send (&msg, s, flags);
-    if (rc < 0)
-        zmq_msg_close (&msg);
-    return rc;
-}
-
-static int recv_pattern (void *s, size_t size, unsigned seed, int more)
-{
-    zmq_msg_t msg;
-    unsigned char *want;
-    int ok;
-    zmq_msg_init (&msg);
-    if (zmq_msg_recv (&msg, s, 0) < 0) {
-        zmq_msg_close (&msg);
-        return -1;
-    }
-    want = (unsigned char *) malloc (size ? size : 1);
-    fill_pattern (want, size, seed);
-    ok = zmq_msg_size (&msg) == size
-         && memcmp (zmq_msg_data (&msg), want, size) == 0
-         && zmq_msg_more (&msg) == more;
-    free (want);
-    zmq_msg_close (&msg);
-    return ok ? 0 : -1;
-}
-
 #define MIB (1024u * 1024u)
 
 /* ---- cases ------------------------------------------------------------- */
@@ -128,9 +70,9 @@ static void test_pair_path (void)
     CHECK (ctx != NULL);
     CHECK_OK (tu_bind_connect (ctx, ZMQ_PAIR, ZMQ_PAIR, ep, &a, &b));
     /* LAST_ENDPOINT is the path as given; the file is a socket */
-    CHECK_OK (last_endpoint (a, got, sizeof got));
+    CHECK_OK (tu_last_endpoint (a, got, sizeof got));
     CHECK_EQ_STR (ep, got);
-    CHECK_OK (last_endpoint (b, got, sizeof got));
+    CHECK_OK (tu_last_endpoint (b, got, sizeof got));
     CHECK_EQ_STR (ep, got);
     CHECK_EQ_INT (1, socket_file (ep + 6));
 
@@ -149,10 +91,10 @@ static void test_pair_path (void)
     CHECK_RCVMORE (a, 0);
     SEND_STR (a, "", 0);
     RECV_STR (b, "", 0);
-    CHECK_EQ_INT (MIB, send_pattern (b, MIB, 1, 0));
-    CHECK_OK (recv_pattern (a, MIB, 1, 0));
-    CHECK_EQ_INT (MIB, send_pattern (a, MIB, 2, 0));
-    CHECK_OK (recv_pattern (b, MIB, 2, 0));
+    CHECK_EQ_INT (MIB, tu_send_pattern (b, MIB, 1, 0));
+    CHECK_OK (tu_recv_pattern (a, MIB, 1, 0));
+    CHECK_EQ_INT (MIB, tu_send_pattern (a, MIB, 2, 0));
+    CHECK_OK (tu_recv_pattern (b, MIB, 2, 0));
     CHECK_NO_MSG (a);
     CHECK_NO_MSG (b);
     CHECK_OK (zmq_close (a));
@@ -164,7 +106,7 @@ static void test_pair_path (void)
 static void test_patterns (void)
 {
     void *ctx = zmq_ctx_new ();
-    char ep[256], buf[32];
+    char ep[256];
     void *push, *pull, *rep, *req, *router, *dealer;
     int i;
     CHECK (ctx != NULL);
@@ -172,18 +114,11 @@ static void test_patterns (void)
     ipc_endpoint (ep, sizeof ep, "pushpull");
     remove_socket_file (ep + 6);
     CHECK_OK (tu_bind_connect (ctx, ZMQ_PULL, ZMQ_PUSH, ep, &pull, &push));
-    for (i = 0; i < 100; i++) {
-        snprintf (buf, sizeof buf, "n%d", i);
-        SEND_STR (push, buf, 0);
-    }
-    for (i = 0; i < 100; i++) {
-        snprintf (buf, sizeof buf, "n%d", i);
-        RECV_STR (pull, buf, 0);
-    }
+    CHECK_STEP (tu_numbered_in_order (push, pull, 100));
     SEND_STR (push, "a", ZMQ_SNDMORE);
-    CHECK_EQ_INT (MIB, send_pattern (push, MIB, 3, 0));
+    CHECK_EQ_INT (MIB, tu_send_pattern (push, MIB, 3, 0));
     RECV_STR (pull, "a", 0);
-    CHECK_OK (recv_pattern (pull, MIB, 3, 0));
+    CHECK_OK (tu_recv_pattern (pull, MIB, 3, 0));
     zmq_close (push);
     zmq_close (pull);
     remove_socket_file (ep + 6);
@@ -237,7 +172,7 @@ static void test_abstract (void)
     snprintf (ep, sizeof ep, "ipc://@zmqrs-ipc-%ld-abstract", (long) getpid ());
     CHECK (ctx != NULL);
     CHECK_OK (tu_bind_connect (ctx, ZMQ_PAIR, ZMQ_PAIR, ep, &a, &b));
-    CHECK_OK (last_endpoint (a, got, sizeof got));
+    CHECK_OK (tu_last_endpoint (a, got, sizeof got));
     CHECK_EQ_STR (ep, got);
     /* nothing named "@..." appears in the working directory */
     CHECK_EQ_INT (0, socket_file (ep + 6));
@@ -252,7 +187,7 @@ static void test_abstract (void)
     CHECK_ERR (EADDRINUSE, zmq_bind (a, ep));
     /* once unbound (asynchronously), the name is free again */
     CHECK_OK (zmq_unbind (a, ep));
-    CHECK_OK (bind_retry (c, ep));
+    CHECK_OK (tu_bind_retry (c, ep));
     CHECK_OK (zmq_close (a));
     CHECK_OK (zmq_close (b));
     CHECK_OK (zmq_close (c));
@@ -275,7 +210,7 @@ static void test_wildcard (void)
     c = tu_socket (ctx, ZMQ_PAIR);
     CHECK (a && b && c);
     CHECK_OK (zmq_bind (a, "ipc://*"));
-    CHECK_OK (last_endpoint (a, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (a, ep, sizeof ep));
     CHECK (strncmp (ep, "ipc:///tmp/tmp", 14) == 0);
     n = strlen (ep);
     CHECK (n > 7 && strcmp (ep + n - 7, "/socket") == 0);
@@ -288,7 +223,7 @@ static void test_wildcard (void)
 
     /* each wildcard bind gets its own directory */
     CHECK_OK (zmq_bind (c, "ipc://*"));
-    CHECK_OK (last_endpoint (c, ep2, sizeof ep2));
+    CHECK_OK (tu_last_endpoint (c, ep2, sizeof ep2));
     CHECK (strcmp (ep, ep2) != 0);
 
     CHECK_ERR (ENOENT, zmq_unbind (a, "ipc://*"));
@@ -414,43 +349,14 @@ static void test_connect_before_bind (void)
     remove_socket_file (ep + 6);
 }
 
+/* A PUSH connected to a PULL that goes away and comes back on the same
+ * path reconnects by itself; later messages arrive. */
 static void test_peer_restart (void)
 {
-    void *ctx = zmq_ctx_new ();
-    void *pull = tu_socket (ctx, ZMQ_PULL);
-    void *push = tu_socket (ctx, ZMQ_PUSH);
-    char ep[256], buf[32];
-    int i, n = -1, t = 100;
+    char ep[256];
     ipc_endpoint (ep, sizeof ep, "restart");
     remove_socket_file (ep + 6);
-    CHECK (pull && push);
-    CHECK_OK (tu_set_int (push, ZMQ_RECONNECT_IVL, 50));
-    CHECK_OK (zmq_bind (pull, ep));
-    CHECK_OK (zmq_connect (push, ep));
-    SEND_STR (push, "first", 0);
-    RECV_STR (pull, "first", 0);
-    CHECK_OK (zmq_close (pull));
-    pull = tu_socket (ctx, ZMQ_PULL);
-    CHECK (pull != NULL);
-    CHECK_OK (zmq_setsockopt (pull, ZMQ_RCVTIMEO, &t, sizeof t));
-    CHECK_OK (zmq_bind (pull, ep));
-    for (i = 0; i < 50 && n < 0; i++) {
-        snprintf (buf, sizeof buf, "ping-%d", i);
-        SEND_STR (push, buf, ZMQ_DONTWAIT);
-        n = zmq_recv (pull, buf, sizeof buf, 0);
-    }
-    CHECK (n > 0);
-    SEND_STR (push, "last", 0);
-    for (;;) {
-        n = zmq_recv (pull, buf, sizeof buf, 0);
-        CHECK (n > 0);
-        if (n == 4 && memcmp (buf, "last", 4) == 0)
-            break;
-        CHECK (n >= 5 && memcmp (buf, "ping-", 5) == 0);
-    }
-    CHECK_OK (zmq_close (pull));
-    CHECK_OK (zmq_close (push));
-    CHECK_OK (zmq_ctx_term (ctx));
+    tu_peer_restart (ep);
     remove_socket_file (ep + 6);
 }
 
@@ -459,7 +365,6 @@ static void test_disconnect (void)
     void *ctx = zmq_ctx_new ();
     void *pull, *push;
     char ep[256];
-    int i, rc = 0;
     ipc_endpoint (ep, sizeof ep, "disc");
     remove_socket_file (ep + 6);
     CHECK (ctx != NULL);
@@ -469,13 +374,7 @@ static void test_disconnect (void)
     CHECK_ERR (ENOENT, zmq_disconnect (push, "ipc:///tmp/zmqrs-no-such"));
     CHECK_OK (zmq_disconnect (push, ep));
     CHECK_ERR (ENOENT, zmq_disconnect (push, ep));
-    for (i = 0; i < 100; i++) {
-        rc = zmq_send (push, "y", 1, ZMQ_DONTWAIT);
-        if (rc < 0)
-            break;
-        tu_sleep_ms (20);
-    }
-    CHECK_EQ_INT (-1, rc);
+    CHECK_EQ_INT (-1, tu_send_until_refused (push));
     CHECK_EQ_INT (EAGAIN, errno);
     CHECK_OK (zmq_close (pull));
     CHECK_OK (zmq_close (push));

@@ -23,12 +23,11 @@ static void deliver_after_quick_exit (const char *bind_ep)
     void *ctx = zmq_ctx_new ();
     void *pull = zmq_socket (ctx, ZMQ_PULL);
     char ep[256];
-    size_t len = sizeof ep;
     int timeo = 3000, i, v;
     CHECK (ctx && pull);
     CHECK_OK (zmq_setsockopt (pull, ZMQ_RCVTIMEO, &timeo, sizeof timeo));
     CHECK_OK (zmq_bind (pull, bind_ep));
-    CHECK_OK (zmq_getsockopt (pull, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
     send_and_leave (ep, 5);
     for (i = 0; i < 5; i++) {
         CHECK_EQ_INT (sizeof v, zmq_recv (pull, &v, sizeof v, 0));

@@ -28,61 +28,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static int last_endpoint (void *s, char *buf, size_t len)
-{
-    size_t n = len;
-    return zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, buf, &n);
-}
-
-static int port_of (const char *endpoint)
-{
-    const char *colon = strrchr (endpoint, ':');
-    return colon ? atoi (colon + 1) : -1;
-}
-
-/* One version 1 event. */
-typedef struct
-{
-    int event;
-    uint32_t value;
-    char endpoint[256];
-} event_t;
-
-/* Receive one version 1 event (two frames: 6 bytes holding a native-endian
- * uint16 event and uint32 value, then the endpoint) within timeout_ms.
- * 0 on success, -1 on timeout, -2 if the frames are malformed. */
-static int read_event (void *mon, event_t *ev, int timeout_ms)
-{
-    zmq_msg_t msg;
-    uint16_t event;
-    size_t n;
-    if (zmq_setsockopt (mon, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms))
-        return -2;
-    zmq_msg_init (&msg);
-    if (zmq_msg_recv (&msg, mon, 0) < 0) {
-        zmq_msg_close (&msg);
-        return -1;
-    }
-    if (zmq_msg_size (&msg) != 6 || !zmq_msg_more (&msg)) {
-        zmq_msg_close (&msg);
-        return -2;
-    }
-    memcpy (&event, zmq_msg_data (&msg), 2);
-    memcpy (&ev->value, (char *) zmq_msg_data (&msg) + 2, 4);
-    ev->event = event;
-    if (zmq_msg_recv (&msg, mon, 0) < 0 || zmq_msg_more (&msg)) {
-        zmq_msg_close (&msg);
-        return -2;
-    }
-    n = zmq_msg_size (&msg);
-    if (n >= sizeof ev->endpoint)
-        n = sizeof ev->endpoint - 1;
-    memcpy (ev->endpoint, zmq_msg_data (&msg), n);
-    ev->endpoint[n] = '\0';
-    zmq_msg_close (&msg);
-    return 0;
-}
-
 static const char *event_name (int event)
 {
     switch (event) {
@@ -106,9 +51,9 @@ static const char *event_name (int event)
 }
 
 /* The next event must be `want` (within 2 s); prints what came instead. */
-static int next_is (void *mon, int want, event_t *ev)
+static int next_is (void *mon, int want, tu_event_t *ev)
 {
-    int rc = read_event (mon, ev, TU_TIMEOUT_MS);
+    int rc = tu_read_event (mon, ev, TU_TIMEOUT_MS);
     if (rc != 0) {
         fprintf (stderr, "  expected %s, got %s\n", event_name (want),
                  rc == -1 ? "nothing" : "malformed frames");
@@ -125,9 +70,9 @@ static int next_is (void *mon, int want, event_t *ev)
 
 /* The next event, skipping one optional CONNECT_DELAYED (whose value must
  * be EINPROGRESS), must be `want`. */
-static int next_is_after_delay (void *mon, int want, event_t *ev)
+static int next_is_after_delay (void *mon, int want, tu_event_t *ev)
 {
-    if (read_event (mon, ev, TU_TIMEOUT_MS) != 0)
+    if (tu_read_event (mon, ev, TU_TIMEOUT_MS) != 0)
         return 0;
     if (ev->event == ZMQ_EVENT_CONNECT_DELAYED) {
         if (ev->value != EINPROGRESS)
@@ -142,11 +87,11 @@ static int next_is_after_delay (void *mon, int want, event_t *ev)
 
 /* Read events until `want` arrives (others are skipped); 1 if it did
  * within timeout_ms in total. */
-static int wait_for (void *mon, int want, event_t *ev, int timeout_ms)
+static int wait_for (void *mon, int want, tu_event_t *ev, int timeout_ms)
 {
     int waited = 0;
     while (waited < timeout_ms) {
-        if (read_event (mon, ev, 50) == 0) {
+        if (tu_read_event (mon, ev, 50) == 0) {
             if (ev->event == want)
                 return 1;
         } else
@@ -158,32 +103,12 @@ static int wait_for (void *mon, int want, event_t *ev, int timeout_ms)
 /* 1 if no event arrives within ms. */
 static int quiet_for (void *mon, int ms)
 {
-    event_t ev;
-    int rc = read_event (mon, &ev, ms);
+    tu_event_t ev;
+    int rc = tu_read_event (mon, &ev, ms);
     if (rc == 0)
         fprintf (stderr, "  unexpected %s (value %u, \"%s\")\n",
                  event_name (ev.event), (unsigned) ev.value, ev.endpoint);
     return rc == -1;
-}
-
-/* A PAIR connected to the monitor endpoint. */
-static void *monitor_reader (void *ctx, const char *endpoint)
-{
-    void *m = tu_socket (ctx, ZMQ_PAIR);
-    if (m != NULL && zmq_connect (m, endpoint) != 0) {
-        zmq_close (m);
-        return NULL;
-    }
-    return m;
-}
-
-/* Monitors every event of `s` at `endpoint` and returns the PAIR reading
- * them, or NULL. */
-static void *monitor_all (void *ctx, void *s, const char *endpoint)
-{
-    if (zmq_socket_monitor (s, endpoint, ZMQ_EVENT_ALL) != 0)
-        return NULL;
-    return monitor_reader (ctx, endpoint);
 }
 
 /* Close a monitored socket, then read its monitor until MONITOR_STOPPED
@@ -193,7 +118,7 @@ static void *monitor_all (void *ctx, void *s, const char *endpoint)
  * consumed first.  1 on success. */
 static int close_and_drain (void *s, void *mon)
 {
-    event_t ev;
+    tu_event_t ev;
     zmq_close (s);
     return wait_for (mon, ZMQ_EVENT_MONITOR_STOPPED, &ev, 3000);
 }
@@ -206,18 +131,6 @@ static int close_and_drain (void *s, void *mon)
         SEND_STR ((a), "pong", 0);                                            \
         RECV_STR ((b), "pong", 0);                                            \
     } while (0)
-
-/* A 64-byte ZMTP 3.1 greeting announcing `mechanism`. */
-static void make_greeting (unsigned char *g, const char *mechanism)
-{
-    memset (g, 0, 64);
-    g[0] = 0xff;
-    g[8] = 1;
-    g[9] = 0x7f;
-    g[10] = 3;
-    g[11] = 1;
-    memcpy (g + 12, mechanism, strlen (mechanism));
-}
 
 /* ---- argument errors ------------------------------------------------- */
 
@@ -270,17 +183,17 @@ static void test_sequence_tcp (void)
     void *client = tu_socket (ctx, ZMQ_DEALER);
     void *smon, *cmon;
     char ep[256];
-    event_t ev;
+    tu_event_t ev;
     uint32_t listen_fd, accepted_fd;
     CHECK (server && client);
     CHECK_OK (zmq_socket_monitor (server, "inproc://mon-server", ZMQ_EVENT_ALL));
     CHECK_OK (zmq_socket_monitor (client, "inproc://mon-client", ZMQ_EVENT_ALL));
-    smon = monitor_reader (ctx, "inproc://mon-server");
-    cmon = monitor_reader (ctx, "inproc://mon-client");
+    smon = tu_monitor_reader (ctx, "inproc://mon-server");
+    cmon = tu_monitor_reader (ctx, "inproc://mon-client");
     CHECK (smon && cmon);
 
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
     CHECK_OK (zmq_connect (client, ep));
     BOUNCE (server, client);
 
@@ -336,18 +249,18 @@ static void test_server_closes_first (void)
     void *client = tu_socket (ctx, ZMQ_DEALER);
     void *smon, *cmon;
     char ep[256];
-    event_t ev;
+    tu_event_t ev;
     uint32_t listen_fd, client_fd;
     int round;
     CHECK (server && client);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 100));
     CHECK_OK (zmq_socket_monitor (server, "inproc://mon-s2", ZMQ_EVENT_ALL));
     CHECK_OK (zmq_socket_monitor (client, "inproc://mon-c2", ZMQ_EVENT_ALL));
-    smon = monitor_reader (ctx, "inproc://mon-s2");
-    cmon = monitor_reader (ctx, "inproc://mon-c2");
+    smon = tu_monitor_reader (ctx, "inproc://mon-s2");
+    cmon = tu_monitor_reader (ctx, "inproc://mon-c2");
     CHECK (smon && cmon);
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
     CHECK_OK (zmq_connect (client, ep));
     BOUNCE (server, client);
     CHECK (next_is (smon, ZMQ_EVENT_LISTENING, &ev));
@@ -392,7 +305,7 @@ static void test_reconnect_backoff (void)
     void *client = tu_socket (ctx, ZMQ_DEALER);
     void *cmon;
     char ep[64];
-    event_t ev;
+    tu_event_t ev;
     int port = free_tcp_port ();
     const uint32_t base[] = {100, 200, 400, 400};
     int i;
@@ -400,7 +313,7 @@ static void test_reconnect_backoff (void)
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 100));
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL_MAX, 400));
-    cmon = monitor_all (ctx, client, "inproc://mon-bo");
+    cmon = tu_monitor (ctx, client, "inproc://mon-bo", ZMQ_EVENT_ALL);
     CHECK (cmon != NULL);
     CHECK_OK (zmq_connect (client, ep));
     for (i = 0; i < 4; i++) {
@@ -429,21 +342,21 @@ static void test_no_reconnect (void)
     void *client2 = tu_socket (ctx, ZMQ_PUSH);
     void *cmon, *cmon2;
     char ep[64], ep2[256];
-    event_t ev;
+    tu_event_t ev;
     int port = free_tcp_port ();
     CHECK (client && server && client2 && port > 0);
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, -1));
-    cmon = monitor_all (ctx, client, "inproc://mon-nr");
+    cmon = tu_monitor (ctx, client, "inproc://mon-nr", ZMQ_EVENT_ALL);
     CHECK (cmon != NULL);
     CHECK_OK (zmq_connect (client, ep));
     CHECK (next_is_after_delay (cmon, ZMQ_EVENT_CLOSED, &ev));
     CHECK (quiet_for (cmon, 300));
 
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep2, sizeof ep2));
+    CHECK_OK (tu_last_endpoint (server, ep2, sizeof ep2));
     CHECK_OK (tu_set_int (client2, ZMQ_RECONNECT_IVL, -1));
-    cmon2 = monitor_all (ctx, client2, "inproc://mon-nr2");
+    cmon2 = tu_monitor (ctx, client2, "inproc://mon-nr2", ZMQ_EVENT_ALL);
     CHECK (cmon2 != NULL);
     CHECK_OK (zmq_connect (client2, ep2));
     SEND_STR (client2, "x", 0);
@@ -469,17 +382,17 @@ static void test_disconnect_unbind (void)
     void *client = tu_socket (ctx, ZMQ_PUSH);
     void *smon, *cmon;
     char ep[256];
-    event_t ev;
+    tu_event_t ev;
     uint32_t listen_fd, accepted_fd;
     int i;
     CHECK (server && client);
     CHECK_OK (zmq_socket_monitor (server, "inproc://mon-du-s", ZMQ_EVENT_ALL));
     CHECK_OK (zmq_socket_monitor (client, "inproc://mon-du-c", ZMQ_EVENT_ALL));
-    smon = monitor_reader (ctx, "inproc://mon-du-s");
-    cmon = monitor_reader (ctx, "inproc://mon-du-c");
+    smon = tu_monitor_reader (ctx, "inproc://mon-du-s");
+    cmon = tu_monitor_reader (ctx, "inproc://mon-du-c");
     CHECK (smon && cmon);
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
     CHECK_OK (zmq_connect (client, ep));
     SEND_STR (client, "x", 0);
     RECV_STR (server, "x", 0);
@@ -497,7 +410,7 @@ static void test_disconnect_unbind (void)
     for (i = 0; i < 40; i++) {
         int events;
         CHECK_OK (tu_get_int (client, ZMQ_EVENTS, &events));
-        if (read_event (smon, &ev, 50) == 0)
+        if (tu_read_event (smon, &ev, 50) == 0)
             break;
     }
     CHECK_EQ_INT (ZMQ_EVENT_DISCONNECTED, ev.event);
@@ -529,11 +442,11 @@ static void test_bind_failed (void)
     void *s = tu_socket (ctx, ZMQ_PULL);
     void *mon;
     char ep[256], want[256];
-    event_t ev;
+    tu_event_t ev;
     CHECK (holder && s);
     CHECK_OK (zmq_bind (holder, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (holder, ep, sizeof ep));
-    mon = monitor_all (ctx, s, "inproc://mon-bf");
+    CHECK_OK (tu_last_endpoint (holder, ep, sizeof ep));
+    mon = tu_monitor (ctx, s, "inproc://mon-bf", ZMQ_EVENT_ALL);
     CHECK (mon != NULL);
 
     CHECK_EQ_INT (-1, zmq_bind (s, ep));
@@ -581,13 +494,13 @@ static void test_wildcard_endpoints (void)
     void *client = tu_socket (ctx, ZMQ_PUSH);
     void *mon;
     char ep[256], conn[64];
-    event_t ev;
+    tu_event_t ev;
     CHECK (server && client);
-    mon = monitor_all (ctx, server, "inproc://mon-wc");
+    mon = tu_monitor (ctx, server, "inproc://mon-wc", ZMQ_EVENT_ALL);
     CHECK (mon != NULL);
     CHECK_OK (zmq_bind (server, "tcp://*:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
-    snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d", port_of (ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
+    snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d", tu_port_of (ep));
     CHECK_OK (zmq_connect (client, conn));
     SEND_STR (client, "x", 0);
     RECV_STR (server, "x", 0);
@@ -618,14 +531,14 @@ static void test_sequence_ipc (void)
     void *client = tu_socket (ctx, ZMQ_PUSH);
     void *smon, *cmon;
     char ep[256];
-    event_t ev;
+    tu_event_t ev;
     uint32_t listen_fd, accepted_fd;
     snprintf (ep, sizeof ep, "ipc:///tmp/zmqrs-mon-%ld.sock", (long) getpid ());
     CHECK (server && client);
     CHECK_OK (zmq_socket_monitor (server, "inproc://mon-is", ZMQ_EVENT_ALL));
     CHECK_OK (zmq_socket_monitor (client, "inproc://mon-ic", ZMQ_EVENT_ALL));
-    smon = monitor_reader (ctx, "inproc://mon-is");
-    cmon = monitor_reader (ctx, "inproc://mon-ic");
+    smon = tu_monitor_reader (ctx, "inproc://mon-is");
+    cmon = tu_monitor_reader (ctx, "inproc://mon-ic");
     CHECK (smon && cmon);
     CHECK_OK (zmq_bind (server, ep));
     CHECK_OK (zmq_connect (client, ep));
@@ -667,15 +580,15 @@ static void test_event_filter (void)
     void *client = tu_socket (ctx, ZMQ_PUSH);
     void *mon;
     char ep[256];
-    event_t ev;
+    tu_event_t ev;
     CHECK (server && client);
     CHECK_OK (zmq_socket_monitor (server, "inproc://mon-filter",
                                   ZMQ_EVENT_HANDSHAKE_SUCCEEDED
                                     | ZMQ_EVENT_DISCONNECTED));
-    mon = monitor_reader (ctx, "inproc://mon-filter");
+    mon = tu_monitor_reader (ctx, "inproc://mon-filter");
     CHECK (mon != NULL);
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
     CHECK_OK (zmq_connect (client, ep));
     SEND_STR (client, "x", 0);
     RECV_STR (server, "x", 0);
@@ -697,9 +610,9 @@ static void test_stop_and_replace (void)
     void *ctx = zmq_ctx_new ();
     void *s = tu_socket (ctx, ZMQ_PULL);
     void *mon1, *mon2, *mon3;
-    event_t ev;
+    tu_event_t ev;
     CHECK (s != NULL);
-    mon1 = monitor_all (ctx, s, "inproc://mon-stop");
+    mon1 = tu_monitor (ctx, s, "inproc://mon-stop", ZMQ_EVENT_ALL);
     CHECK (mon1 != NULL);
     CHECK_OK (zmq_bind (s, "tcp://127.0.0.1:*"));
     CHECK (next_is (mon1, ZMQ_EVENT_LISTENING, &ev));
@@ -712,14 +625,14 @@ static void test_stop_and_replace (void)
     CHECK_OK (zmq_close (mon1));
 
     /* the name can be used again */
-    mon2 = monitor_all (ctx, s, "inproc://mon-stop");
+    mon2 = tu_monitor (ctx, s, "inproc://mon-stop", ZMQ_EVENT_ALL);
     CHECK (mon2 != NULL);
     CHECK_OK (zmq_bind (s, "tcp://127.0.0.1:*"));
     CHECK (next_is (mon2, ZMQ_EVENT_LISTENING, &ev));
     /* replacing: the old monitor is stopped */
     CHECK_OK (zmq_socket_monitor (s, "inproc://mon-replaced", ZMQ_EVENT_ALL));
     CHECK (next_is (mon2, ZMQ_EVENT_MONITOR_STOPPED, &ev));
-    mon3 = monitor_reader (ctx, "inproc://mon-replaced");
+    mon3 = tu_monitor_reader (ctx, "inproc://mon-replaced");
     CHECK (mon3 != NULL);
     CHECK_OK (zmq_bind (s, "tcp://127.0.0.1:*"));
     CHECK (next_is (mon3, ZMQ_EVENT_LISTENING, &ev));
@@ -744,7 +657,7 @@ static int raw_setup (void *ctx, const char *monep, int hs_ivl, void **server,
                       void **mon, int *fd, uint32_t *accepted_fd)
 {
     char ep[256];
-    event_t ev;
+    tu_event_t ev;
     *server = tu_socket (ctx, ZMQ_PULL);
     if (*server == NULL)
         return -1;
@@ -752,11 +665,11 @@ static int raw_setup (void *ctx, const char *monep, int hs_ivl, void **server,
         return -1;
     if (zmq_socket_monitor (*server, monep, ZMQ_EVENT_ALL) != 0)
         return -1;
-    *mon = monitor_reader (ctx, monep);
+    *mon = tu_monitor_reader (ctx, monep);
     if (*mon == NULL || zmq_bind (*server, "tcp://127.0.0.1:*") != 0
-        || last_endpoint (*server, ep, sizeof ep) != 0)
+        || tu_last_endpoint (*server, ep, sizeof ep) != 0)
         return -1;
-    *fd = raw_connect (port_of (ep));
+    *fd = raw_connect (tu_port_of (ep));
     if (*fd < 0 || !next_is (*mon, ZMQ_EVENT_LISTENING, &ev)
         || !next_is (*mon, ZMQ_EVENT_ACCEPTED, &ev))
         return -1;
@@ -771,12 +684,12 @@ static void test_handshake_failed_protocol (void)
     int fd;
     uint32_t afd;
     unsigned char g[64], junk[64];
-    event_t ev;
+    tu_event_t ev;
     CHECK (ctx != NULL);
 
     /* an unknown security mechanism */
     CHECK_OK (raw_setup (ctx, "inproc://mon-hf1", 0, &server, &mon, &fd, &afd));
-    make_greeting (g, "FOO");
+    raw_greeting (g, 1, "FOO");
     CHECK_EQ_INT (64, send (fd, g, 64, 0));
     CHECK (next_is (mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, &ev));
     CHECK_EQ_INT (ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH, ev.value);
@@ -789,7 +702,7 @@ static void test_handshake_failed_protocol (void)
 
     /* a mechanism the server is not configured for */
     CHECK_OK (raw_setup (ctx, "inproc://mon-hf2", 0, &server, &mon, &fd, &afd));
-    make_greeting (g, "PLAIN");
+    raw_greeting (g, 1, "PLAIN");
     CHECK_EQ_INT (64, send (fd, g, 64, 0));
     CHECK (next_is (mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, &ev));
     CHECK_EQ_INT (ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH, ev.value);
@@ -811,7 +724,7 @@ static void test_handshake_failed_protocol (void)
 
     /* NULL, then a HELLO command where READY belongs */
     CHECK_OK (raw_setup (ctx, "inproc://mon-hf4", 0, &server, &mon, &fd, &afd));
-    make_greeting (g, "NULL");
+    raw_greeting (g, 1, "NULL");
     CHECK_EQ_INT (64, send (fd, g, 64, 0));
     CHECK_EQ_INT (8, send (fd, "\x04\x06\x05HELLO", 8, 0));
     CHECK (next_is (mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, &ev));
@@ -845,13 +758,13 @@ static void test_protocol_error_ends_connect (void)
     void *mon;
     unsigned char g[64];
     char ep[64];
-    event_t ev;
+    tu_event_t ev;
     struct pollfd pfd;
     int port = 0, lfd = raw_listen (&port), fd;
     CHECK (client && lfd >= 0);
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 50));
-    mon = monitor_all (ctx, client, "inproc://mon-pe");
+    mon = tu_monitor (ctx, client, "inproc://mon-pe", ZMQ_EVENT_ALL);
     CHECK (mon != NULL);
 
     /* first a hang-up: the client comes back */
@@ -865,7 +778,7 @@ static void test_protocol_error_ends_connect (void)
     CHECK (wait_for (mon, ZMQ_EVENT_CONNECTED, &ev, 2000));
 
     /* then a greeting with an unknown mechanism */
-    make_greeting (g, "FOO");
+    raw_greeting (g, 1, "FOO");
     CHECK_EQ_INT (64, send (fd, g, 64, 0));
     CHECK (wait_for (mon, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, &ev, 2000));
     CHECK_EQ_INT (ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH, ev.value);
@@ -892,7 +805,7 @@ static void run_connect_timeout (int timeout_ms)
     void *client = tu_socket (ctx, ZMQ_DEALER);
     void *mon;
     char ep[64];
-    event_t ev;
+    tu_event_t ev;
     int port = 0, lfd = raw_listen (&port), fill[4], i;
     CHECK (client && lfd >= 0);
     CHECK_OK (listen (lfd, 0));
@@ -907,7 +820,7 @@ static void run_connect_timeout (int timeout_ms)
     if (timeout_ms > 0)
         CHECK_OK (tu_set_int (client, ZMQ_CONNECT_TIMEOUT, timeout_ms));
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_IVL, 5000));
-    mon = monitor_all (ctx, client, "inproc://mon-ct");
+    mon = tu_monitor (ctx, client, "inproc://mon-ct", ZMQ_EVENT_ALL);
     CHECK (mon != NULL);
     CHECK_OK (zmq_connect (client, ep));
     CHECK (next_is (mon, ZMQ_EVENT_CONNECT_DELAYED, &ev));
@@ -946,9 +859,9 @@ static void test_handshake_failed_silent (void)
     static const unsigned char ready_pull[] = {
       0x04, 0x1a, 0x05, 'R', 'E', 'A', 'D', 'Y', 0x0b, 'S', 'o', 'c', 'k', 'e',
       't',  '-',  'T',  'y', 'p', 'e', 0,   0,   0,   4,   'P', 'U', 'L', 'L'};
-    event_t ev;
+    tu_event_t ev;
     CHECK (ctx != NULL);
-    make_greeting (g, "NULL");
+    raw_greeting (g, 1, "NULL");
 
     CHECK_OK (raw_setup (ctx, "inproc://mon-hs1", 0, &server, &mon, &fd, &afd));
     CHECK_EQ_INT (64, send (fd, g, 64, 0));
@@ -981,7 +894,7 @@ static void test_handshake_failed_no_detail (void)
     int fd;
     uint32_t afd;
     unsigned char sig[10];
-    event_t ev;
+    tu_event_t ev;
     CHECK (ctx != NULL);
 
     CHECK_OK (raw_setup (ctx, "inproc://mon-nd1", 0, &server, &mon, &fd, &afd));
@@ -1089,13 +1002,13 @@ static void test_reconnect_stop (void)
     void *client2 = tu_socket (ctx, ZMQ_DEALER);
     void *mon, *mon2;
     char ep[64];
-    event_t ev;
+    tu_event_t ev;
     int port = free_tcp_port (), lfd, fd, lport = 0;
     CHECK (client && client2 && port > 0);
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (tu_set_int (client, ZMQ_RECONNECT_STOP,
                           ZMQ_RECONNECT_STOP_CONN_REFUSED));
-    mon = monitor_all (ctx, client, "inproc://mon-rs");
+    mon = tu_monitor (ctx, client, "inproc://mon-rs", ZMQ_EVENT_ALL);
     CHECK (mon != NULL);
     CHECK_OK (zmq_connect (client, ep));
     CHECK (next_is_after_delay (mon, ZMQ_EVENT_CLOSED, &ev));
@@ -1107,7 +1020,7 @@ static void test_reconnect_stop (void)
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", lport);
     CHECK_OK (tu_set_int (client2, ZMQ_RECONNECT_STOP,
                           ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED));
-    mon2 = monitor_all (ctx, client2, "inproc://mon-rs2");
+    mon2 = tu_monitor (ctx, client2, "inproc://mon-rs2", ZMQ_EVENT_ALL);
     CHECK (mon2 != NULL);
     CHECK_OK (zmq_connect (client2, ep));
     fd = accept (lfd, NULL, NULL);
@@ -1129,11 +1042,11 @@ static void test_reconnect_stop (void)
  * last one's kind (0 if none). */
 static int events_for (void *mon, const char *endpoint, int ms, int *last)
 {
-    event_t ev;
+    tu_event_t ev;
     int n = 0, waited = 0;
     *last = 0;
     while (waited < ms) {
-        if (read_event (mon, &ev, 50) != 0) {
+        if (tu_read_event (mon, &ev, 50) != 0) {
             waited += 50;
             continue;
         }
@@ -1163,7 +1076,7 @@ static void run_stop_after_disconnect (int stop)
     if (stop)
         CHECK_OK (tu_set_int (s, ZMQ_RECONNECT_STOP,
                               ZMQ_RECONNECT_STOP_AFTER_DISCONNECT));
-    mon = monitor_all (ctx, s, "inproc://mon-rsad");
+    mon = tu_monitor (ctx, s, "inproc://mon-rsad", ZMQ_EVENT_ALL);
     CHECK (mon != NULL);
     CHECK_OK (zmq_connect (s, a));
     CHECK_OK (zmq_connect (s, b));
@@ -1253,7 +1166,7 @@ static void run_versioned_tcp (int mon_type, int reader_type)
         tu_sleep_ms (50); /* let the subscriptions reach the PUB */
 
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
     CHECK_OK (zmq_connect (client, ep));
     BOUNCE (server, client);
 
@@ -1344,8 +1257,8 @@ static void test_versioned_ipc (void)
                                             ZMQ_EVENT_ALL_V2, 2, ZMQ_PAIR));
     CHECK_OK (zmq_socket_monitor_versioned (client, "inproc://m2i-c",
                                             ZMQ_EVENT_ALL_V2, 2, ZMQ_PAIR));
-    smon = monitor_reader (ctx, "inproc://m2i-s");
-    cmon = monitor_reader (ctx, "inproc://m2i-c");
+    smon = tu_monitor_reader (ctx, "inproc://m2i-s");
+    cmon = tu_monitor_reader (ctx, "inproc://m2i-c");
     CHECK (smon && cmon);
     CHECK_OK (zmq_bind (server, ep));
     CHECK_OK (zmq_connect (client, ep));
@@ -1392,10 +1305,10 @@ static void test_pipes_stats (void)
     CHECK (push && pull);
     CHECK_OK (zmq_socket_monitor_versioned (push, "inproc://m2-stats",
                                             ZMQ_EVENT_PIPES_STATS, 2, ZMQ_PAIR));
-    mon = monitor_reader (ctx, "inproc://m2-stats");
+    mon = tu_monitor_reader (ctx, "inproc://m2-stats");
     CHECK (mon != NULL);
     CHECK_OK (zmq_bind (push, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (push, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (push, ep, sizeof ep));
     CHECK_OK (zmq_connect (pull, ep));
     /* EAGAIN until the connection's pipe is attached (the socket learns
      * of it when it runs its command queue, e.g. for ZMQ_EVENTS) */
@@ -1445,12 +1358,12 @@ static void test_pipes_stats_queued (void)
     int i, n, events;
     CHECK_OK (zmq_socket_monitor_versioned (push, "inproc://m2-queued",
                                             ZMQ_EVENT_PIPES_STATS, 2, ZMQ_PAIR));
-    mon = monitor_reader (ctx, "inproc://m2-queued");
+    mon = tu_monitor_reader (ctx, "inproc://m2-queued");
     CHECK (mon != NULL);
     CHECK_OK (tu_set_int (push, ZMQ_SNDHWM, 500));
     CHECK_OK (tu_set_int (push, ZMQ_SNDBUF, 4096));
     CHECK_OK (zmq_bind (push, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (push, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (push, ep, sizeof ep));
     for (i = 0; i < 2; i++) {
         pulls[i] = tu_socket (ctx, ZMQ_PULL);
         CHECK_OK (tu_set_int (pulls[i], ZMQ_RCVHWM, 500));

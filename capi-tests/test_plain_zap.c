@@ -6,19 +6,17 @@
 
 #include "testutil.h"
 
-static void zap_handler (void *handler)
+/* Lets in user admin with password secret as "admin-id"; refuses (400)
+ * anything else. */
+static int decide (const tu_zap_request_t *r, tu_zap_verdict_t *v)
 {
-    tu_zap_request_t r;
-    /* until the context terminates: the handler's socket is ours */
-    while (tu_zap_recv (handler, &r) == 0) {
-        /* PLAIN's credentials: username, password */
-        int ok = r.n == 8 && !strcmp (r.part[5], "PLAIN")
-                 && !strcmp (r.part[6], "admin")
-                 && !strcmp (r.part[7], "secret");
-        tu_zap_reply (handler, &r, ok ? "200" : "400", ok ? "OK" : "NO",
-                      ok ? "admin-id" : "");
-    }
-    zmq_close (handler);
+    /* PLAIN's credentials: username, password */
+    int ok = r->n == 8 && !strcmp (r->part[5], "PLAIN")
+             && !strcmp (r->part[6], "admin") && !strcmp (r->part[7], "secret");
+    v->status = ok ? "200" : "400";
+    v->text = ok ? "OK" : "NO";
+    v->user_id = ok ? "admin-id" : "";
+    return 1;
 }
 
 static void *client (void *ctx, const char *ep, const char *password)
@@ -36,22 +34,18 @@ static void *client (void *ctx, const char *ep, const char *password)
 static void test_plain_with_zap (void)
 {
     void *ctx = zmq_ctx_new ();
-    void *handler = zmq_socket (ctx, ZMQ_REP);
+    void *thread = tu_zap_start (ctx, decide);
     void *server = zmq_socket (ctx, ZMQ_ROUTER);
-    void *thread, *good, *bad;
+    void *good, *bad;
     int one = 1, timeo = 2000, linger = 0;
     char ep[256], buf[64];
-    size_t len = sizeof ep;
     zmq_msg_t id, body;
-    CHECK (handler && server);
-    CHECK_OK (zmq_setsockopt (handler, ZMQ_LINGER, &linger, sizeof linger));
-    CHECK_OK (zmq_bind (handler, "inproc://zeromq.zap.01"));
-    thread = zmq_threadstart (zap_handler, handler);
+    CHECK (thread && server);
     CHECK_OK (zmq_setsockopt (server, ZMQ_PLAIN_SERVER, &one, sizeof one));
     CHECK_OK (zmq_setsockopt (server, ZMQ_RCVTIMEO, &timeo, sizeof timeo));
     CHECK_OK (zmq_setsockopt (server, ZMQ_LINGER, &linger, sizeof linger));
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (zmq_getsockopt (server, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
 
     bad = client (ctx, ep, "wrong");
     CHECK_EQ_INT (3, zmq_send (bad, "bad", 3, 0));

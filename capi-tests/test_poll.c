@@ -9,16 +9,6 @@
 
 #include "testutil.h"
 
-static void *new_bound (void *ctx, int type, const char *ep)
-{
-    void *s = zmq_socket (ctx, type);
-    if (s && zmq_bind (s, ep) != 0) {
-        zmq_close (s);
-        return NULL;
-    }
-    return s;
-}
-
 static void *new_connected (void *ctx, int type, const char *ep)
 {
     void *s = zmq_socket (ctx, type);
@@ -47,7 +37,7 @@ static void test_timeout_zero (void)
     void *pull;
     zmq_pollitem_t item;
     CHECK (ctx != NULL);
-    pull = new_bound (ctx, ZMQ_PULL, "inproc://poll-t0");
+    pull = tu_bound (ctx, ZMQ_PULL, "inproc://poll-t0");
     CHECK (pull != NULL);
     item_socket (&item, pull, ZMQ_POLLIN | ZMQ_POLLOUT);
     CHECK_EQ_INT (0, zmq_poll (&item, 1, 0));
@@ -63,7 +53,7 @@ static void test_timeout_elapses (void)
     zmq_pollitem_t item;
     unsigned long us;
     CHECK (ctx != NULL);
-    pull = new_bound (ctx, ZMQ_PULL, "inproc://poll-telapse");
+    pull = tu_bound (ctx, ZMQ_PULL, "inproc://poll-telapse");
     CHECK (pull != NULL);
     item_socket (&item, pull, ZMQ_POLLIN);
     watch = zmq_stopwatch_start ();
@@ -82,7 +72,7 @@ static void test_infinite_timeout_message_waiting (void)
     zmq_pollitem_t item;
     char buf[8];
     CHECK (ctx != NULL);
-    a = new_bound (ctx, ZMQ_PAIR, "inproc://poll-inf");
+    a = tu_bound (ctx, ZMQ_PAIR, "inproc://poll-inf");
     b = new_connected (ctx, ZMQ_PAIR, "inproc://poll-inf");
     CHECK (a && b);
     CHECK_EQ_INT (3, zmq_send (a, "abc", 3, 0));
@@ -106,7 +96,7 @@ static void test_pair_in_and_out (void)
     zmq_pollitem_t items[2];
     char buf[8];
     CHECK (ctx != NULL);
-    a = new_bound (ctx, ZMQ_PAIR, "inproc://poll-pair");
+    a = tu_bound (ctx, ZMQ_PAIR, "inproc://poll-pair");
     b = new_connected (ctx, ZMQ_PAIR, "inproc://poll-pair");
     CHECK (a && b);
     item_socket (&items[0], a, ZMQ_POLLIN | ZMQ_POLLOUT);
@@ -139,7 +129,7 @@ static void test_push_pull (void)
     zmq_pollitem_t items[3];
     char buf[8];
     CHECK (ctx != NULL);
-    pull = new_bound (ctx, ZMQ_PULL, "inproc://poll-pushpull");
+    pull = tu_bound (ctx, ZMQ_PULL, "inproc://poll-pushpull");
     push = new_connected (ctx, ZMQ_PUSH, "inproc://poll-pushpull");
     lonely = zmq_socket (ctx, ZMQ_PUSH); /* no peer: never writable */
     CHECK (push && pull && lonely);
@@ -169,7 +159,7 @@ static void test_req_rep_states (void)
     zmq_pollitem_t items[2];
     char buf[8];
     CHECK (ctx != NULL);
-    rep = new_bound (ctx, ZMQ_REP, "inproc://poll-reqrep");
+    rep = tu_bound (ctx, ZMQ_REP, "inproc://poll-reqrep");
     req = new_connected (ctx, ZMQ_REQ, "inproc://poll-reqrep");
     CHECK (req && rep);
     item_socket (&items[0], req, ZMQ_POLLIN | ZMQ_POLLOUT);
@@ -228,7 +218,7 @@ static void test_wakeup_from_other_thread (void)
     char buf[8];
     unsigned long us;
     CHECK (ctx != NULL);
-    a = new_bound (ctx, ZMQ_PAIR, "inproc://poll-wakeup");
+    a = tu_bound (ctx, ZMQ_PAIR, "inproc://poll-wakeup");
     CHECK (a != NULL);
     d.ctx = ctx;
     d.ep = "inproc://poll-wakeup";
@@ -258,7 +248,7 @@ static void test_socket_and_fd_mixed (void)
     char buf[8];
     CHECK (ctx != NULL);
     CHECK_OK (pipe (fds));
-    pull = new_bound (ctx, ZMQ_PULL, "inproc://poll-mixed");
+    pull = tu_bound (ctx, ZMQ_PULL, "inproc://poll-mixed");
     push = new_connected (ctx, ZMQ_PUSH, "inproc://poll-mixed");
     CHECK (push && pull);
     item_socket (&items[0], pull, ZMQ_POLLIN);
@@ -340,7 +330,7 @@ static void test_poll_round_trips (void)
     char buf[8];
     CHECK (ctx != NULL);
     CHECK_OK (pipe (fds));
-    a = new_bound (ctx, ZMQ_PAIR, "inproc://poll-pingpong");
+    a = tu_bound (ctx, ZMQ_PAIR, "inproc://poll-pingpong");
     CHECK (a != NULL);
     e.ctx = ctx;
     e.fd = fds[0];
@@ -388,7 +378,7 @@ static void test_eterm_on_ctx_shutdown (void)
     void *thread;
     struct poller_thread p;
     CHECK (ctx != NULL);
-    p.socket = new_bound (ctx, ZMQ_PULL, "inproc://poll-eterm");
+    p.socket = tu_bound (ctx, ZMQ_PULL, "inproc://poll-eterm");
     CHECK (p.socket != NULL);
     p.rc = 0;
     p.err = 0;
@@ -412,7 +402,7 @@ static void test_eterm_on_ctx_term (void)
     void *thread;
     struct poller_thread p;
     CHECK (ctx != NULL);
-    p.socket = new_bound (ctx, ZMQ_SUB, "inproc://poll-eterm2");
+    p.socket = tu_bound (ctx, ZMQ_SUB, "inproc://poll-eterm2");
     CHECK (p.socket != NULL);
     p.rc = 0;
     p.err = 0;
@@ -435,7 +425,7 @@ static void test_bad_items (void)
     /* Zeroed memory that is not a socket. */
     static unsigned char not_a_socket[65536];
     CHECK (ctx != NULL);
-    s = new_bound (ctx, ZMQ_PULL, "inproc://poll-bad");
+    s = tu_bound (ctx, ZMQ_PULL, "inproc://poll-bad");
     CHECK (s != NULL);
     item_socket (&items[0], s, ZMQ_POLLIN);
     item_socket (&items[1], not_a_socket, ZMQ_POLLIN);
@@ -584,7 +574,7 @@ static void test_zmq_fd_protocol (void)
     char buf[8];
     struct pollfd pfd;
     CHECK (ctx != NULL);
-    a = new_bound (ctx, ZMQ_PAIR, "inproc://poll-fdproto");
+    a = tu_bound (ctx, ZMQ_PAIR, "inproc://poll-fdproto");
     b = new_connected (ctx, ZMQ_PAIR, "inproc://poll-fdproto");
     CHECK (a && b);
     CHECK_OK (zmq_getsockopt (b, ZMQ_FD, &fd, &len));

@@ -39,12 +39,11 @@ static void test_socket_fd_after_connect (void)
     void *pull = tu_socket (ctx, ZMQ_PULL);
     zmq_pollitem_t item;
     char ep[256];
-    size_t len = sizeof ep;
     int fd, events;
     size_t fd_len = sizeof fd, ev_len = sizeof events;
     CHECK (push && pull);
     CHECK_OK (zmq_bind (push, "tcp://127.0.0.1:*"));
-    CHECK_OK (zmq_getsockopt (push, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (push, ep, sizeof ep));
     CHECK_OK (zmq_getsockopt (pull, ZMQ_FD, &fd, &fd_len));
     memset (&item, 0, sizeof item);
     item.fd = fd;

@@ -60,16 +60,6 @@ static void proxy_thread (void *arg)
         zmq_close (p->control);
 }
 
-static void *socket_bound (void *ctx, int type, const char *ep)
-{
-    void *s = zmq_socket (ctx, type);
-    if (s && zmq_bind (s, ep) != 0) {
-        zmq_close (s);
-        return NULL;
-    }
-    return s;
-}
-
 static void *socket_connected (void *ctx, int type, const char *ep)
 {
     void *s = zmq_socket (ctx, type);
@@ -178,9 +168,9 @@ static void test_proxy_queue_with_capture (void)
     CHECK (ctx != NULL && done != NULL);
     memset (&p, 0, sizeof p);
     p.kind = KIND_PROXY;
-    p.frontend = socket_bound (ctx, ZMQ_ROUTER, "inproc://proxy-queue-fe");
-    p.backend = socket_bound (ctx, ZMQ_DEALER, "inproc://proxy-queue-be");
-    capture_rx = socket_bound (ctx, ZMQ_PULL, "inproc://proxy-queue-cap");
+    p.frontend = tu_bound (ctx, ZMQ_ROUTER, "inproc://proxy-queue-fe");
+    p.backend = tu_bound (ctx, ZMQ_DEALER, "inproc://proxy-queue-be");
+    capture_rx = tu_bound (ctx, ZMQ_PULL, "inproc://proxy-queue-cap");
     p.capture = socket_connected (ctx, ZMQ_PUSH, "inproc://proxy-queue-cap");
     CHECK (p.frontend && p.backend && capture_rx && p.capture);
     proxy = zmq_threadstart (proxy_thread, &p);
@@ -264,8 +254,8 @@ static void test_proxy_eterm_on_ctx_term (void)
     CHECK (ctx != NULL);
     memset (&p, 0, sizeof p);
     p.kind = KIND_PROXY;
-    p.frontend = socket_bound (ctx, ZMQ_PULL, "inproc://proxy-term-fe");
-    p.backend = socket_bound (ctx, ZMQ_PUSH, "inproc://proxy-term-be");
+    p.frontend = tu_bound (ctx, ZMQ_PULL, "inproc://proxy-term-fe");
+    p.backend = tu_bound (ctx, ZMQ_PUSH, "inproc://proxy-term-be");
     CHECK (p.frontend && p.backend);
     proxy = zmq_threadstart (proxy_thread, &p);
     CHECK (proxy != NULL);
@@ -289,9 +279,9 @@ static void test_proxy_both_directions_and_capture (void)
     CHECK (ctx != NULL);
     memset (&p, 0, sizeof p);
     p.kind = KIND_PROXY;
-    p.frontend = socket_bound (ctx, ZMQ_PAIR, "inproc://proxy-bidi-fe");
-    p.backend = socket_bound (ctx, ZMQ_PAIR, "inproc://proxy-bidi-be");
-    cap = socket_bound (ctx, ZMQ_PAIR, "inproc://proxy-bidi-cap");
+    p.frontend = tu_bound (ctx, ZMQ_PAIR, "inproc://proxy-bidi-fe");
+    p.backend = tu_bound (ctx, ZMQ_PAIR, "inproc://proxy-bidi-be");
+    cap = tu_bound (ctx, ZMQ_PAIR, "inproc://proxy-bidi-cap");
     p.capture = socket_connected (ctx, ZMQ_PAIR, "inproc://proxy-bidi-cap");
     left = socket_connected (ctx, ZMQ_PAIR, "inproc://proxy-bidi-fe");
     right = socket_connected (ctx, ZMQ_PAIR, "inproc://proxy-bidi-be");
@@ -345,7 +335,7 @@ static void test_proxy_single_socket (void)
     CHECK (ctx != NULL);
     memset (&p, 0, sizeof p);
     p.kind = KIND_PROXY;
-    p.frontend = socket_bound (ctx, ZMQ_REP, "inproc://proxy-single");
+    p.frontend = tu_bound (ctx, ZMQ_REP, "inproc://proxy-single");
     p.backend = p.frontend;
     req = socket_connected (ctx, ZMQ_REQ, "inproc://proxy-single");
     CHECK (p.frontend && req);
@@ -375,8 +365,8 @@ static void test_device_queue (void)
     CHECK (ctx != NULL);
     memset (&p, 0, sizeof p);
     p.kind = KIND_DEVICE;
-    p.frontend = socket_bound (ctx, ZMQ_ROUTER, "inproc://device-fe");
-    p.backend = socket_bound (ctx, ZMQ_DEALER, "inproc://device-be");
+    p.frontend = tu_bound (ctx, ZMQ_ROUTER, "inproc://device-fe");
+    p.backend = tu_bound (ctx, ZMQ_DEALER, "inproc://device-be");
     req = socket_connected (ctx, ZMQ_REQ, "inproc://device-fe");
     rep = socket_connected (ctx, ZMQ_REP, "inproc://device-be");
     CHECK (p.frontend && p.backend && req && rep);
@@ -459,9 +449,9 @@ static int rig_start (struct steerable_rig *r, const char *name)
     if (!r->ctx)
         return -1;
     r->p.kind = KIND_STEERABLE;
-    r->p.frontend = socket_bound (r->ctx, ZMQ_PULL, fe);
-    r->p.backend = socket_bound (r->ctx, ZMQ_PUSH, be);
-    r->p.control = socket_bound (r->ctx, ZMQ_PAIR, ctl);
+    r->p.frontend = tu_bound (r->ctx, ZMQ_PULL, fe);
+    r->p.backend = tu_bound (r->ctx, ZMQ_PUSH, be);
+    r->p.control = tu_bound (r->ctx, ZMQ_PAIR, ctl);
     r->source = socket_connected (r->ctx, ZMQ_PUSH, fe);
     r->sink = socket_connected (r->ctx, ZMQ_PULL, be);
     r->control = socket_connected (r->ctx, ZMQ_PAIR, ctl);
@@ -540,9 +530,9 @@ static void test_steerable_both_directions_stats (void)
     CHECK (ctx != NULL);
     memset (&p, 0, sizeof p);
     p.kind = KIND_STEERABLE;
-    p.frontend = socket_bound (ctx, ZMQ_PAIR, "inproc://steer-bidi-fe");
-    p.backend = socket_bound (ctx, ZMQ_PAIR, "inproc://steer-bidi-be");
-    p.control = socket_bound (ctx, ZMQ_PAIR, "inproc://steer-bidi-ctl");
+    p.frontend = tu_bound (ctx, ZMQ_PAIR, "inproc://steer-bidi-fe");
+    p.backend = tu_bound (ctx, ZMQ_PAIR, "inproc://steer-bidi-be");
+    p.control = tu_bound (ctx, ZMQ_PAIR, "inproc://steer-bidi-ctl");
     req = socket_connected (ctx, ZMQ_PAIR, "inproc://steer-bidi-fe");
     rep = socket_connected (ctx, ZMQ_PAIR, "inproc://steer-bidi-be");
     control = socket_connected (ctx, ZMQ_PAIR, "inproc://steer-bidi-ctl");
@@ -596,9 +586,9 @@ static void test_steerable_rep_control_unknown_command (void)
     CHECK (ctx != NULL);
     memset (&p, 0, sizeof p);
     p.kind = KIND_STEERABLE;
-    p.frontend = socket_bound (ctx, ZMQ_PULL, "inproc://steer-rep-fe");
-    p.backend = socket_bound (ctx, ZMQ_PUSH, "inproc://steer-rep-be");
-    p.control = socket_bound (ctx, ZMQ_REP, "inproc://steer-rep-ctl");
+    p.frontend = tu_bound (ctx, ZMQ_PULL, "inproc://steer-rep-fe");
+    p.backend = tu_bound (ctx, ZMQ_PUSH, "inproc://steer-rep-be");
+    p.control = tu_bound (ctx, ZMQ_REP, "inproc://steer-rep-ctl");
     source = socket_connected (ctx, ZMQ_PUSH, "inproc://steer-rep-fe");
     sink = socket_connected (ctx, ZMQ_PULL, "inproc://steer-rep-be");
     control = socket_connected (ctx, ZMQ_REQ, "inproc://steer-rep-ctl");

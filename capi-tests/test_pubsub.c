@@ -25,26 +25,11 @@ static int recv_buf (void *s, char *buf, size_t len, int flags)
     return n;
 }
 
-/* tu_bind_connect with a wildcard endpoint needs the resolved one. */
-static int bind_connect_any (void *ctx, int bt, int ct, const char *ep,
-                             void **b, void **c)
-{
-    char last[256];
-    size_t len = sizeof last;
-    *b = tu_socket (ctx, bt);
-    *c = tu_socket (ctx, ct);
-    if (zmq_bind (*b, ep) != 0)
-        return -1;
-    if (zmq_getsockopt (*b, ZMQ_LAST_ENDPOINT, last, &len) != 0)
-        return -1;
-    return zmq_connect (*c, last);
-}
-
 static void sub_pub_case (const char *endpoint)
 {
     void *ctx = zmq_ctx_new ();
     void *pub, *sub;
-    CHECK_OK (bind_connect_any (ctx, ZMQ_PUB, ZMQ_SUB, endpoint, &pub, &sub));
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PUB, ZMQ_SUB, endpoint, &pub, &sub));
     CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "ab", 2));
     CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "\0\xff", 2));
     tu_sleep_ms (SETTLE);
@@ -91,11 +76,10 @@ static void test_empty_subscription_and_none (void)
 {
     void *ctx = zmq_ctx_new ();
     void *pub, *sub, *sub2;
-    CHECK_OK (bind_connect_any (ctx, ZMQ_PUB, ZMQ_SUB, "tcp://127.0.0.1:*",
-                                &pub, &sub));
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PUB, ZMQ_SUB, "tcp://127.0.0.1:*",
+                               &pub, &sub));
     char last[256];
-    size_t len = sizeof last;
-    CHECK_OK (zmq_getsockopt (pub, ZMQ_LAST_ENDPOINT, last, &len));
+    CHECK_OK (tu_last_endpoint (pub, last, sizeof last));
     sub2 = tu_socket (ctx, ZMQ_SUB);
     CHECK_OK (zmq_connect (sub2, last));
     CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, NULL, 0));
@@ -305,8 +289,8 @@ static void test_pub_never_blocks_tcp (void)
 {
     void *ctx = zmq_ctx_new ();
     void *pub, *sub;
-    CHECK_OK (bind_connect_any (ctx, ZMQ_PUB, ZMQ_SUB, "tcp://127.0.0.1:*",
-                                &pub, &sub));
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PUB, ZMQ_SUB, "tcp://127.0.0.1:*",
+                               &pub, &sub));
     CHECK_OK (tu_set_int (pub, ZMQ_SNDHWM, 5));
     CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "", 0));
     tu_sleep_ms (SETTLE);
@@ -326,8 +310,7 @@ static void test_conflate_sub (void)
     CHECK_OK (tu_set_int (sub, ZMQ_CONFLATE, 1));
     CHECK_OK (zmq_bind (pub, "tcp://127.0.0.1:*"));
     char last[256];
-    size_t len = sizeof last;
-    CHECK_OK (zmq_getsockopt (pub, ZMQ_LAST_ENDPOINT, last, &len));
+    CHECK_OK (tu_last_endpoint (pub, last, sizeof last));
     CHECK_OK (zmq_connect (sub, last));
     CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "", 0));
     tu_sleep_ms (SETTLE);
@@ -352,8 +335,7 @@ static void test_late_joiner (void)
     void *pub = tu_socket (ctx, ZMQ_PUB);
     CHECK_OK (zmq_bind (pub, "tcp://127.0.0.1:*"));
     char last[256];
-    size_t len = sizeof last;
-    CHECK_OK (zmq_getsockopt (pub, ZMQ_LAST_ENDPOINT, last, &len));
+    CHECK_OK (tu_last_endpoint (pub, last, sizeof last));
     SEND_STR (pub, "before", 0);
     void *sub = tu_socket (ctx, ZMQ_SUB);
     CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "", 0));

@@ -7,8 +7,7 @@ static void test_resubscribe_after_reconnect (void)
     void *pub = tu_socket (ctx, ZMQ_PUB);
     CHECK_OK (zmq_bind (pub, "tcp://127.0.0.1:*"));
     char ep[256];
-    size_t len = sizeof ep;
-    CHECK_OK (zmq_getsockopt (pub, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (pub, ep, sizeof ep));
     void *sub = tu_socket (ctx, ZMQ_SUB);
     CHECK_OK (tu_set_int (sub, ZMQ_RECONNECT_IVL, 20));
     CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "T", 1));

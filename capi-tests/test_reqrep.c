@@ -12,28 +12,11 @@ static void test_basic_roundtrip (void)
 {
     void *ctx = zmq_ctx_new ();
     void *rep, *req;
-    int i;
     CHECK (ctx != NULL);
     CHECK_OK (tu_bind_connect (ctx, ZMQ_REP, ZMQ_REQ, "inproc://rr-basic",
                                &rep, &req));
-    for (i = 0; i < 3; i++) {
-        SEND_STR (req, "ping", 0);
-        RECV_STR (rep, "ping", 0);
-        CHECK_RCVMORE (rep, 0);
-        SEND_STR (rep, "pong", 0);
-        RECV_STR (req, "pong", 0);
-        CHECK_RCVMORE (req, 0);
-    }
-    /* multipart request and reply */
-    SEND_STR (req, "a", ZMQ_SNDMORE);
-    SEND_STR (req, "", ZMQ_SNDMORE);
-    SEND_STR (req, "c", 0);
-    RECV_STR (rep, "a", 0);
-    CHECK_RCVMORE (rep, 1);
-    RECV_STR (rep, "", 0);
-    CHECK_RCVMORE (rep, 1);
-    RECV_STR (rep, "c", 0);
-    CHECK_RCVMORE (rep, 0);
+    CHECK_STEP (tu_req_rep_rounds (req, rep));
+    /* a multipart reply */
     SEND_STR (rep, "x", ZMQ_SNDMORE);
     SEND_STR (rep, "y", 0);
     RECV_STR (req, "x", 0);

@@ -732,12 +732,11 @@ static void test_notify_after_partial_message (void)
     void *router = tu_socket (ctx, ZMQ_ROUTER);
     void *dealer = tu_socket (ctx, ZMQ_DEALER);
     char ep[256], big[128];
-    size_t len = sizeof ep;
     int64_t max = 64;
     CHECK_OK (tu_set_int (router, ZMQ_ROUTER_NOTIFY, ZMQ_NOTIFY_DISCONNECT));
     CHECK_OK (zmq_setsockopt (router, ZMQ_MAXMSGSIZE, &max, sizeof max));
     CHECK_OK (zmq_bind (router, "tcp://127.0.0.1:*"));
-    CHECK_OK (zmq_getsockopt (router, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (router, ep, sizeof ep));
     CHECK_OK (zmq_setsockopt (dealer, ZMQ_ROUTING_ID, "X", 1));
     CHECK_OK (zmq_connect (dealer, ep));
     memset (big, '*', sizeof big);

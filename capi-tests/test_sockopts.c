@@ -33,11 +33,6 @@ static int get_int (void *s, int option, int *value)
     return rc;
 }
 
-static int set_int (void *s, int option, int value)
-{
-    return zmq_setsockopt (s, option, &value, sizeof value);
-}
-
 /* getsockopt into a buffer; returns rc and the length written back. */
 static int get_buf (void *s, int option, void *buf, size_t cap, size_t *len)
 {
@@ -296,17 +291,17 @@ static void test_int_roundtrip_and_ranges (void)
     for (i = 0; i < N_INT_RANGES; i++) {
         const struct int_range *r = &int_ranges[i];
         int ok = 1;
-        if (set_int (s, r->option, r->good) != 0
+        if (tu_set_int (s, r->option, r->good) != 0
             || get_int (s, r->option, &v) != 0 || v != r->good)
             ok = 0;
         if (ok
-            && (set_int (s, r->option, r->lowest) != 0
+            && (tu_set_int (s, r->option, r->lowest) != 0
                 || get_int (s, r->option, &v) != 0 || v != r->lowest))
             ok = 0;
         /* A rejected value leaves the option unchanged. */
         if (ok) {
             errno = 0;
-            if (set_int (s, r->option, r->bad) != -1 || errno != EINVAL
+            if (tu_set_int (s, r->option, r->bad) != -1 || errno != EINVAL
                 || get_int (s, r->option, &v) != 0 || v != r->lowest)
                 ok = 0;
         }
@@ -316,12 +311,12 @@ static void test_int_roundtrip_and_ranges (void)
         }
     }
     /* Upper limits are not checked for plain ints. */
-    CHECK_OK (set_int (s, ZMQ_SNDHWM, 0x7fffffff));
+    CHECK_OK (tu_set_int (s, ZMQ_SNDHWM, 0x7fffffff));
     CHECK_OK (get_int (s, ZMQ_SNDHWM, &v));
     CHECK_EQ_INT (0x7fffffff, v);
-    CHECK_OK (set_int (s, ZMQ_LINGER, 0x7fffffff));
+    CHECK_OK (tu_set_int (s, ZMQ_LINGER, 0x7fffffff));
     /* HEARTBEAT_TIMEOUT defaults to -1 but -1 cannot be set back. */
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_HEARTBEAT_TIMEOUT, -1));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_HEARTBEAT_TIMEOUT, -1));
     CHECK_OK (zmq_close (s));
     CHECK_OK (zmq_ctx_term (ctx));
 }
@@ -403,32 +398,32 @@ static void test_bool_options (void)
     s = zmq_socket (ctx, ZMQ_SUB);
     CHECK (s != NULL);
     /* Strict booleans: only 0 and 1. */
-    CHECK_OK (set_int (s, ZMQ_IPV6, 1));
+    CHECK_OK (tu_set_int (s, ZMQ_IPV6, 1));
     CHECK_OK (get_int (s, ZMQ_IPV6, &v));
     CHECK_EQ_INT (1, v);
     CHECK_OK (get_int (s, ZMQ_IPV4ONLY, &v));
     CHECK_EQ_INT (0, v);
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_IPV6, 2));
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_IPV6, -1));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_IPV6, 2));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_IPV6, -1));
     /* IPV4ONLY is the inverse view of IPV6. */
-    CHECK_OK (set_int (s, ZMQ_IPV4ONLY, 1));
+    CHECK_OK (tu_set_int (s, ZMQ_IPV4ONLY, 1));
     CHECK_OK (get_int (s, ZMQ_IPV6, &v));
     CHECK_EQ_INT (0, v);
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_IPV4ONLY, 2));
-    CHECK_OK (set_int (s, ZMQ_CONFLATE, 1));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_IPV4ONLY, 2));
+    CHECK_OK (tu_set_int (s, ZMQ_CONFLATE, 1));
     CHECK_OK (get_int (s, ZMQ_CONFLATE, &v));
     CHECK_EQ_INT (1, v);
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_CONFLATE, 2));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_CONFLATE, 2));
     CHECK_OK (get_int (s, ZMQ_CONFLATE, &v));
     CHECK_EQ_INT (1, v);
     /* Relaxed boolean: any non-zero is true and reads back as 1. */
-    CHECK_OK (set_int (s, ZMQ_INVERT_MATCHING, 7));
+    CHECK_OK (tu_set_int (s, ZMQ_INVERT_MATCHING, 7));
     CHECK_OK (get_int (s, ZMQ_INVERT_MATCHING, &v));
     CHECK_EQ_INT (1, v);
-    CHECK_OK (set_int (s, ZMQ_INVERT_MATCHING, -3));
+    CHECK_OK (tu_set_int (s, ZMQ_INVERT_MATCHING, -3));
     CHECK_OK (get_int (s, ZMQ_INVERT_MATCHING, &v));
     CHECK_EQ_INT (1, v);
-    CHECK_OK (set_int (s, ZMQ_INVERT_MATCHING, 0));
+    CHECK_OK (tu_set_int (s, ZMQ_INVERT_MATCHING, 0));
     CHECK_OK (get_int (s, ZMQ_INVERT_MATCHING, &v));
     CHECK_EQ_INT (0, v);
     CHECK_OK (zmq_close (s));
@@ -445,19 +440,19 @@ static void test_heartbeat_ttl_deciseconds (void)
     CHECK (ctx != NULL);
     s = zmq_socket (ctx, ZMQ_DEALER);
     CHECK (s != NULL);
-    CHECK_OK (set_int (s, ZMQ_HEARTBEAT_TTL, 12345));
+    CHECK_OK (tu_set_int (s, ZMQ_HEARTBEAT_TTL, 12345));
     CHECK_OK (get_int (s, ZMQ_HEARTBEAT_TTL, &v));
     CHECK_EQ_INT (12300, v);
-    CHECK_OK (set_int (s, ZMQ_HEARTBEAT_TTL, 99));
+    CHECK_OK (tu_set_int (s, ZMQ_HEARTBEAT_TTL, 99));
     CHECK_OK (get_int (s, ZMQ_HEARTBEAT_TTL, &v));
     CHECK_EQ_INT (0, v);
-    CHECK_OK (set_int (s, ZMQ_HEARTBEAT_TTL, 6553599));
+    CHECK_OK (tu_set_int (s, ZMQ_HEARTBEAT_TTL, 6553599));
     CHECK_OK (get_int (s, ZMQ_HEARTBEAT_TTL, &v));
     CHECK_EQ_INT (6553500, v);
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_HEARTBEAT_TTL, 6553600));
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_HEARTBEAT_TTL, -100));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_HEARTBEAT_TTL, 6553600));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_HEARTBEAT_TTL, -100));
     /* -99 / 100 truncates to 0, which is accepted. */
-    CHECK_OK (set_int (s, ZMQ_HEARTBEAT_TTL, -99));
+    CHECK_OK (tu_set_int (s, ZMQ_HEARTBEAT_TTL, -99));
     CHECK_OK (get_int (s, ZMQ_HEARTBEAT_TTL, &v));
     CHECK_EQ_INT (0, v);
     CHECK_OK (zmq_close (s));
@@ -715,22 +710,22 @@ static void test_plain_options_and_mechanism (void)
     }
 
     /* PLAIN_SERVER: 0 or 1; 1 selects PLAIN as server, 0 selects NULL. */
-    CHECK_OK (set_int (s, ZMQ_PLAIN_SERVER, 1));
+    CHECK_OK (tu_set_int (s, ZMQ_PLAIN_SERVER, 1));
     CHECK_OK (get_int (s, ZMQ_PLAIN_SERVER, &v));
     CHECK_EQ_INT (1, v);
     CHECK_OK (get_int (s, ZMQ_MECHANISM, &v));
     CHECK_EQ_INT (ZMQ_PLAIN, v);
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_PLAIN_SERVER, 2));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_PLAIN_SERVER, 2));
     /* A username/password makes it a client again. */
     CHECK_OK (zmq_setsockopt (s, ZMQ_PLAIN_PASSWORD, "pw", 2));
     CHECK_OK (get_int (s, ZMQ_PLAIN_SERVER, &v));
     CHECK_EQ_INT (0, v);
-    CHECK_OK (set_int (s, ZMQ_PLAIN_SERVER, 1));
-    CHECK_OK (set_int (s, ZMQ_PLAIN_SERVER, 0));
+    CHECK_OK (tu_set_int (s, ZMQ_PLAIN_SERVER, 1));
+    CHECK_OK (tu_set_int (s, ZMQ_PLAIN_SERVER, 0));
     CHECK_OK (get_int (s, ZMQ_MECHANISM, &v));
     CHECK_EQ_INT (ZMQ_NULL, v);
     /* MECHANISM is read-only. */
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_MECHANISM, ZMQ_PLAIN));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_MECHANISM, ZMQ_PLAIN));
     CHECK_OK (zmq_close (s));
     CHECK_OK (zmq_ctx_term (ctx));
 }
@@ -811,17 +806,17 @@ static void test_curve_options (void)
     CHECK_EQ_INT (ZMQ_CURVE, v);
     CHECK_OK (get_int (s, ZMQ_CURVE_SERVER, &v));
     CHECK_EQ_INT (0, v);
-    CHECK_OK (set_int (s, ZMQ_CURVE_SERVER, 1));
+    CHECK_OK (tu_set_int (s, ZMQ_CURVE_SERVER, 1));
     CHECK_OK (get_int (s, ZMQ_CURVE_SERVER, &v));
     CHECK_EQ_INT (1, v);
     CHECK_OK (get_int (s, ZMQ_PLAIN_SERVER, &v));
     CHECK_EQ_INT (0, v);
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_CURVE_SERVER, 2));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_CURVE_SERVER, 2));
     /* Setting the server key makes the socket a client. */
     CHECK_OK (zmq_setsockopt (s, ZMQ_CURVE_SERVERKEY, pub_z85, 41));
     CHECK_OK (get_int (s, ZMQ_CURVE_SERVER, &v));
     CHECK_EQ_INT (0, v);
-    CHECK_OK (set_int (s, ZMQ_CURVE_SERVER, 0));
+    CHECK_OK (tu_set_int (s, ZMQ_CURVE_SERVER, 0));
     CHECK_OK (get_int (s, ZMQ_MECHANISM, &v));
     CHECK_EQ_INT (ZMQ_NULL, v);
     CHECK_OK (zmq_close (s));
@@ -842,7 +837,7 @@ static void test_gssapi_options (void)
         char buf[16];
         size_t len = sizeof buf;
         CHECK_ERR (EINVAL, get_int (s, ZMQ_GSSAPI_SERVER, &v));
-        CHECK_ERR (EINVAL, set_int (s, ZMQ_GSSAPI_SERVER, 1));
+        CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_GSSAPI_SERVER, 1));
         CHECK_ERR (EINVAL, get_int (s, ZMQ_GSSAPI_PLAINTEXT, &v));
         CHECK_ERR (EINVAL, zmq_getsockopt (s, ZMQ_GSSAPI_PRINCIPAL, buf, &len));
         CHECK_ERR (EINVAL, zmq_setsockopt (s, ZMQ_GSSAPI_PRINCIPAL, "p", 1));
@@ -860,7 +855,7 @@ static void test_gssapi_options (void)
         CHECK_OK (string_roundtrip (s, ZMQ_GSSAPI_PRINCIPAL, "svc/host"));
         CHECK_OK (get_int (s, ZMQ_MECHANISM, &v));
         CHECK_EQ_INT (ZMQ_GSSAPI, v);
-        CHECK_ERR (EINVAL, set_int (s, ZMQ_GSSAPI_PRINCIPAL_NAMETYPE, 3));
+        CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_GSSAPI_PRINCIPAL_NAMETYPE, 3));
     }
     CHECK_OK (zmq_close (s));
     CHECK_OK (zmq_ctx_term (ctx));
@@ -910,7 +905,7 @@ static int check_type_specific (void *ctx, int option, int value, int ok_mask)
         if (s == NULL)
             return -1;
         errno = 0;
-        rc = set_int (s, option, value);
+        rc = tu_set_int (s, option, value);
         if (expect_ok ? rc != 0 : (rc != -1 || errno != EINVAL)) {
             fprintf (stderr, "option %d on type %d: rc %d errno %d\n", option,
                      stable_types[i], rc, errno);
@@ -961,20 +956,20 @@ static void test_type_specific_ranges (void)
     stream = zmq_socket (ctx, ZMQ_STREAM);
     CHECK (router && req && dealer && xpub && stream);
     /* These take any value >= 0 (non-zero is on). */
-    CHECK_OK (set_int (router, ZMQ_ROUTER_MANDATORY, 42));
-    CHECK_OK (set_int (router, ZMQ_ROUTER_MANDATORY, 0));
-    CHECK_ERR (EINVAL, set_int (router, ZMQ_ROUTER_MANDATORY, -1));
+    CHECK_OK (tu_set_int (router, ZMQ_ROUTER_MANDATORY, 42));
+    CHECK_OK (tu_set_int (router, ZMQ_ROUTER_MANDATORY, 0));
+    CHECK_ERR (EINVAL, tu_set_int (router, ZMQ_ROUTER_MANDATORY, -1));
     CHECK_ERR (EINVAL, zmq_setsockopt (router, ZMQ_ROUTER_MANDATORY, &big,
                                        sizeof big));
-    CHECK_ERR (EINVAL, set_int (router, ZMQ_ROUTER_HANDOVER, -1));
-    CHECK_ERR (EINVAL, set_int (router, ZMQ_PROBE_ROUTER, -1));
-    CHECK_ERR (EINVAL, set_int (req, ZMQ_REQ_CORRELATE, -1));
-    CHECK_ERR (EINVAL, set_int (req, ZMQ_REQ_RELAXED, -1));
-    CHECK_OK (set_int (req, ZMQ_PROBE_ROUTER, 5));
-    CHECK_ERR (EINVAL, set_int (dealer, ZMQ_PROBE_ROUTER, -1));
-    CHECK_OK (set_int (xpub, ZMQ_XPUB_VERBOSE, 3));
-    CHECK_ERR (EINVAL, set_int (xpub, ZMQ_XPUB_VERBOSE, -1));
-    CHECK_ERR (EINVAL, set_int (xpub, ZMQ_XPUB_NODROP, -1));
+    CHECK_ERR (EINVAL, tu_set_int (router, ZMQ_ROUTER_HANDOVER, -1));
+    CHECK_ERR (EINVAL, tu_set_int (router, ZMQ_PROBE_ROUTER, -1));
+    CHECK_ERR (EINVAL, tu_set_int (req, ZMQ_REQ_CORRELATE, -1));
+    CHECK_ERR (EINVAL, tu_set_int (req, ZMQ_REQ_RELAXED, -1));
+    CHECK_OK (tu_set_int (req, ZMQ_PROBE_ROUTER, 5));
+    CHECK_ERR (EINVAL, tu_set_int (dealer, ZMQ_PROBE_ROUTER, -1));
+    CHECK_OK (tu_set_int (xpub, ZMQ_XPUB_VERBOSE, 3));
+    CHECK_ERR (EINVAL, tu_set_int (xpub, ZMQ_XPUB_VERBOSE, -1));
+    CHECK_ERR (EINVAL, tu_set_int (xpub, ZMQ_XPUB_NODROP, -1));
     CHECK_ERR (EINVAL,
                zmq_setsockopt (xpub, ZMQ_XPUB_MANUAL, &big, sizeof big));
     /* The welcome message is any binary, empty clears it. */
@@ -982,12 +977,12 @@ static void test_type_specific_ranges (void)
     CHECK_OK (zmq_setsockopt (xpub, ZMQ_XPUB_WELCOME_MSG, NULL, 0));
     /* With XPUB_MANUAL, SUBSCRIBE is accepted on an XPUB. */
     CHECK_ERR (EINVAL, zmq_setsockopt (xpub, ZMQ_SUBSCRIBE, "x", 1));
-    CHECK_OK (set_int (xpub, ZMQ_XPUB_MANUAL, 1));
+    CHECK_OK (tu_set_int (xpub, ZMQ_XPUB_MANUAL, 1));
     CHECK_OK (zmq_setsockopt (xpub, ZMQ_SUBSCRIBE, "x", 1));
     CHECK_OK (zmq_setsockopt (xpub, ZMQ_UNSUBSCRIBE, "x", 1));
     /* STREAM_NOTIFY is a strict boolean. */
-    CHECK_OK (set_int (stream, ZMQ_STREAM_NOTIFY, 1));
-    CHECK_ERR (EINVAL, set_int (stream, ZMQ_STREAM_NOTIFY, 2));
+    CHECK_OK (tu_set_int (stream, ZMQ_STREAM_NOTIFY, 1));
+    CHECK_ERR (EINVAL, tu_set_int (stream, ZMQ_STREAM_NOTIFY, 2));
     /* CONNECT_ROUTING_ID: ROUTER and STREAM only, 1+ bytes. */
     CHECK_OK (zmq_setsockopt (router, ZMQ_CONNECT_ROUTING_ID, "peer", 4));
     CHECK_OK (zmq_setsockopt (stream, ZMQ_CONNECT_ROUTING_ID, "peer", 4));
@@ -1009,7 +1004,7 @@ static void test_type_specific_ranges (void)
         void *pub = zmq_socket (ctx, ZMQ_PUB);
         CHECK (pub != NULL);
         CHECK_ERR (EINVAL, zmq_setsockopt (pub, ZMQ_SUBSCRIBE, "x", 1));
-        CHECK_OK (set_int (pub, ZMQ_XPUB_MANUAL, 1));
+        CHECK_OK (tu_set_int (pub, ZMQ_XPUB_MANUAL, 1));
         CHECK_OK (zmq_setsockopt (pub, ZMQ_SUBSCRIBE, "x", 1));
         CHECK_OK (zmq_close (pub));
     }
@@ -1088,11 +1083,11 @@ static void test_unknown_option (void)
         CHECK_ERR (EINVAL, zmq_getsockopt (s, bad[i], &v, &len));
     }
     /* Read-only options cannot be set. */
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_TYPE, ZMQ_PAIR));
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_RCVMORE, 1));
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_FD, 3));
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_EVENTS, 1));
-    CHECK_ERR (EINVAL, set_int (s, ZMQ_THREAD_SAFE, 1));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_TYPE, ZMQ_PAIR));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_RCVMORE, 1));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_FD, 3));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_EVENTS, 1));
+    CHECK_ERR (EINVAL, tu_set_int (s, ZMQ_THREAD_SAFE, 1));
     CHECK_OK (zmq_close (s));
     CHECK_OK (zmq_ctx_term (ctx));
 }
@@ -1225,7 +1220,7 @@ static void test_events_unconnected (void)
     {
         void *r = zmq_socket (ctx, ZMQ_ROUTER);
         CHECK (r != NULL);
-        CHECK_OK (set_int (r, ZMQ_ROUTER_MANDATORY, 1));
+        CHECK_OK (tu_set_int (r, ZMQ_ROUTER_MANDATORY, 1));
         CHECK_EQ_INT (0, events_of (r));
         CHECK_OK (zmq_close (r));
     }
@@ -1360,38 +1355,38 @@ static void test_draft_options (void)
     CHECK_OK (string_is_empty (dealer, ZMQ_SOCKS_PASSWORD));
 
     /* Ranges. */
-    CHECK_OK (set_int (dealer, ZMQ_IN_BATCH_SIZE, 1));
-    CHECK_ERR (EINVAL, set_int (dealer, ZMQ_IN_BATCH_SIZE, 0));
-    CHECK_OK (set_int (dealer, ZMQ_OUT_BATCH_SIZE, 100000));
+    CHECK_OK (tu_set_int (dealer, ZMQ_IN_BATCH_SIZE, 1));
+    CHECK_ERR (EINVAL, tu_set_int (dealer, ZMQ_IN_BATCH_SIZE, 0));
+    CHECK_OK (tu_set_int (dealer, ZMQ_OUT_BATCH_SIZE, 100000));
     CHECK_OK (get_int (dealer, ZMQ_OUT_BATCH_SIZE, &v));
     CHECK_EQ_INT (100000, v);
-    CHECK_ERR (EINVAL, set_int (dealer, ZMQ_OUT_BATCH_SIZE, -1));
-    CHECK_OK (set_int (dealer, ZMQ_PRIORITY, 3));
+    CHECK_ERR (EINVAL, tu_set_int (dealer, ZMQ_OUT_BATCH_SIZE, -1));
+    CHECK_OK (tu_set_int (dealer, ZMQ_PRIORITY, 3));
     CHECK_OK (get_int (dealer, ZMQ_PRIORITY, &v));
     CHECK_EQ_INT (3, v);
-    CHECK_ERR (EINVAL, set_int (dealer, ZMQ_PRIORITY, -1));
-    CHECK_OK (set_int (dealer, ZMQ_RECONNECT_STOP, -7));
+    CHECK_ERR (EINVAL, tu_set_int (dealer, ZMQ_PRIORITY, -1));
+    CHECK_OK (tu_set_int (dealer, ZMQ_RECONNECT_STOP, -7));
     CHECK_OK (get_int (dealer, ZMQ_RECONNECT_STOP, &v));
     CHECK_EQ_INT (-7, v);
-    CHECK_OK (set_int (dealer, ZMQ_ZAP_ENFORCE_DOMAIN, 9));
+    CHECK_OK (tu_set_int (dealer, ZMQ_ZAP_ENFORCE_DOMAIN, 9));
     CHECK_OK (get_int (dealer, ZMQ_ZAP_ENFORCE_DOMAIN, &v));
     CHECK_EQ_INT (1, v);
-    CHECK_OK (set_int (dealer, ZMQ_MULTICAST_LOOP, 0));
+    CHECK_OK (tu_set_int (dealer, ZMQ_MULTICAST_LOOP, 0));
     CHECK_OK (get_int (dealer, ZMQ_MULTICAST_LOOP, &v));
     CHECK_EQ_INT (0, v);
 #ifdef ZMQ_BUSY_POLL /* new in 4.3.5's draft API, like the ones below */
     /* BUSY_POLL can be set, but 4.3.5 never reports success reading it. */
-    CHECK_OK (set_int (dealer, ZMQ_BUSY_POLL, 1));
+    CHECK_OK (tu_set_int (dealer, ZMQ_BUSY_POLL, 1));
     CHECK_ERR (EINVAL, get_int (dealer, ZMQ_BUSY_POLL, &v));
 #endif
 
     /* ROUTER_NOTIFY: ROUTER only, 0..3; readable anywhere. */
-    CHECK_OK (set_int (router, ZMQ_ROUTER_NOTIFY,
-                       ZMQ_NOTIFY_CONNECT | ZMQ_NOTIFY_DISCONNECT));
+    CHECK_OK (tu_set_int (router, ZMQ_ROUTER_NOTIFY,
+                          ZMQ_NOTIFY_CONNECT | ZMQ_NOTIFY_DISCONNECT));
     CHECK_OK (get_int (router, ZMQ_ROUTER_NOTIFY, &v));
     CHECK_EQ_INT (3, v);
-    CHECK_ERR (EINVAL, set_int (router, ZMQ_ROUTER_NOTIFY, 4));
-    CHECK_ERR (EINVAL, set_int (dealer, ZMQ_ROUTER_NOTIFY, 1));
+    CHECK_ERR (EINVAL, tu_set_int (router, ZMQ_ROUTER_NOTIFY, 4));
+    CHECK_ERR (EINVAL, tu_set_int (dealer, ZMQ_ROUTER_NOTIFY, 1));
 
     /* SOCKS user/password: up to 255 bytes, NULL or empty clears. */
     CHECK_OK (string_roundtrip (dealer, ZMQ_SOCKS_USERNAME, "user"));
@@ -1422,14 +1417,14 @@ static void test_draft_options (void)
     CHECK_ERR (EINVAL, zmq_getsockopt (dealer, ZMQ_HELLO_MSG, buf, &len));
 
     /* XPUB/XSUB extras. */
-    CHECK_OK (set_int (xpub, ZMQ_XPUB_MANUAL_LAST_VALUE, 1));
-    CHECK_OK (set_int (xpub, ZMQ_ONLY_FIRST_SUBSCRIBE, 1));
-    CHECK_OK (set_int (xsub, ZMQ_ONLY_FIRST_SUBSCRIBE, 1));
-    CHECK_ERR (EINVAL, set_int (xsub, ZMQ_ONLY_FIRST_SUBSCRIBE, -1));
-    CHECK_ERR (EINVAL, set_int (dealer, ZMQ_ONLY_FIRST_SUBSCRIBE, 1));
+    CHECK_OK (tu_set_int (xpub, ZMQ_XPUB_MANUAL_LAST_VALUE, 1));
+    CHECK_OK (tu_set_int (xpub, ZMQ_ONLY_FIRST_SUBSCRIBE, 1));
+    CHECK_OK (tu_set_int (xsub, ZMQ_ONLY_FIRST_SUBSCRIBE, 1));
+    CHECK_ERR (EINVAL, tu_set_int (xsub, ZMQ_ONLY_FIRST_SUBSCRIBE, -1));
+    CHECK_ERR (EINVAL, tu_set_int (dealer, ZMQ_ONLY_FIRST_SUBSCRIBE, 1));
 #ifdef ZMQ_XSUB_VERBOSE_UNSUBSCRIBE
-    CHECK_OK (set_int (xsub, ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, 1));
-    CHECK_ERR (EINVAL, set_int (xpub, ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, 1));
+    CHECK_OK (tu_set_int (xsub, ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, 1));
+    CHECK_ERR (EINVAL, tu_set_int (xpub, ZMQ_XSUB_VERBOSE_UNSUBSCRIBE, 1));
 #endif
 
 #ifdef ZMQ_TOPICS_COUNT

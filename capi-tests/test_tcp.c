@@ -23,22 +23,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* ZMQ_LAST_ENDPOINT of s into buf; 0 or -1. */
-static int last_endpoint (void *s, char *buf, size_t len)
-{
-    size_t n = len;
-    return zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, buf, &n);
-}
-
-/* The port after the last ':' of a tcp endpoint, or -1. */
-static int port_of (const char *endpoint)
-{
-    const char *colon = strrchr (endpoint, ':');
-    if (colon == NULL || colon[1] == '\0')
-        return -1;
-    return atoi (colon + 1);
-}
-
 /* 1 when a tcp socket can bind ::1 on this machine. */
 static int have_ipv6_loopback (void)
 {
@@ -53,56 +37,6 @@ static int have_ipv6_loopback (void)
     ok = bind (fd, (struct sockaddr *) &sa, sizeof sa) == 0;
     close (fd);
     return ok;
-}
-
-/* Fill / check a buffer with a pattern derived from seed. */
-static void fill_pattern (unsigned char *p, size_t n, unsigned seed)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        p[i] = (unsigned char) ((i * 31u + seed) ^ (i >> 8));
-}
-
-static int check_pattern (const unsigned char *p, size_t n, unsigned seed)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (p[i] != (unsigned char) ((i * 31u + seed) ^ (i >> 8)))
-            return -1;
-    return 0;
-}
-
-/* Send a message of size bytes filled with the pattern; size or -1. */
-static int send_pattern (void *s, size_t size, unsigned seed, int flags)
-{
-    zmq_msg_t msg;
-    int rc;
-    if (zmq_msg_init_size (&msg, size) != 0)
-        return -1;
-    fill_pattern ((unsigned char *) zmq_msg_data (&msg), size, seed);
-    rc = zmq_msg_send (&msg, s, flags);
-    if (rc < 0)
-        zmq_msg_close (&msg);
-    return rc;
-}
-
-/* Receive one frame and check it is size bytes of the pattern with the
- * given more flag; 0 or -1. */
-static int recv_pattern (void *s, size_t size, unsigned seed, int more)
-{
-    zmq_msg_t msg;
-    int ok;
-    zmq_msg_init (&msg);
-    if (zmq_msg_recv (&msg, s, 0) < 0) {
-        zmq_msg_close (&msg);
-        return -1;
-    }
-    ok = zmq_msg_size (&msg) == size
-         && check_pattern ((unsigned char *) zmq_msg_data (&msg), size, seed)
-              == 0
-         && zmq_msg_more (&msg) == more;
-    zmq_msg_close (&msg);
-    return ok ? 0 : -1;
 }
 
 /* Receive one frame into buf (NUL-terminated, truncated to len-1); the
@@ -129,46 +63,6 @@ static int recv_frame (void *s, char *buf, size_t len, int *more)
 
 #define MIB (1024u * 1024u)
 
-/* tu_socket() of type btype bound to bind_ep (a wildcard is fine), then
- * tu_socket() of type ctype connected to its ZMQ_LAST_ENDPOINT.  0 or -1
- * (nothing left open). */
-static int bind_connect (void *ctx, int btype, int ctype, const char *bind_ep,
-                         void **bound, void **connected)
-{
-    char ep[256];
-    *connected = NULL;
-    *bound = tu_socket (ctx, btype);
-    if (*bound == NULL)
-        return -1;
-    if (zmq_bind (*bound, bind_ep) != 0
-        || last_endpoint (*bound, ep, sizeof ep) != 0)
-        goto fail;
-    *connected = tu_socket (ctx, ctype);
-    if (*connected == NULL || zmq_connect (*connected, ep) != 0)
-        goto fail;
-    return 0;
-fail:
-    if (*connected != NULL)
-        zmq_close (*connected);
-    zmq_close (*bound);
-    *bound = *connected = NULL;
-    return -1;
-}
-
-/* zmq_bind, retried for up to 2 s while the endpoint is still in use
- * (a closed or unbound listener is released asynchronously). */
-static int bind_retry (void *s, const char *ep)
-{
-    int i, rc = -1;
-    for (i = 0; i < 100; i++) {
-        rc = zmq_bind (s, ep);
-        if (rc == 0 || errno != EADDRINUSE)
-            break;
-        tu_sleep_ms (20);
-    }
-    return rc;
-}
-
 /* ---- PAIR, endpoints ------------------------------------------------- */
 
 static void test_pair_last_endpoint (void)
@@ -186,28 +80,19 @@ static void test_pair_last_endpoint (void)
     CHECK_OK (zmq_getsockopt (a, ZMQ_LAST_ENDPOINT, ep, &len));
     CHECK_EQ_INT (strlen (ep) + 1, len);
     CHECK (strncmp (ep, "tcp://127.0.0.1:", 16) == 0);
-    port = port_of (ep);
+    port = tu_port_of (ep);
     CHECK (port > 0 && port < 65536);
 
     b = tu_socket (ctx, ZMQ_PAIR);
     CHECK (b != NULL);
     CHECK_OK (zmq_connect (b, ep));
     /* the connecting side reports the string it connected to */
-    CHECK_OK (last_endpoint (b, ep2, sizeof ep2));
+    CHECK_OK (tu_last_endpoint (b, ep2, sizeof ep2));
     CHECK_EQ_STR (ep, ep2);
 
     SEND_STR (b, "from connecter", 0);
     RECV_STR (a, "from connecter", 0);
-    SEND_STR (a, "from binder", 0);
-    RECV_STR (b, "from binder", 0);
-    SEND_STR (a, "1", 0);
-    SEND_STR (a, "2", 0);
-    SEND_STR (a, "3", 0);
-    RECV_STR (b, "1", 0);
-    RECV_STR (b, "2", 0);
-    RECV_STR (b, "3", 0);
-    CHECK_NO_MSG (a);
-    CHECK_NO_MSG (b);
+    CHECK_STEP (tu_pair_in_order (a, b));
     CHECK_OK (zmq_close (a));
     CHECK_OK (zmq_close (b));
     CHECK_OK (zmq_ctx_term (ctx));
@@ -218,8 +103,8 @@ static void test_pair_multipart_empty_large (void)
     void *ctx = zmq_ctx_new ();
     void *a, *b;
     CHECK (ctx != NULL);
-    CHECK_OK (bind_connect (ctx, ZMQ_PAIR, ZMQ_PAIR, "tcp://127.0.0.1:*",
-                            &a, &b));
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PAIR, ZMQ_PAIR,
+                               "tcp://127.0.0.1:*", &a, &b));
     /* multipart with an empty frame in the middle and at the end */
     SEND_STR (b, "head", ZMQ_SNDMORE);
     SEND_STR (b, "", ZMQ_SNDMORE);
@@ -240,25 +125,25 @@ static void test_pair_multipart_empty_large (void)
     CHECK_RCVMORE (b, 0);
 
     /* 1 MiB both ways, then a 1 MiB frame inside a multipart message */
-    CHECK_EQ_INT (MIB, send_pattern (b, MIB, 7, 0));
-    CHECK_OK (recv_pattern (a, MIB, 7, 0));
-    CHECK_EQ_INT (MIB, send_pattern (a, MIB, 9, 0));
-    CHECK_OK (recv_pattern (b, MIB, 9, 0));
+    CHECK_EQ_INT (MIB, tu_send_pattern (b, MIB, 7, 0));
+    CHECK_OK (tu_recv_pattern (a, MIB, 7, 0));
+    CHECK_EQ_INT (MIB, tu_send_pattern (a, MIB, 9, 0));
+    CHECK_OK (tu_recv_pattern (b, MIB, 9, 0));
     SEND_STR (b, "before", ZMQ_SNDMORE);
-    CHECK_EQ_INT (MIB, send_pattern (b, MIB, 11, ZMQ_SNDMORE));
+    CHECK_EQ_INT (MIB, tu_send_pattern (b, MIB, 11, ZMQ_SNDMORE));
     SEND_STR (b, "after", 0);
     RECV_STR (a, "before", 0);
-    CHECK_OK (recv_pattern (a, MIB, 11, 1));
+    CHECK_OK (tu_recv_pattern (a, MIB, 11, 1));
     RECV_STR (a, "after", 0);
     CHECK_RCVMORE (a, 0);
 
     /* sizes around the one-byte / eight-byte length boundary of ZMTP */
-    CHECK_EQ_INT (255, send_pattern (b, 255, 1, 0));
-    CHECK_EQ_INT (256, send_pattern (b, 256, 2, 0));
-    CHECK_EQ_INT (254, send_pattern (b, 254, 3, 0));
-    CHECK_OK (recv_pattern (a, 255, 1, 0));
-    CHECK_OK (recv_pattern (a, 256, 2, 0));
-    CHECK_OK (recv_pattern (a, 254, 3, 0));
+    CHECK_EQ_INT (255, tu_send_pattern (b, 255, 1, 0));
+    CHECK_EQ_INT (256, tu_send_pattern (b, 256, 2, 0));
+    CHECK_EQ_INT (254, tu_send_pattern (b, 254, 3, 0));
+    CHECK_OK (tu_recv_pattern (a, 255, 1, 0));
+    CHECK_OK (tu_recv_pattern (a, 256, 2, 0));
+    CHECK_OK (tu_recv_pattern (a, 254, 3, 0));
     CHECK_OK (zmq_close (a));
     CHECK_OK (zmq_close (b));
     CHECK_OK (zmq_ctx_term (ctx));
@@ -270,27 +155,19 @@ static void test_pushpull (void)
 {
     void *ctx = zmq_ctx_new ();
     void *push, *pull;
-    char buf[32], want[32];
-    int i;
+    char buf[32];
     CHECK (ctx != NULL);
-    CHECK_OK (bind_connect (ctx, ZMQ_PUSH, ZMQ_PULL, "tcp://127.0.0.1:*",
-                            &push, &pull));
-    for (i = 0; i < 200; i++) {
-        snprintf (buf, sizeof buf, "msg-%d", i);
-        SEND_STR (push, buf, 0);
-    }
-    for (i = 0; i < 200; i++) {
-        snprintf (want, sizeof want, "msg-%d", i);
-        RECV_STR (pull, want, 0);
-    }
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PUSH, ZMQ_PULL,
+                               "tcp://127.0.0.1:*", &push, &pull));
+    CHECK_STEP (tu_numbered_in_order (push, pull, 200));
     SEND_STR (push, "a", ZMQ_SNDMORE);
     SEND_STR (push, "", ZMQ_SNDMORE);
-    CHECK_EQ_INT (MIB, send_pattern (push, MIB, 5, 0));
+    CHECK_EQ_INT (MIB, tu_send_pattern (push, MIB, 5, 0));
     RECV_STR (pull, "a", 0);
     CHECK_RCVMORE (pull, 1);
     RECV_STR (pull, "", 0);
     CHECK_RCVMORE (pull, 1);
-    CHECK_OK (recv_pattern (pull, MIB, 5, 0));
+    CHECK_OK (tu_recv_pattern (pull, MIB, 5, 0));
     /* PULL cannot send, PUSH cannot receive, whatever the transport */
     CHECK_ERR (ENOTSUP, zmq_send (pull, "x", 1, 0));
     CHECK_ERR (ENOTSUP, zmq_recv (push, buf, sizeof buf, 0));
@@ -303,28 +180,11 @@ static void test_reqrep (void)
 {
     void *ctx = zmq_ctx_new ();
     void *rep, *req;
-    int i;
     CHECK (ctx != NULL);
-    CHECK_OK (bind_connect (ctx, ZMQ_REP, ZMQ_REQ, "tcp://127.0.0.1:*",
-                            &rep, &req));
-    for (i = 0; i < 3; i++) {
-        SEND_STR (req, "ping", 0);
-        RECV_STR (rep, "ping", 0);
-        CHECK_RCVMORE (rep, 0);
-        SEND_STR (rep, "pong", 0);
-        RECV_STR (req, "pong", 0);
-        CHECK_RCVMORE (req, 0);
-    }
-    /* multipart request and reply, with empty frames */
-    SEND_STR (req, "p1", ZMQ_SNDMORE);
-    SEND_STR (req, "", ZMQ_SNDMORE);
-    SEND_STR (req, "p3", 0);
-    RECV_STR (rep, "p1", 0);
-    CHECK_RCVMORE (rep, 1);
-    RECV_STR (rep, "", 0);
-    CHECK_RCVMORE (rep, 1);
-    RECV_STR (rep, "p3", 0);
-    CHECK_RCVMORE (rep, 0);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_REP, ZMQ_REQ,
+                               "tcp://127.0.0.1:*", &rep, &req));
+    CHECK_STEP (tu_req_rep_rounds (req, rep));
+    /* a multipart reply, with an empty frame */
     SEND_STR (rep, "", ZMQ_SNDMORE);
     SEND_STR (rep, "r2", 0);
     RECV_STR (req, "", 0);
@@ -332,8 +192,8 @@ static void test_reqrep (void)
     RECV_STR (req, "r2", 0);
     CHECK_RCVMORE (req, 0);
     /* a 1 MiB request and an empty reply */
-    CHECK_EQ_INT (MIB, send_pattern (req, MIB, 3, 0));
-    CHECK_OK (recv_pattern (rep, MIB, 3, 0));
+    CHECK_EQ_INT (MIB, tu_send_pattern (req, MIB, 3, 0));
+    CHECK_OK (tu_recv_pattern (rep, MIB, 3, 0));
     SEND_STR (rep, "", 0);
     RECV_STR (req, "", 0);
     /* the state machine is unchanged by the transport */
@@ -353,7 +213,7 @@ static void test_dealer_router (void)
     int more = 0, n;
     CHECK (router && dealer && anon);
     CHECK_OK (zmq_bind (router, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (router, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (router, ep, sizeof ep));
     CHECK_OK (zmq_setsockopt (dealer, ZMQ_ROUTING_ID, "dealer-1", 8));
     CHECK_OK (zmq_connect (dealer, ep));
     CHECK_OK (zmq_connect (anon, ep));
@@ -386,8 +246,8 @@ static void test_dealer_router (void)
 
     /* 1 MiB through the ROUTER */
     SEND_STR (router, "dealer-1", ZMQ_SNDMORE);
-    CHECK_EQ_INT (MIB, send_pattern (router, MIB, 13, 0));
-    CHECK_OK (recv_pattern (dealer, MIB, 13, 0));
+    CHECK_EQ_INT (MIB, tu_send_pattern (router, MIB, 13, 0));
+    CHECK_OK (tu_recv_pattern (dealer, MIB, 13, 0));
     CHECK_OK (zmq_close (router));
     CHECK_OK (zmq_close (dealer));
     CHECK_OK (zmq_close (anon));
@@ -406,7 +266,7 @@ static void test_connect_routing_id (void)
     CHECK (server && client);
     CHECK_OK (zmq_setsockopt (server, ZMQ_ROUTING_ID, "server", 6));
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
     CHECK_OK (tu_set_int (client, ZMQ_ROUTER_MANDATORY, 1));
     CHECK_OK (zmq_setsockopt (client, ZMQ_ROUTING_ID, "client", 6));
     CHECK_OK (zmq_setsockopt (client, ZMQ_CONNECT_ROUTING_ID, "to-srv", 6));
@@ -437,10 +297,10 @@ static void test_wildcard_interfaces (void)
     CHECK (a && b && c);
     /* "*" host: all IPv4 interfaces, reported as 0.0.0.0 */
     CHECK_OK (zmq_bind (a, "tcp://*:*"));
-    CHECK_OK (last_endpoint (a, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (a, ep, sizeof ep));
     CHECK (strncmp (ep, "tcp://0.0.0.0:", 14) == 0);
-    CHECK (port_of (ep) > 0);
-    snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d", port_of (ep));
+    CHECK (tu_port_of (ep) > 0);
+    snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d", tu_port_of (ep));
     CHECK_OK (zmq_connect (b, conn));
     SEND_STR (b, "via *", 0);
     RECV_STR (a, "via *", 0);
@@ -450,13 +310,13 @@ static void test_wildcard_interfaces (void)
 
     /* an interface name: "lo" is 127.0.0.1 */
     CHECK_OK (zmq_bind (c, "tcp://lo:*"));
-    CHECK_OK (last_endpoint (c, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (c, ep, sizeof ep));
     CHECK (strncmp (ep, "tcp://127.0.0.1:", 16) == 0);
     /* port 0 is the same as "*" */
     CHECK_OK (zmq_bind (c, "tcp://127.0.0.1:0"));
-    CHECK_OK (last_endpoint (c, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (c, ep, sizeof ep));
     CHECK (strncmp (ep, "tcp://127.0.0.1:", 16) == 0);
-    CHECK (port_of (ep) > 0);
+    CHECK (tu_port_of (ep) > 0);
     CHECK_OK (zmq_close (a));
     CHECK_OK (zmq_close (b));
     CHECK_OK (zmq_close (c));
@@ -481,9 +341,9 @@ static void test_ipv6 (void)
     CHECK_ERR (ENODEV, zmq_bind (a, "tcp://[::1]:*"));
     CHECK_OK (tu_set_int (a, ZMQ_IPV6, 1));
     CHECK_OK (zmq_bind (a, "tcp://[::1]:*"));
-    CHECK_OK (last_endpoint (a, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (a, ep, sizeof ep));
     CHECK (strncmp (ep, "tcp://[::1]:", 12) == 0);
-    CHECK (port_of (ep) > 0);
+    CHECK (tu_port_of (ep) > 0);
     CHECK_OK (tu_set_int (b, ZMQ_IPV6, 1));
     CHECK_OK (zmq_connect (b, ep));
     SEND_STR (b, "over ::1", 0);
@@ -505,9 +365,9 @@ static void test_ipv6 (void)
     CHECK (a && c);
     CHECK_OK (tu_set_int (a, ZMQ_IPV6, 1));
     CHECK_OK (zmq_bind (a, "tcp://*:*"));
-    CHECK_OK (last_endpoint (a, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (a, ep, sizeof ep));
     CHECK (strncmp (ep, "tcp://[::]:", 11) == 0);
-    snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d", port_of (ep));
+    snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d", tu_port_of (ep));
     CHECK_OK (zmq_connect (c, conn));
     SEND_STR (c, "v4 to [::]", 0);
     zmq_msg_init (&msg);
@@ -601,7 +461,7 @@ static void test_eaddrinuse (void)
     int lfd, port = 0;
     CHECK (a && b);
     CHECK_OK (zmq_bind (a, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (a, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (a, ep, sizeof ep));
     CHECK_ERR (EADDRINUSE, zmq_bind (b, ep));
     CHECK_ERR (EADDRINUSE, zmq_bind (a, ep));
     /* the failed binds changed nothing: b is still unbound */
@@ -627,7 +487,7 @@ static void test_unbind_rebind (void)
     int fd = -1, i;
     CHECK (pull && push);
     CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (pull, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
     /* the wildcard string used to bind does not name the endpoint */
     CHECK_ERR (ENOENT, zmq_unbind (pull, "tcp://127.0.0.1:*"));
     CHECK_OK (zmq_unbind (pull, ep));
@@ -635,7 +495,7 @@ static void test_unbind_rebind (void)
     /* soon nobody listens there any more (the listener is closed
      * asynchronously) */
     for (i = 0; i < 100; i++) {
-        fd = raw_connect (port_of (ep));
+        fd = raw_connect (tu_port_of (ep));
         if (fd < 0)
             break;
         close (fd);
@@ -644,8 +504,8 @@ static void test_unbind_rebind (void)
     CHECK (fd < 0);
     /* the same port can be bound again (SO_REUSEADDR: no TIME_WAIT
      * trouble) */
-    CHECK_OK (bind_retry (pull, ep));
-    CHECK_OK (last_endpoint (pull, again, sizeof again));
+    CHECK_OK (tu_bind_retry (pull, ep));
+    CHECK_OK (tu_last_endpoint (pull, again, sizeof again));
     CHECK_EQ_STR (ep, again);
     CHECK_OK (zmq_connect (push, ep));
     SEND_STR (push, "rebound", 0);
@@ -669,21 +529,14 @@ static void test_unbind_drops_connections (void)
     void *ctx = zmq_ctx_new ();
     void *push, *pull;
     char ep[256];
-    int i, rc = 0;
     CHECK (ctx != NULL);
-    CHECK_OK (bind_connect (ctx, ZMQ_PUSH, ZMQ_PULL, "tcp://127.0.0.1:*",
-                            &push, &pull));
-    CHECK_OK (last_endpoint (push, ep, sizeof ep));
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PUSH, ZMQ_PULL,
+                               "tcp://127.0.0.1:*", &push, &pull));
+    CHECK_OK (tu_last_endpoint (push, ep, sizeof ep));
     SEND_STR (push, "before", 0);
     RECV_STR (pull, "before", 0);
     CHECK_OK (zmq_unbind (push, ep));
-    for (i = 0; i < 100; i++) {
-        rc = zmq_send (push, "x", 1, ZMQ_DONTWAIT);
-        if (rc < 0)
-            break;
-        tu_sleep_ms (20);
-    }
-    CHECK_EQ_INT (-1, rc);
+    CHECK_EQ_INT (-1, tu_send_until_refused (push));
     CHECK_EQ_INT (EAGAIN, errno);
     CHECK_OK (zmq_close (push));
     CHECK_OK (zmq_close (pull));
@@ -695,11 +548,10 @@ static void test_disconnect (void)
     void *ctx = zmq_ctx_new ();
     void *push, *pull;
     char ep[256];
-    int i, rc = 0;
     CHECK (ctx != NULL);
-    CHECK_OK (bind_connect (ctx, ZMQ_PULL, ZMQ_PUSH, "tcp://127.0.0.1:*",
-                            &pull, &push));
-    CHECK_OK (last_endpoint (pull, ep, sizeof ep));
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PULL, ZMQ_PUSH,
+                               "tcp://127.0.0.1:*", &pull, &push));
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
     SEND_STR (push, "connected", 0);
     RECV_STR (pull, "connected", 0);
     CHECK_ERR (ENOENT, zmq_disconnect (push, "tcp://127.0.0.1:1"));
@@ -707,13 +559,7 @@ static void test_disconnect (void)
     CHECK_ERR (ENOENT, zmq_disconnect (push, "tcp://127.0.0.1"));
     CHECK_OK (zmq_disconnect (push, ep));
     CHECK_ERR (ENOENT, zmq_disconnect (push, ep));
-    for (i = 0; i < 100; i++) {
-        rc = zmq_send (push, "x", 1, ZMQ_DONTWAIT);
-        if (rc < 0)
-            break;
-        tu_sleep_ms (20);
-    }
-    CHECK_EQ_INT (-1, rc);
+    CHECK_EQ_INT (-1, tu_send_until_refused (push));
     CHECK_EQ_INT (EAGAIN, errno);
     /* connecting again works */
     CHECK_OK (zmq_connect (push, ep));
@@ -765,7 +611,7 @@ static void test_bad_addresses (void)
     s = tu_socket (ctx, ZMQ_PAIR);
     CHECK (s != NULL);
     CHECK_OK (zmq_connect (s, "tcp://nosuchif0:5555"));
-    CHECK_OK (last_endpoint (s, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (s, ep, sizeof ep));
     CHECK_EQ_STR ("tcp://nosuchif0:5555", ep);
     CHECK_OK (zmq_close (s));
     CHECK_OK (zmq_ctx_term (ctx));
@@ -785,9 +631,9 @@ static void test_source_address (void)
     socklen_t len = sizeof sa;
     CHECK (pull && push && src > 0);
     CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (pull, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
     snprintf (conn, sizeof conn, "tcp://127.0.0.1:%d;127.0.0.1:%d", src,
-              port_of (ep));
+              tu_port_of (ep));
     CHECK_OK (zmq_connect (push, conn));
     SEND_STR (push, "from src", 0);
     zmq_msg_init (&msg);
@@ -816,7 +662,7 @@ static void test_msg_properties (void)
     push = tu_socket (ctx, ZMQ_PUSH);
     CHECK (pull && push);
     CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (pull, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
     /* set, but a PUSH does not announce it */
     CHECK_OK (zmq_setsockopt (push, ZMQ_ROUTING_ID, "push-id", 7));
     CHECK_OK (zmq_connect (push, ep));
@@ -851,7 +697,7 @@ static void test_msg_properties (void)
     dealer = tu_socket (ctx, ZMQ_DEALER);
     CHECK (router && dealer);
     CHECK_OK (zmq_bind (router, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (router, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (router, ep, sizeof ep));
     CHECK_OK (zmq_setsockopt (dealer, ZMQ_ROUTING_ID, "dealer-1", 8));
     CHECK_OK (zmq_connect (dealer, ep));
     SEND_STR (dealer, "x", 0);
@@ -873,8 +719,8 @@ static void test_msg_properties (void)
     zmq_close (router);
     zmq_close (dealer);
 
-    CHECK_OK (bind_connect (ctx, ZMQ_REP, ZMQ_REQ, "tcp://127.0.0.1:*",
-                            &rep, &req));
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_REP, ZMQ_REQ,
+                               "tcp://127.0.0.1:*", &rep, &req));
     SEND_STR (req, "q", 0);
     zmq_msg_init (&msg);
     CHECK_EQ_INT (1, zmq_msg_recv (&msg, rep, 0));
@@ -909,79 +755,32 @@ static void test_maxmsgsize (void)
     CHECK (pull && push && other);
     CHECK_OK (zmq_setsockopt (pull, ZMQ_MAXMSGSIZE, &max, sizeof max));
     CHECK_OK (zmq_bind (pull, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (pull, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
     CHECK_OK (zmq_connect (push, ep));
-    CHECK_EQ_INT (1000, send_pattern (push, 1000, 1, 0));
-    CHECK_OK (recv_pattern (pull, 1000, 1, 0));
-    CHECK_EQ_INT (1001, send_pattern (push, 1001, 2, 0));
+    CHECK_EQ_INT (1000, tu_send_pattern (push, 1000, 1, 0));
+    CHECK_OK (tu_recv_pattern (pull, 1000, 1, 0));
+    CHECK_EQ_INT (1001, tu_send_pattern (push, 1001, 2, 0));
     CHECK_OK (zmq_setsockopt (pull, ZMQ_RCVTIMEO, &t, sizeof t));
     CHECK_ERR (EAGAIN, zmq_recv (pull, buf, sizeof buf, 0));
     /* the limit is per frame, not per message */
     CHECK_OK (zmq_connect (other, ep));
-    CHECK_EQ_INT (600, send_pattern (other, 600, 3, ZMQ_SNDMORE));
-    CHECK_EQ_INT (600, send_pattern (other, 600, 4, 0));
+    CHECK_EQ_INT (600, tu_send_pattern (other, 600, 3, ZMQ_SNDMORE));
+    CHECK_EQ_INT (600, tu_send_pattern (other, 600, 4, 0));
     t = TU_TIMEOUT_MS;
     CHECK_OK (zmq_setsockopt (pull, ZMQ_RCVTIMEO, &t, sizeof t));
-    CHECK_OK (recv_pattern (pull, 600, 3, 1));
-    CHECK_OK (recv_pattern (pull, 600, 4, 0));
+    CHECK_OK (tu_recv_pattern (pull, 600, 3, 1));
+    CHECK_OK (tu_recv_pattern (pull, 600, 4, 0));
     CHECK_OK (zmq_close (pull));
     CHECK_OK (zmq_close (push));
     CHECK_OK (zmq_close (other));
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
-/* PUSH (50 ms reconnect) connected over tcp to the PULL, one message
- * through, then the PULL closed; its endpoint is left in ep. 1 on
- * success. */
-static int push_to_vanishing_pull (void *push, void *pull, char *ep,
-                                   size_t len)
-{
-    char buf[8];
-    if (tu_set_int (push, ZMQ_RECONNECT_IVL, 50) != 0
-        || zmq_bind (pull, "tcp://127.0.0.1:*") != 0
-        || last_endpoint (pull, ep, len) != 0 || zmq_connect (push, ep) != 0
-        || zmq_send (push, "first", 5, 0) != 5
-        || zmq_recv (pull, buf, sizeof buf, 0) != 5
-        || memcmp (buf, "first", 5) != 0)
-        return 0;
-    return zmq_close (pull) == 0;
-}
-
 /* A PUSH connected to a PULL that goes away and comes back on the same
  * port reconnects by itself; later messages arrive. */
 static void test_peer_restart (void)
 {
-    void *ctx = zmq_ctx_new ();
-    void *pull = tu_socket (ctx, ZMQ_PULL);
-    void *push = tu_socket (ctx, ZMQ_PUSH);
-    char ep[256], buf[32];
-    int i, n = -1, t = 100;
-    CHECK (pull && push);
-    CHECK (push_to_vanishing_pull (push, pull, ep, sizeof ep));
-
-    pull = tu_socket (ctx, ZMQ_PULL);
-    CHECK (pull != NULL);
-    CHECK_OK (zmq_setsockopt (pull, ZMQ_RCVTIMEO, &t, sizeof t));
-    CHECK_OK (bind_retry (pull, ep));
-    /* messages written into the dead connection may be lost; keep sending
-     * until one gets through */
-    for (i = 0; i < 50 && n < 0; i++) {
-        snprintf (buf, sizeof buf, "ping-%d", i);
-        SEND_STR (push, buf, ZMQ_DONTWAIT);
-        n = zmq_recv (pull, buf, sizeof buf, 0);
-    }
-    CHECK (n > 0);
-    SEND_STR (push, "last", 0);
-    for (;;) {
-        n = zmq_recv (pull, buf, sizeof buf, 0);
-        CHECK (n > 0);
-        if (n == 4 && memcmp (buf, "last", 4) == 0)
-            break;
-        CHECK (n >= 5 && memcmp (buf, "ping-", 5) == 0);
-    }
-    CHECK_OK (zmq_close (pull));
-    CHECK_OK (zmq_close (push));
-    CHECK_OK (zmq_ctx_term (ctx));
+    tu_peer_restart ("tcp://127.0.0.1:*");
 }
 
 /* Messages queued while a connection is down all go out once it is back:
@@ -994,14 +793,15 @@ static void test_reconnect_keeps_queue (void)
     void *push = tu_socket (ctx, ZMQ_PUSH);
     char ep[256];
     CHECK (pull && push);
-    CHECK (push_to_vanishing_pull (push, pull, ep, sizeof ep));
+    CHECK (tu_push_to_vanishing_pull (push, pull, "tcp://127.0.0.1:*",
+                                      ep, sizeof ep));
     tu_sleep_ms (300); /* the PUSH has seen the connection end */
     SEND_STR (push, "a", ZMQ_DONTWAIT);
     SEND_STR (push, "b", ZMQ_SNDMORE | ZMQ_DONTWAIT);
     SEND_STR (push, "c", ZMQ_DONTWAIT);
     pull = tu_socket (ctx, ZMQ_PULL);
     CHECK (pull != NULL);
-    CHECK_OK (bind_retry (pull, ep));
+    CHECK_OK (tu_bind_retry (pull, ep));
     RECV_STR (pull, "a", 0);
     CHECK_RCVMORE (pull, 0);
     RECV_STR (pull, "b", 0);
@@ -1025,8 +825,8 @@ static void test_stream_server (void)
     int fd, fd2, more = 0, n, idlen, i;
     CHECK (stream != NULL);
     CHECK_OK (zmq_bind (stream, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (stream, ep, sizeof ep));
-    fd = raw_connect (port_of (ep));
+    CHECK_OK (tu_last_endpoint (stream, ep, sizeof ep));
+    fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
 
     /* connect notification: generated 5-byte id, then an empty frame */
@@ -1063,7 +863,7 @@ static void test_stream_server (void)
     CHECK_RCVMORE (stream, 0);
 
     /* the server closes a connection by sending an empty frame */
-    fd2 = raw_connect (port_of (ep));
+    fd2 = raw_connect (tu_port_of (ep));
     CHECK (fd2 >= 0);
     idlen = recv_frame (stream, id, sizeof id, &more);
     CHECK_EQ_INT (5, idlen);
@@ -1095,7 +895,6 @@ static void test_stream_client (void)
 {
     void *ctx = zmq_ctx_new ();
     void *stream = tu_socket (ctx, ZMQ_STREAM);
-    struct timeval tv = {2, 0};
     char ep[64], buf[64];
     int lfd, cfd, port = 0;
     CHECK (stream != NULL);
@@ -1104,9 +903,8 @@ static void test_stream_client (void)
     snprintf (ep, sizeof ep, "tcp://127.0.0.1:%d", port);
     CHECK_OK (zmq_setsockopt (stream, ZMQ_CONNECT_ROUTING_ID, "conn-1", 6));
     CHECK_OK (zmq_connect (stream, ep));
-    cfd = accept (lfd, NULL, NULL);
+    cfd = raw_accept (lfd);
     CHECK (cfd >= 0);
-    setsockopt (cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     /* connect notification under the chosen id */
     RECV_STR (stream, "conn-1", 0);
     CHECK_RCVMORE (stream, 1);
@@ -1143,7 +941,7 @@ static void test_stream_to_stream (void)
     CHECK (server && client && client2);
     CHECK_OK (tu_set_int (server, ZMQ_STREAM_NOTIFY, 0));
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
     CHECK_OK (zmq_setsockopt (client, ZMQ_CONNECT_ROUTING_ID, "Y", 1));
     CHECK_OK (zmq_connect (client, ep));
     SEND_STR (client, "Y", ZMQ_SNDMORE);
@@ -1185,7 +983,7 @@ static void test_router_notify (void)
     CHECK_OK (tu_set_int (router, ZMQ_ROUTER_NOTIFY,
                           ZMQ_NOTIFY_CONNECT | ZMQ_NOTIFY_DISCONNECT));
     CHECK_OK (zmq_bind (router, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (router, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (router, ep, sizeof ep));
     CHECK_OK (zmq_setsockopt (dealer, ZMQ_ROUTING_ID, "d1", 2));
     CHECK_OK (zmq_connect (dealer, ep));
     RECV_STR (router, "d1", 0);
@@ -1216,7 +1014,7 @@ static void test_hello_disconnect_msg (void)
     CHECK_OK (zmq_setsockopt (router, ZMQ_HELLO_MSG, "H", 1));
     CHECK_OK (zmq_setsockopt (router, ZMQ_DISCONNECT_MSG, "D", 1));
     CHECK_OK (zmq_bind (router, "tcp://127.0.0.1:*"));
-    CHECK_OK (last_endpoint (router, ep, sizeof ep));
+    CHECK_OK (tu_last_endpoint (router, ep, sizeof ep));
     CHECK_OK (zmq_setsockopt (dealer, ZMQ_ROUTING_ID, "d2", 2));
     CHECK_OK (zmq_connect (dealer, ep));
     RECV_STR (dealer, "H", 0);

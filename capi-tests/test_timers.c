@@ -6,19 +6,9 @@
  * Build flags:
  *   -DZMQRS_SKIP_HARDENED  skip cases where libzmq crashes on bad input
  */
-#include <time.h>
 #include <zmq.h>
 
 #include "testutil.h"
-
-static void sleep_ms (long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep (&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
 
 /* Handler log: records (timer id, arg) of each call in order. */
 #define MAX_LOG 32
@@ -117,7 +107,7 @@ static void test_overdue_timeout_is_zero (void)
     void *t = zmq_timers_new ();
     CHECK (t != NULL);
     CHECK (zmq_timers_add (t, 5, record, NULL) > 0);
-    sleep_ms (25);
+    tu_sleep_ms (25);
     CHECK_EQ_INT (0, zmq_timers_timeout (t));
     CHECK_EQ_INT (0, zmq_timers_destroy (&t));
 }
@@ -145,7 +135,7 @@ static void test_execute_calls_handler (void)
     reset_log ();
     id = zmq_timers_add (t, 10, record, &arg_target);
     CHECK (id > 0);
-    sleep_ms (30);
+    tu_sleep_ms (30);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (1, log_len);
     CHECK_EQ_INT (id, log_ids[0]);
@@ -154,7 +144,7 @@ static void test_execute_calls_handler (void)
     to = zmq_timers_timeout (t);
     CHECK (to >= 0 && to <= 10);
     /* only one call per execute even if several intervals passed */
-    sleep_ms (35);
+    tu_sleep_ms (35);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (2, log_len);
     CHECK_EQ_INT (id, log_ids[1]);
@@ -171,7 +161,7 @@ static void test_fire_order (void)
     mid = zmq_timers_add (t, 30, record, NULL);
     early = zmq_timers_add (t, 15, record, NULL);
     CHECK (late > 0 && mid > 0 && early > 0);
-    sleep_ms (80);
+    tu_sleep_ms (80);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (3, log_len);
     CHECK_EQ_INT (early, log_ids[0]);
@@ -185,7 +175,7 @@ static void test_fire_order (void)
     reset_log ();
     same1 = zmq_timers_add (t, 10, record, NULL);
     same2 = zmq_timers_add (t, 10, record, NULL);
-    sleep_ms (30);
+    tu_sleep_ms (30);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (2, log_len);
     CHECK_EQ_INT (same1, log_ids[0]);
@@ -204,7 +194,7 @@ static void test_cancel (void)
     CHECK_EQ_INT (0, zmq_timers_cancel (t, gone));
     /* cancelling again is EINVAL, before and after execute */
     CHECK_ERR (EINVAL, zmq_timers_cancel (t, gone));
-    sleep_ms (30);
+    tu_sleep_ms (30);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (1, log_len);
     CHECK_EQ_INT (keep, log_ids[0]);
@@ -261,7 +251,7 @@ static void test_cancel_from_handler (void)
     first = zmq_timers_add (t, 5, cancel_other, NULL);
     victim = zmq_timers_add (t, 15, record, NULL);
     cancel_target = victim;
-    sleep_ms (40);
+    tu_sleep_ms (40);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (1, log_len);
     CHECK_EQ_INT (first, log_ids[0]);
@@ -273,11 +263,11 @@ static void test_cancel_from_handler (void)
     cancel_timers = t;
     reset_log ();
     self = zmq_timers_add (t, 5, cancel_self, NULL);
-    sleep_ms (20);
+    tu_sleep_ms (20);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (1, log_len);
     CHECK_EQ_INT (self, log_ids[0]);
-    sleep_ms (20);
+    tu_sleep_ms (20);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (1, log_len);
     CHECK_EQ_INT (-1, zmq_timers_timeout (t));
@@ -296,7 +286,7 @@ static void test_set_interval (void)
     CHECK_EQ_INT (0, zmq_timers_set_interval (t, id, 10));
     to = zmq_timers_timeout (t);
     CHECK (to >= 0 && to <= 10);
-    sleep_ms (30);
+    tu_sleep_ms (30);
     CHECK_EQ_INT (0, zmq_timers_execute (t));
     CHECK_EQ_INT (1, log_len);
     CHECK_EQ_INT (id, log_ids[0]);
@@ -321,7 +311,7 @@ static void test_reset (void)
     reset_log ();
     id = zmq_timers_add (t, 80, record, NULL);
     CHECK (id > 0);
-    sleep_ms (50);
+    tu_sleep_ms (50);
     before = zmq_timers_timeout (t);
     CHECK (before >= 0 && before <= 30);
     CHECK_EQ_INT (0, zmq_timers_reset (t, id));

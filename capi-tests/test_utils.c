@@ -1,19 +1,9 @@
 /* test_utils.c - zmq_stopwatch_*, zmq_sleep, zmq_threadstart/threadclose.
  * Build with -pthread.
  */
-#include <time.h>
 #include <zmq.h>
 
 #include "testutil.h"
-
-static void sleep_ms (long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep (&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
 
 static void test_stopwatch_basic (void)
 {
@@ -48,12 +38,12 @@ static void test_stopwatch_measures_sleep (void)
     void *w = zmq_stopwatch_start ();
     unsigned long mid, end;
     CHECK (w != NULL);
-    sleep_ms (10);
+    tu_sleep_ms (10);
     mid = zmq_stopwatch_intermediate (w);
     if (mid < 10000ul)
         zmq_stopwatch_stop (w);
     CHECK (mid >= 10000ul);
-    sleep_ms (10);
+    tu_sleep_ms (10);
     end = zmq_stopwatch_stop (w);
     CHECK (end >= 20000ul);
     CHECK (end >= mid);
@@ -68,7 +58,7 @@ static void test_stopwatch_independent (void)
     void *b;
     unsigned long ta, tb;
     CHECK (a != NULL);
-    sleep_ms (15);
+    tu_sleep_ms (15);
     b = zmq_stopwatch_start ();
     CHECK (b != NULL);
     tb = zmq_stopwatch_stop (b);

@@ -141,8 +141,7 @@ static void test_welcome_msg (void)
     CHECK_OK (zmq_setsockopt (xpub, ZMQ_XPUB_WELCOME_MSG, "W", 1));
     CHECK_OK (zmq_bind (xpub, "tcp://127.0.0.1:*"));
     char ep[256];
-    size_t len = sizeof ep;
-    CHECK_OK (zmq_getsockopt (xpub, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (xpub, ep, sizeof ep));
     void *sub = tu_socket (ctx, ZMQ_SUB);
     CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, "W", 1));
     CHECK_OK (zmq_connect (sub, ep));

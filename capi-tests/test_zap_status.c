@@ -19,64 +19,38 @@ static int requests;
 
 /* Answers each request with the status named by its domain ("300",
  * "400", "500"); domain "GONE" makes it leave without answering. */
-static void zap_handler (void *handler)
+static int decide (const tu_zap_request_t *r, tu_zap_verdict_t *v)
 {
-    tu_zap_request_t r;
-    char status[4];
-    while (tu_zap_recv (handler, &r) == 0) {
-        requests++;
-        if (!strcmp (r.part[2], "GONE"))
-            break;
-        memcpy (status, r.part[2], 3);
-        status[3] = 0;
-        tu_zap_reply (handler, &r, status, "refused", "");
-    }
-    zmq_close (handler);
-}
-
-/* The next monitor event (version 1) within timeout_ms; 0 or -1. */
-static int next_event (void *mon, int timeout_ms, int *event, int *value)
-{
-    zmq_msg_t msg;
-    uint16_t ev;
-    uint32_t val;
-    zmq_setsockopt (mon, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
-    zmq_msg_init (&msg);
-    if (zmq_msg_recv (&msg, mon, 0) < 0) {
-        zmq_msg_close (&msg);
-        return -1;
-    }
-    memcpy (&ev, zmq_msg_data (&msg), 2);
-    memcpy (&val, (char *) zmq_msg_data (&msg) + 2, 4);
-    zmq_msg_recv (&msg, mon, 0);
-    zmq_msg_close (&msg);
-    *event = ev;
-    *value = (int) val;
-    return 0;
+    requests++;
+    if (!strcmp (r->part[2], "GONE"))
+        return 0;
+    v->status = r->part[2];
+    v->text = "refused";
+    v->user_id = "";
+    return 1;
 }
 
 /* How many events `wanted` (with `value`) come within timeout_ms of
  * quiet, ignoring the others. */
 static int count_events (void *mon, int wanted, int value, int timeout_ms)
 {
-    int n = 0, ev, val, events = 0;
+    tu_event_t ev;
+    int n = 0, events = 0;
     /* (at most 100 events: a monitor that never falls quiet ends it too) */
-    while (events++ < 100 && next_event (mon, timeout_ms, &ev, &val) == 0)
-        if (ev == wanted && val == value)
+    while (events++ < 100 && tu_read_event (mon, &ev, timeout_ms) == 0)
+        if (ev.event == wanted && (int) ev.value == value)
             n++;
     return n;
 }
 
 static void *monitored (void *ctx, void *s, const char *name)
 {
-    void *mon = zmq_socket (ctx, ZMQ_PAIR);
-    if (zmq_socket_monitor (s, name,
+    void *mon = tu_monitor (ctx, s, name,
                             ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
                               | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
                               | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
-                              | ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
-          != 0
-        || zmq_connect (mon, name) != 0)
+                              | ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    if (mon == NULL)
         fprintf (stderr, "monitor %s: %s\n", name, zmq_strerror (errno));
     return mon;
 }
@@ -92,7 +66,6 @@ typedef struct
 static void start (void *ctx, run_t *r, const char *domain, int id)
 {
     char ep[256], name[64];
-    size_t len = sizeof ep;
     int timeo = 500, linger = 0;
     r->server = zmq_socket (ctx, ZMQ_DEALER);
     r->client = zmq_socket (ctx, ZMQ_DEALER);
@@ -109,7 +82,7 @@ static void start (void *ctx, run_t *r, const char *domain, int id)
     sprintf (name, "inproc://zs-c%d", id);
     r->cmon = monitored (ctx, r->client, name);
     CHECK_OK (zmq_bind (r->server, "tcp://127.0.0.1:*"));
-    CHECK_OK (zmq_getsockopt (r->server, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (r->server, ep, sizeof ep));
     CHECK_OK (zmq_connect (r->client, ep));
     CHECK_EQ_INT (2, zmq_send (r->client, "hi", 2, 0));
     char buf[8];
@@ -126,13 +99,12 @@ static void finish (run_t *r)
 
 static void *start_handler (void *ctx)
 {
-    void *handler = zmq_socket (ctx, ZMQ_REP);
-    int linger = 0;
-    zmq_setsockopt (handler, ZMQ_LINGER, &linger, sizeof linger);
-    if (zmq_bind (handler, "inproc://zeromq.zap.01") != 0)
-        fprintf (stderr, "zap bind: %s\n", zmq_strerror (errno));
+    void *thread;
     requests = 0;
-    return zmq_threadstart (zap_handler, handler);
+    thread = tu_zap_start (ctx, decide);
+    if (thread == NULL)
+        fprintf (stderr, "zap bind: %s\n", zmq_strerror (errno));
+    return thread;
 }
 
 static void refused_with (const char *status, int code, int id)
@@ -150,7 +122,8 @@ static void refused_with (const char *status, int code, int id)
     CHECK_EQ_INT (1, requests);
     finish (&r);
     CHECK_OK (zmq_ctx_term (ctx));
-    zmq_threadclose (thread);
+    if (thread != NULL)
+        zmq_threadclose (thread);
 }
 
 static void test_status_400 (void)
@@ -176,7 +149,8 @@ static void test_status_300_is_silent (void)
                                    300, 100));
     finish (&r);
     CHECK_OK (zmq_ctx_term (ctx));
-    zmq_threadclose (thread);
+    if (thread != NULL)
+        zmq_threadclose (thread);
 }
 
 static void test_handler_gone_stalls (void)
@@ -184,12 +158,13 @@ static void test_handler_gone_stalls (void)
     void *ctx = zmq_ctx_new ();
     void *thread = start_handler (ctx);
     run_t r;
-    int ev, val, protocol = 0;
+    tu_event_t ev;
+    int protocol = 0;
     start (ctx, &r, "GONE", 4);
     CHECK_EQ_INT (-1, r.got);
     CHECK_EQ_INT (1, requests);
-    while (next_event (r.smon, 100, &ev, &val) == 0)
-        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+    while (tu_read_event (r.smon, &ev, 100) == 0)
+        if (ev.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
             protocol++;
     CHECK_EQ_INT (0, protocol);
     /* the client leaves: the server's handshake fails for want of a peer */
@@ -200,14 +175,14 @@ static void test_handler_gone_stalls (void)
     CHECK_OK (zmq_close (r.smon));
     CHECK_OK (zmq_close (r.cmon));
     CHECK_OK (zmq_ctx_term (ctx));
-    zmq_threadclose (thread);
+    if (thread != NULL)
+        zmq_threadclose (thread);
 }
 
 static void test_curve_enforced_without_handler (void)
 {
     void *ctx = zmq_ctx_new ();
     char spub[41], ssec[41], cpub[41], csec[41], ep[256], buf[8];
-    size_t len = sizeof ep;
     int one = 1, timeo = 500, linger = 0;
     void *server = zmq_socket (ctx, ZMQ_DEALER);
     void *client = zmq_socket (ctx, ZMQ_DEALER);
@@ -229,7 +204,7 @@ static void test_curve_enforced_without_handler (void)
     CHECK_OK (zmq_setsockopt (client, ZMQ_CURVE_PUBLICKEY, cpub, 40));
     CHECK_OK (zmq_setsockopt (client, ZMQ_CURVE_SECRETKEY, csec, 40));
     CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
-    CHECK_OK (zmq_getsockopt (server, ZMQ_LAST_ENDPOINT, ep, &len));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
     CHECK_OK (zmq_connect (client, ep));
     CHECK_EQ_INT (2, zmq_send (client, "hi", 2, 0));
     CHECK_EQ_INT (-1, zmq_recv (server, buf, sizeof buf, 0));

@@ -1,13 +1,17 @@
-/* testutil.h - tiny assertion helpers shared by the zmqrs C API tests.
+/* testutil.h - the helpers shared by the zmqrs C API tests: assertions,
+ * socket helpers, monitor events, ZAP handlers, and scenarios that several
+ * transports' tests run (raw TCP peers are in rawtcp.h).
  *
  * Each test file is one program: main() calls RUN(fn) for each case and
  * returns test_summary().  A failed CHECK prints file:line and the failing
- * expression, marks the case failed and returns from the case function.
+ * expression, marks the case failed and returns from the function it is
+ * in: call a helper that CHECKs with CHECK_STEP, so that the case stops too.
  */
 #ifndef ZMQRS_TESTUTIL_H
 #define ZMQRS_TESTUTIL_H
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +87,14 @@ static int tu_case_failed = 0;
 #define CHECK_MEM(expected, actual, len)                                      \
     CHECK (memcmp ((expected), (actual), (len)) == 0)
 
+/* Runs a void helper that CHECKs; returns from the case too if it failed. */
+#define CHECK_STEP(call)                                                      \
+    do {                                                                      \
+        call;                                                                 \
+        if (tu_case_failed)                                                   \
+            return;                                                           \
+    } while (0)
+
 #define RUN(fn)                                                               \
     do {                                                                      \
         tu_case_failed = 0;                                                   \
@@ -146,24 +158,54 @@ static inline void *tu_socket (void *ctx, int type)
     return s;
 }
 
-/* tu_socket() of type btype bound to endpoint, then tu_socket() of type
- * ctype connected to it.  0 on success; -1 (errno set, nothing left open)
- * on failure. */
+/* A plain zmq_socket () (no options set) bound to endpoint, or NULL. */
+static inline void *tu_bound (void *ctx, int type, const char *endpoint)
+{
+    void *s = zmq_socket (ctx, type);
+    if (s && zmq_bind (s, endpoint) != 0) {
+        zmq_close (s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ZMQ_LAST_ENDPOINT of s into buf; 0 or -1. */
+static inline int tu_last_endpoint (void *s, char *buf, size_t len)
+{
+    size_t n = len;
+    return zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, buf, &n);
+}
+
+/* The port after the last ':' of a tcp endpoint, or -1. */
+static inline int tu_port_of (const char *endpoint)
+{
+    const char *colon = strrchr (endpoint, ':');
+    if (colon == NULL || colon[1] == '\0')
+        return -1;
+    return atoi (colon + 1);
+}
+
+/* tu_socket() of type btype bound to endpoint (a wildcard is fine), then
+ * tu_socket() of type ctype connected to what it bound (its
+ * ZMQ_LAST_ENDPOINT).  0 on success; -1 (errno set, nothing left open) on
+ * failure. */
 static inline int tu_bind_connect (void *ctx, int btype, int ctype,
                                    const char *endpoint, void **bound,
                                    void **connected)
 {
+    char ep[256];
     int err;
     *bound = tu_socket (ctx, btype);
     *connected = NULL;
     if (*bound == NULL)
         return -1;
-    if (zmq_bind (*bound, endpoint) != 0)
+    if (zmq_bind (*bound, endpoint) != 0
+        || tu_last_endpoint (*bound, ep, sizeof ep) != 0)
         goto fail;
     *connected = tu_socket (ctx, ctype);
     if (*connected == NULL)
         goto fail;
-    if (zmq_connect (*connected, endpoint) != 0)
+    if (zmq_connect (*connected, ep) != 0)
         goto fail;
     return 0;
 fail:
@@ -174,6 +216,19 @@ fail:
     *bound = *connected = NULL;
     errno = err;
     return -1;
+}
+
+/* zmq_bind, retried for 2 s while EADDRINUSE (listeners close lazily). */
+static inline int tu_bind_retry (void *s, const char *endpoint)
+{
+    int i, rc = -1;
+    for (i = 0; i < 100; i++) {
+        rc = zmq_bind (s, endpoint);
+        if (rc == 0 || errno != EADDRINUSE)
+            break;
+        tu_sleep_ms (20);
+    }
+    return rc;
 }
 
 /* Set / get an int socket option (0 or -1 like zmq_setsockopt). */
@@ -249,7 +304,129 @@ static inline int tu_get_int (void *s, int option, int *value)
                                      ZMQ_DONTWAIT));                          \
     } while (0)
 
+/* Sends "x" (DONTWAIT) every 20 ms until that fails, 2 s at most: last rc. */
+static inline int tu_send_until_refused (void *s)
+{
+    int i, rc = 0;
+    for (i = 0; i < 100; i++) {
+        rc = zmq_send (s, "x", 1, ZMQ_DONTWAIT);
+        if (rc < 0)
+            break;
+        tu_sleep_ms (20);
+    }
+    return rc;
+}
+
+/* Byte i of the test pattern derived from seed. */
+static inline unsigned char tu_pattern_byte (size_t i, unsigned seed)
+{
+    return (unsigned char) ((i * 31u + seed) ^ (i >> 8));
+}
+
+/* Sends one frame of size bytes of the pattern of seed; size or -1. */
+static inline int tu_send_pattern (void *s, size_t size, unsigned seed,
+                                   int flags)
+{
+    zmq_msg_t msg;
+    unsigned char *p;
+    size_t i;
+    int rc;
+    if (zmq_msg_init_size (&msg, size) != 0)
+        return -1;
+    p = (unsigned char *) zmq_msg_data (&msg);
+    for (i = 0; i < size; i++)
+        p[i] = tu_pattern_byte (i, seed);
+    rc = zmq_msg_send (&msg, s, flags);
+    if (rc < 0)
+        zmq_msg_close (&msg);
+    return rc;
+}
+
+/* 0 if the next frame is size bytes of seed's pattern with MORE `more`. */
+static inline int tu_recv_pattern (void *s, size_t size, unsigned seed,
+                                   int more)
+{
+    zmq_msg_t msg;
+    const unsigned char *p;
+    size_t i;
+    int ok;
+    zmq_msg_init (&msg);
+    if (zmq_msg_recv (&msg, s, 0) < 0) {
+        zmq_msg_close (&msg);
+        return -1;
+    }
+    p = (const unsigned char *) zmq_msg_data (&msg);
+    ok = zmq_msg_size (&msg) == size && zmq_msg_more (&msg) == more;
+    for (i = 0; ok && i < size; i++)
+        ok = p[i] == tu_pattern_byte (i, seed);
+    zmq_msg_close (&msg);
+    return ok ? 0 : -1;
+}
+
 /* end of socket helpers */
+
+/* ---- socket monitors (version 1 events) ------------------------------- */
+
+/* One version 1 event: 6 bytes (uint16 event, uint32 value), endpoint. */
+typedef struct
+{
+    int event;
+    uint32_t value;
+    char endpoint[256];
+} tu_event_t;
+
+/* Receives one event within timeout_ms: 0, -1 (timeout) or -2 (malformed). */
+static inline int tu_read_event (void *mon, tu_event_t *ev, int timeout_ms)
+{
+    zmq_msg_t msg;
+    uint16_t event;
+    size_t n;
+    if (zmq_setsockopt (mon, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms))
+        return -2;
+    zmq_msg_init (&msg);
+    if (zmq_msg_recv (&msg, mon, 0) < 0) {
+        zmq_msg_close (&msg);
+        return -1;
+    }
+    if (zmq_msg_size (&msg) != 6 || !zmq_msg_more (&msg)) {
+        zmq_msg_close (&msg);
+        return -2;
+    }
+    memcpy (&event, zmq_msg_data (&msg), 2);
+    memcpy (&ev->value, (char *) zmq_msg_data (&msg) + 2, 4);
+    ev->event = event;
+    if (zmq_msg_recv (&msg, mon, 0) < 0 || zmq_msg_more (&msg)) {
+        zmq_msg_close (&msg);
+        return -2;
+    }
+    n = zmq_msg_size (&msg);
+    if (n >= sizeof ev->endpoint)
+        n = sizeof ev->endpoint - 1;
+    memcpy (ev->endpoint, zmq_msg_data (&msg), n);
+    ev->endpoint[n] = '\0';
+    zmq_msg_close (&msg);
+    return 0;
+}
+
+/* A tu_socket () PAIR connected to a monitor endpoint, or NULL. */
+static inline void *tu_monitor_reader (void *ctx, const char *endpoint)
+{
+    void *m = tu_socket (ctx, ZMQ_PAIR);
+    if (m != NULL && zmq_connect (m, endpoint) != 0) {
+        zmq_close (m);
+        return NULL;
+    }
+    return m;
+}
+
+/* Monitors `events` of s at endpoint; the PAIR reading them, or NULL. */
+static inline void *tu_monitor (void *ctx, void *s, const char *endpoint,
+                                int events)
+{
+    if (zmq_socket_monitor (s, endpoint, events) != 0)
+        return NULL;
+    return tu_monitor_reader (ctx, endpoint);
+}
 
 /* ---- ZAP handlers (RFC 27) ------------------------------------------ */
 
@@ -297,6 +474,167 @@ static inline void tu_zap_reply (void *handler, const tu_zap_request_t *r,
     zmq_send (handler, text, strlen (text), ZMQ_SNDMORE);
     zmq_send (handler, user_id, strlen (user_id), ZMQ_SNDMORE);
     zmq_send (handler, "", 0, 0);
+}
+
+/* What a ZAP handler answers to one request. */
+typedef struct
+{
+    const char *status, *text, *user_id;
+} tu_zap_verdict_t;
+
+/* Fills *v and returns 1, or returns 0: stop serving, leave r unanswered. */
+typedef int (*tu_zap_decide_fn) (const tu_zap_request_t *r,
+                                 tu_zap_verdict_t *v);
+
+/* A handler thread's socket and decision callback. */
+typedef struct
+{
+    void *socket;
+    tu_zap_decide_fn decide;
+} tu_zap_handler_t;
+
+/* Thread body (arg: malloc'ed tu_zap_handler_t): serves until ETERM or 0. */
+static inline void tu_zap_serve (void *arg)
+{
+    tu_zap_handler_t *h = (tu_zap_handler_t *) arg;
+    tu_zap_request_t r;
+    tu_zap_verdict_t v;
+    while (tu_zap_recv (h->socket, &r) == 0) {
+        if (!h->decide (&r, &v))
+            break;
+        tu_zap_reply (h->socket, &r, v.status, v.text, v.user_id);
+    }
+    zmq_close (h->socket);
+    free (h);
+}
+
+/* Starts a ZAP handler thread for ctx deciding with decide; it, or NULL. */
+static inline void *tu_zap_start (void *ctx, tu_zap_decide_fn decide)
+{
+    tu_zap_handler_t *h = (tu_zap_handler_t *) malloc (sizeof *h);
+    int linger = 0;
+    if (h == NULL)
+        return NULL;
+    h->decide = decide;
+    h->socket = zmq_socket (ctx, ZMQ_REP);
+    if (h->socket == NULL
+        || zmq_setsockopt (h->socket, ZMQ_LINGER, &linger, sizeof linger)
+             != 0
+        || zmq_bind (h->socket, "inproc://zeromq.zap.01") != 0) {
+        if (h->socket != NULL)
+            zmq_close (h->socket);
+        free (h);
+        return NULL;
+    }
+    return zmq_threadstart (tu_zap_serve, h);
+}
+
+/* ---- scenarios shared by the transport tests ------------------------- */
+
+/* push connects to pull (bound to bind_ep, then to ep), 1 message, pull
+ * closed; 1 on success.  push gets ZMQ_RECONNECT_IVL 50. */
+static inline int tu_push_to_vanishing_pull (void *push, void *pull,
+                                             const char *bind_ep, char *ep,
+                                             size_t len)
+{
+    char buf[8];
+    if (tu_set_int (push, ZMQ_RECONNECT_IVL, 50) != 0
+        || zmq_bind (pull, bind_ep) != 0
+        || tu_last_endpoint (pull, ep, len) != 0
+        || zmq_connect (push, ep) != 0 || zmq_send (push, "first", 5, 0) != 5
+        || zmq_recv (pull, buf, sizeof buf, 0) != 5
+        || memcmp (buf, "first", 5) != 0)
+        return 0;
+    return zmq_close (pull) == 0;
+}
+
+/* a sends "from binder", "1", "2", "3" to b in order; then nothing is left. */
+static inline void tu_pair_in_order (void *a, void *b)
+{
+    SEND_STR (a, "from binder", 0);
+    RECV_STR (b, "from binder", 0);
+    SEND_STR (a, "1", 0);
+    SEND_STR (a, "2", 0);
+    SEND_STR (a, "3", 0);
+    RECV_STR (b, "1", 0);
+    RECV_STR (b, "2", 0);
+    RECV_STR (b, "3", 0);
+    CHECK_NO_MSG (a);
+    CHECK_NO_MSG (b);
+}
+
+/* push sends n messages "msg-<i>"; pull receives them in that order. */
+static inline void tu_numbered_in_order (void *push, void *pull, int n)
+{
+    char buf[32];
+    int i;
+    for (i = 0; i < n; i++) {
+        snprintf (buf, sizeof buf, "msg-%d", i);
+        SEND_STR (push, buf, 0);
+    }
+    for (i = 0; i < n; i++) {
+        snprintf (buf, sizeof buf, "msg-%d", i);
+        RECV_STR (pull, buf, 0);
+    }
+}
+
+/* 3 ping/pong rounds, then a 3-part request (empty middle) rep must answer. */
+static inline void tu_req_rep_rounds (void *req, void *rep)
+{
+    int i;
+    for (i = 0; i < 3; i++) {
+        SEND_STR (req, "ping", 0);
+        RECV_STR (rep, "ping", 0);
+        CHECK_RCVMORE (rep, 0);
+        SEND_STR (rep, "pong", 0);
+        RECV_STR (req, "pong", 0);
+        CHECK_RCVMORE (req, 0);
+    }
+    SEND_STR (req, "p1", ZMQ_SNDMORE);
+    SEND_STR (req, "", ZMQ_SNDMORE);
+    SEND_STR (req, "p3", 0);
+    RECV_STR (rep, "p1", 0);
+    CHECK_RCVMORE (rep, 1);
+    RECV_STR (rep, "", 0);
+    CHECK_RCVMORE (rep, 1);
+    RECV_STR (rep, "p3", 0);
+    CHECK_RCVMORE (rep, 0);
+}
+
+/* Case: a PUSH reconnects to a PULL that comes back on bind_ep's endpoint. */
+static inline void tu_peer_restart (const char *bind_ep)
+{
+    void *ctx = zmq_ctx_new ();
+    void *pull = tu_socket (ctx, ZMQ_PULL);
+    void *push = tu_socket (ctx, ZMQ_PUSH);
+    char ep[256], buf[32];
+    int i, n = -1, t = 100;
+    CHECK (pull && push);
+    CHECK (tu_push_to_vanishing_pull (push, pull, bind_ep, ep, sizeof ep));
+
+    pull = tu_socket (ctx, ZMQ_PULL);
+    CHECK (pull != NULL);
+    CHECK_OK (zmq_setsockopt (pull, ZMQ_RCVTIMEO, &t, sizeof t));
+    CHECK_OK (tu_bind_retry (pull, ep));
+    /* messages written into the dead connection may be lost; keep sending
+     * until one gets through */
+    for (i = 0; i < 50 && n < 0; i++) {
+        snprintf (buf, sizeof buf, "ping-%d", i);
+        SEND_STR (push, buf, ZMQ_DONTWAIT);
+        n = zmq_recv (pull, buf, sizeof buf, 0);
+    }
+    CHECK (n > 0);
+    SEND_STR (push, "last", 0);
+    for (;;) {
+        n = zmq_recv (pull, buf, sizeof buf, 0);
+        CHECK (n > 0);
+        if (n == 4 && memcmp (buf, "last", 4) == 0)
+            break;
+        CHECK (n >= 5 && memcmp (buf, "ping-", 5) == 0);
+    }
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_ctx_term (ctx));
 }
 
 #endif
