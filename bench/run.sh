@@ -22,7 +22,7 @@ ROOT=$PWD
 REPS=${REPS:-5}
 ROWS=${ROWS:-.}
 OUT=${OUT:-$ROOT/bench/build}
-OURS=$ROOT/target/release
+OURS=${ZMQRS_LIB:-$ROOT/target/release}
 mkdir -p "$OUT"
 
 if [ -z "${SKIP_BUILD:-}" ]; then

@@ -2,8 +2,8 @@
 //! identity exchange (1.0/2.0), then traffic. Drives greeting.rs, codec.rs
 //! and the mechanism; the caller moves the bytes (see the module docs).
 //!
-//! This file knows no fds, timers or sockets: heartbeat timing, the
-//! handshake timeout, monitor events and the pipes are the engine's.
+//! This file knows no fds, timers or sockets: the handshake and heartbeat
+//! deadlines are `liveness`'s, monitor events and the pipes the session's.
 
 use super::codec::{Decoder, Encoder, Frame, Framing, MAX_IOV};
 use super::command::{self, WireCommand};
