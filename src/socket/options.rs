@@ -43,218 +43,312 @@ fn until_nul(s: &[u8]) -> &[u8] {
     }
 }
 
-/// The options of one socket. Fields are named after their option; the
-/// default of each is in its comment (see [`Options::with_ctx`]).
-#[derive(Debug, Clone)]
-pub struct Options {
+/// Declares every socket option once: its field, type and default, and,
+/// for an option with plain value rules, its `ZMQ_*` name, which socket
+/// types accept it (`if` a class test of `Options`), how a value is read
+/// (`set`: a function of the caller's optval giving the new value) and, if
+/// it can be read back, how it is written (`get`). From that one line come
+/// the field of `Options`, its default, and its arms of `zmq_setsockopt` /
+/// `zmq_getsockopt`; options whose rules touch several fields are written
+/// out in `Options::set_maybe_null` / `Options::get`.
+macro_rules! socket_options {
+    (@get $self:ident, $out:ident, $field:ident, $get:expr) => {
+        Some(($get)(&$self.$field, $out))
+    };
+    (@get $self:ident, $out:ident, $field:ident) => {
+        None
+    };
+    (
+        defaults($socket_type:ident, $ctx_ipv6:ident, $ctx_blocky:ident);
+        $(
+            $(#[doc = $doc:expr])*
+            $field:ident : $ty:ty = $default:expr
+            $(=> $(#[cfg($cfg:meta)])? $opt:ident $(if $guard:ident)?
+                 : set $set:expr $(, get $get:expr)?)?
+            ;
+        )*
+    ) => {
+        /// The options of one socket, declared in `socket_options!` below:
+        /// each field's comment gives its option, range and default.
+        #[derive(Debug, Clone)]
+        pub struct Options {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl Options {
+            /// Every field at its default (before the socket type's own).
+            fn defaults($socket_type: i32, $ctx_ipv6: bool, $ctx_blocky: bool) -> Options {
+                Options { $( $field: $default, )* }
+            }
+
+            /// The options of the table: None when `option` is not one of
+            /// them (or not for this socket type).
+            fn set_listed(&mut self, option: i32, optval: Option<&[u8]>) -> Option<Result<()>> {
+                match option {
+                    $($(
+                        $(#[cfg($cfg)])?
+                        $opt $(if self.$guard())? => {
+                            Some(($set)(optval).map(|value| self.$field = value))
+                        }
+                    )?)*
+                    _ => None,
+                }
+            }
+
+            /// The readable options of the table: None when `option` is
+            /// not one of them (set-only options are not).
+            fn get_listed(&self, option: i32, out: &mut [u8]) -> Option<Result<usize>> {
+                match option {
+                    $($(
+                        $(#[cfg($cfg)])?
+                        $opt => socket_options!(@get self, out, $field $(, $get)?),
+                    )?)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+socket_options! {
+    defaults(socket_type, ctx_ipv6, ctx_blocky);
+
     /// The socket type (ZMQ_PAIR ...), which decides the type-specific
     /// options. Read-only here: ZMQ_TYPE is answered by the socket.
-    pub socket_type: i32,
+    socket_type: i32 = socket_type;
 
     // ---- Queues and timeouts ----
     /// ZMQ_SNDHWM, >= 0. Default 1000.
-    pub sndhwm: i32,
+    sndhwm: i32 = DEFAULT_HWM => ZMQ_SNDHWM: set int(|x| x >= 0), get out_int;
     /// ZMQ_RCVHWM, >= 0. Default 1000.
-    pub rcvhwm: i32,
+    rcvhwm: i32 = DEFAULT_HWM => ZMQ_RCVHWM: set int(|x| x >= 0), get out_int;
     /// ZMQ_AFFINITY (uint64_t). Default 0.
-    pub affinity: u64,
+    affinity: u64 = 0 => ZMQ_AFFINITY: set u64_value, get out_u64;
     /// ZMQ_LINGER in ms, >= -1. Default -1 (0 when the context is not
     /// blocky, and always 0 for SUB, XSUB and DISH).
-    pub linger: i32,
+    linger: i32 = if ctx_blocky { -1 } else { 0 } => ZMQ_LINGER: set int(|x| x >= -1), get out_int;
     /// ZMQ_RCVTIMEO in ms, >= -1. Default -1.
-    pub rcvtimeo: i32,
+    rcvtimeo: i32 = -1 => ZMQ_RCVTIMEO: set int(|x| x >= -1), get out_int;
     /// ZMQ_SNDTIMEO in ms, >= -1. Default -1.
-    pub sndtimeo: i32,
+    sndtimeo: i32 = -1 => ZMQ_SNDTIMEO: set int(|x| x >= -1), get out_int;
     /// ZMQ_MAXMSGSIZE (int64_t, any value; < 0 means no limit). Default -1.
-    pub maxmsgsize: i64,
+    maxmsgsize: i64 = -1 => ZMQ_MAXMSGSIZE: set i64_value, get out_i64;
     /// ZMQ_CONFLATE (0 or 1). Default false.
-    pub conflate: bool,
+    conflate: bool = false => ZMQ_CONFLATE: set bool_strict, get out_bool;
     /// ZMQ_IMMEDIATE (0 or 1). Default false.
-    pub immediate: bool,
+    immediate: bool = false => ZMQ_IMMEDIATE: set bool_strict, get out_bool;
     /// ZMQ_IN_BATCH_SIZE, > 0. Default 8192.
-    pub in_batch_size: i32,
+    in_batch_size: i32 = 8192
+        => #[cfg(feature = "draft")] ZMQ_IN_BATCH_SIZE: set int(|x| x > 0), get out_int;
     /// ZMQ_OUT_BATCH_SIZE, > 0. Default 8192.
-    pub out_batch_size: i32,
+    out_batch_size: i32 = 8192
+        => #[cfg(feature = "draft")] ZMQ_OUT_BATCH_SIZE: set int(|x| x > 0), get out_int;
 
     // ---- Identity and routing ----
     /// ZMQ_ROUTING_ID (ZMQ_IDENTITY): 1..=255 bytes once set. Default empty.
-    pub routing_id: Vec<u8>,
+    routing_id: Vec<u8> = Vec::new() => ZMQ_ROUTING_ID: set bytes(1, UCHAR_MAX), get out_bytes;
     /// ZMQ_CONNECT_ROUTING_ID (ROUTER, REP, STREAM; set-only, any non-empty
     /// length): consumed by the next connect, which should `take()` it.
-    pub connect_routing_id: Option<Vec<u8>>,
+    connect_routing_id: Option<Vec<u8>> = None
+        => ZMQ_CONNECT_ROUTING_ID if is_routing_socket: set |o| bytes(1, usize::MAX)(o).map(Some);
     /// ZMQ_ROUTER_MANDATORY (ROUTER, REP; any value >= 0). Default false.
-    pub router_mandatory: bool,
+    router_mandatory: bool = false
+        => ZMQ_ROUTER_MANDATORY if is_router_class: set bool_nonneg;
     /// ZMQ_ROUTER_HANDOVER (ROUTER, REP; >= 0). Default false.
-    pub router_handover: bool,
+    router_handover: bool = false
+        => ZMQ_ROUTER_HANDOVER if is_router_class: set bool_nonneg;
     /// ZMQ_ROUTER_RAW (ROUTER, REP; >= 0). Default false. Turning it on also
     /// sets `raw_socket` and clears `recv_routing_id`; turning it off later
     /// does not undo that (as libzmq).
-    pub router_raw: bool,
+    router_raw: bool = false;
     /// ZMQ_ROUTER_NOTIFY (ROUTER, REP; 0..=3, ZMQ_NOTIFY_CONNECT |
     /// ZMQ_NOTIFY_DISCONNECT). Readable on every socket. Default 0.
-    pub router_notify: i32,
+    router_notify: i32 = 0;
     /// ZMQ_PROBE_ROUTER (ROUTER, REP, DEALER, REQ; >= 0). Default false.
-    pub probe_router: bool,
+    probe_router: bool = false
+        => ZMQ_PROBE_ROUTER if is_router_or_dealer_class: set bool_nonneg;
     /// ZMQ_REQ_CORRELATE (REQ; >= 0). Default false.
-    pub req_correlate: bool,
+    req_correlate: bool = false => ZMQ_REQ_CORRELATE if is_req: set bool_nonneg;
     /// ZMQ_REQ_RELAXED (REQ; >= 0). Default false (strict).
-    pub req_relaxed: bool,
+    req_relaxed: bool = false => ZMQ_REQ_RELAXED if is_req: set bool_nonneg;
     /// ZMQ_STREAM_NOTIFY (STREAM; 0 or 1). Default true. (libzmq's
     /// `raw_notify`.)
-    pub stream_notify: bool,
+    stream_notify: bool = true => ZMQ_STREAM_NOTIFY if is_stream: set bool_strict;
     /// Whether received messages carry the peer's routing id: true for
     /// ROUTER and REP until ZMQ_ROUTER_RAW. Internal (no option).
-    pub recv_routing_id: bool,
+    recv_routing_id: bool = false;
     /// Raw (non-ZMTP) wire protocol: STREAM, DGRAM, or ROUTER after
     /// ZMQ_ROUTER_RAW. Internal.
-    pub raw_socket: bool,
+    raw_socket: bool = false;
     /// Whether the socket sends ZMQ_HELLO_MSG to new peers (DEALER, REQ,
     /// ROUTER, REP, CLIENT, SERVER, PEER). Internal.
-    pub can_send_hello_msg: bool,
+    can_send_hello_msg: bool = false;
     /// Whether ZMQ_DISCONNECT_MSG is delivered (ROUTER, REP, SERVER, PEER).
     /// Internal.
-    pub can_recv_disconnect_msg: bool,
+    can_recv_disconnect_msg: bool = false;
     /// Whether ZMQ_HICCUP_MSG is delivered (DEALER, REQ, CLIENT, PEER).
     /// Internal.
-    pub can_recv_hiccup_msg: bool,
+    can_recv_hiccup_msg: bool = false;
     /// ZMQ_HELLO_MSG (any bytes; empty clears). Default None.
-    pub hello_msg: Option<Vec<u8>>,
+    hello_msg: Option<Vec<u8>> = None
+        => #[cfg(feature = "draft")] ZMQ_HELLO_MSG: set optional_bytes;
     /// ZMQ_DISCONNECT_MSG (any bytes; empty clears). Default None.
-    pub disconnect_msg: Option<Vec<u8>>,
+    disconnect_msg: Option<Vec<u8>> = None
+        => #[cfg(feature = "draft")] ZMQ_DISCONNECT_MSG: set optional_bytes;
     /// ZMQ_HICCUP_MSG (any bytes; empty clears). Default None.
-    pub hiccup_msg: Option<Vec<u8>>,
+    hiccup_msg: Option<Vec<u8>> = None
+        => #[cfg(feature = "draft")] ZMQ_HICCUP_MSG: set optional_bytes;
 
     // ---- Publish / subscribe ----
     /// Whether SUB filters incoming messages (true for SUB only). Internal.
-    pub filter: bool,
+    filter: bool = false;
     /// ZMQ_INVERT_MATCHING (any int, non-zero is true). Default false.
-    pub invert_matching: bool,
+    invert_matching: bool = false
+        => ZMQ_INVERT_MATCHING: set bool_relaxed, get out_bool;
     /// Pass duplicate subscriptions upstream: ZMQ_XPUB_VERBOSE sets it (and
     /// clears `xpub_verbose_unsubs`), ZMQ_XPUB_VERBOSER sets both (XPUB,
     /// PUB; >= 0). Default false.
-    pub xpub_verbose_subs: bool,
+    xpub_verbose_subs: bool = false;
     /// Pass duplicate unsubscriptions upstream (ZMQ_XPUB_VERBOSER). Default
     /// false.
-    pub xpub_verbose_unsubs: bool,
+    xpub_verbose_unsubs: bool = false;
     /// ZMQ_XPUB_MANUAL, also set by ZMQ_XPUB_MANUAL_LAST_VALUE (XPUB, PUB;
     /// >= 0). Default false.
-    pub xpub_manual: bool,
+    xpub_manual: bool = false => ZMQ_XPUB_MANUAL if is_xpub_class: set bool_nonneg;
     /// ZMQ_XPUB_MANUAL_LAST_VALUE (libzmq's `_send_last_pipe`). Default
     /// false.
-    pub xpub_manual_last_value: bool,
+    xpub_manual_last_value: bool = false;
     /// ZMQ_XPUB_NODROP (XPUB, PUB, RADIO; >= 0). Default false (lossy).
-    pub xpub_nodrop: bool,
+    xpub_nodrop: bool = false => ZMQ_XPUB_NODROP if is_xpub_class_or_radio: set bool_nonneg;
     /// ZMQ_XPUB_WELCOME_MSG (XPUB, PUB; any bytes, empty clears). Default
     /// None.
-    pub xpub_welcome_msg: Option<Vec<u8>>,
+    xpub_welcome_msg: Option<Vec<u8>> = None
+        => ZMQ_XPUB_WELCOME_MSG if is_xpub_class: set optional_bytes;
     /// ZMQ_ONLY_FIRST_SUBSCRIBE (XPUB, PUB, XSUB; >= 0). Default false.
-    pub only_first_subscribe: bool,
-    /// ZMQ_XSUB_VERBOSE_UNSUBSCRIBE (XSUB only; any int). Default false.
-    pub xsub_verbose_unsubscribe: bool,
+    only_first_subscribe: bool = false
+        => #[cfg(feature = "draft")] ZMQ_ONLY_FIRST_SUBSCRIBE if is_xpub_class_or_xsub:
+            set bool_nonneg;
+    /// ZMQ_XSUB_VERBOSE_UNSUBSCRIBE (XSUB only; any int). libzmq reads an
+    /// int without checking the length; a short value is refused here
+    /// instead of read past its end. Default false.
+    xsub_verbose_unsubscribe: bool = false
+        => #[cfg(feature = "draft")] ZMQ_XSUB_VERBOSE_UNSUBSCRIBE if is_xsub:
+            set int_prefix_bool;
 
     // ---- Transport ----
     /// ZMQ_IPV6 (0 or 1; ZMQ_IPV4ONLY is its inverse). Default: the
     /// context's ZMQ_IPV6.
-    pub ipv6: bool,
+    ipv6: bool = ctx_ipv6 => ZMQ_IPV6: set bool_strict, get out_bool;
     /// ZMQ_SNDBUF, >= -1 (-1 keeps the OS default). Default -1.
-    pub sndbuf: i32,
+    sndbuf: i32 = -1 => ZMQ_SNDBUF: set int(|x| x >= -1), get out_int;
     /// ZMQ_RCVBUF, >= -1. Default -1.
-    pub rcvbuf: i32,
+    rcvbuf: i32 = -1 => ZMQ_RCVBUF: set int(|x| x >= -1), get out_int;
     /// ZMQ_TOS, >= 0. Default 0.
-    pub tos: i32,
+    tos: i32 = 0 => ZMQ_TOS: set int(|x| x >= 0), get out_int;
     /// ZMQ_PRIORITY (SO_PRIORITY), >= 0. Default 0.
-    pub priority: i32,
+    priority: i32 = 0 => #[cfg(feature = "draft")] ZMQ_PRIORITY: set int(|x| x >= 0), get out_int;
     /// ZMQ_BACKLOG, >= 0. Default 100.
-    pub backlog: i32,
+    backlog: i32 = 100 => ZMQ_BACKLOG: set int(|x| x >= 0), get out_int;
     /// ZMQ_CONNECT_TIMEOUT in ms, >= 0. Default 0 (OS default).
-    pub connect_timeout: i32,
+    connect_timeout: i32 = 0 => ZMQ_CONNECT_TIMEOUT: set int(|x| x >= 0), get out_int;
     /// ZMQ_TCP_MAXRT in ms, >= 0. Default 0.
-    pub tcp_maxrt: i32,
+    tcp_maxrt: i32 = 0 => ZMQ_TCP_MAXRT: set int(|x| x >= 0), get out_int;
     /// ZMQ_TCP_KEEPALIVE: -1, 0 or 1. Default -1.
-    pub tcp_keepalive: i32,
+    tcp_keepalive: i32 = -1
+        => ZMQ_TCP_KEEPALIVE: set int(|x| (-1..=1).contains(&x)), get out_int;
     /// ZMQ_TCP_KEEPALIVE_CNT, >= -1. Default -1.
-    pub tcp_keepalive_cnt: i32,
+    tcp_keepalive_cnt: i32 = -1 => ZMQ_TCP_KEEPALIVE_CNT: set int(|x| x >= -1), get out_int;
     /// ZMQ_TCP_KEEPALIVE_IDLE, >= -1. Default -1.
-    pub tcp_keepalive_idle: i32,
+    tcp_keepalive_idle: i32 = -1 => ZMQ_TCP_KEEPALIVE_IDLE: set int(|x| x >= -1), get out_int;
     /// ZMQ_TCP_KEEPALIVE_INTVL, >= -1. Default -1.
-    pub tcp_keepalive_intvl: i32,
+    tcp_keepalive_intvl: i32 = -1
+        => ZMQ_TCP_KEEPALIVE_INTVL: set int(|x| x >= -1), get out_int;
     /// ZMQ_TCP_ACCEPT_FILTER (set-only): each set appends one, NULL clears.
     /// Empty means accept everyone.
-    pub tcp_accept_filters: Vec<TcpAcceptFilter>,
+    tcp_accept_filters: Vec<TcpAcceptFilter> = Vec::new();
     /// ZMQ_IPC_FILTER_UID (set-only, uid_t): each set adds one, NULL clears.
-    pub ipc_filter_uid: BTreeSet<u32>,
+    ipc_filter_uid: BTreeSet<u32> = BTreeSet::new();
     /// ZMQ_IPC_FILTER_GID (set-only, gid_t).
-    pub ipc_filter_gid: BTreeSet<u32>,
+    ipc_filter_gid: BTreeSet<u32> = BTreeSet::new();
     /// ZMQ_IPC_FILTER_PID (set-only, pid_t).
-    pub ipc_filter_pid: BTreeSet<i32>,
+    ipc_filter_pid: BTreeSet<i32> = BTreeSet::new();
     /// ZMQ_RECONNECT_IVL in ms, >= -1 (-1: never reconnect). Default 100.
-    pub reconnect_ivl: i32,
+    reconnect_ivl: i32 = 100 => ZMQ_RECONNECT_IVL: set int(|x| x >= -1), get out_int;
     /// ZMQ_RECONNECT_IVL_MAX in ms, >= 0. Default 0.
-    pub reconnect_ivl_max: i32,
+    reconnect_ivl_max: i32 = 0 => ZMQ_RECONNECT_IVL_MAX: set int(|x| x >= 0), get out_int;
     /// ZMQ_RECONNECT_STOP: any int, a mask of ZMQ_RECONNECT_STOP_*.
     /// Default 0.
-    pub reconnect_stop: i32,
+    reconnect_stop: i32 = 0
+        => #[cfg(feature = "draft")] ZMQ_RECONNECT_STOP: set int(|_| true), get out_int;
     /// ZMQ_HANDSHAKE_IVL in ms, >= 0. Default 30000.
-    pub handshake_ivl: i32,
+    handshake_ivl: i32 = 30000 => ZMQ_HANDSHAKE_IVL: set int(|x| x >= 0), get out_int;
     /// ZMQ_HEARTBEAT_IVL in ms, >= 0. Default 0.
-    pub heartbeat_ivl: i32,
+    heartbeat_ivl: i32 = 0 => ZMQ_HEARTBEAT_IVL: set int(|x| x >= 0), get out_int;
     /// ZMQ_HEARTBEAT_TTL in deciseconds, as libzmq stores it: set takes ms
     /// and truncates towards zero, get returns `* 100`. Default 0.
-    pub heartbeat_ttl: u16,
+    heartbeat_ttl: u16 = 0 => ZMQ_HEARTBEAT_TTL: set heartbeat_ttl_ds, get out_deciseconds;
     /// ZMQ_HEARTBEAT_TIMEOUT in ms, >= 0 (the default -1 means "use the
     /// heartbeat interval" and cannot be set back).
-    pub heartbeat_timeout: i32,
+    heartbeat_timeout: i32 = -1 => ZMQ_HEARTBEAT_TIMEOUT: set int(|x| x >= 0), get out_int;
     /// ZMQ_USE_FD, >= -1. Default -1.
-    pub use_fd: i32,
+    use_fd: i32 = -1 => ZMQ_USE_FD: set int(|x| x >= -1), get out_int;
     /// ZMQ_BINDTODEVICE: at most 16 bytes; NULL clears. Default empty.
-    pub bindtodevice: Vec<u8>,
+    bindtodevice: Vec<u8> = Vec::new()
+        => ZMQ_BINDTODEVICE: set |o| string_strict(o, BINDDEVSIZ), get out_string;
     /// ZMQ_SOCKS_PROXY ("host:port"): NULL clears. Default empty.
-    pub socks_proxy: Vec<u8>,
+    socks_proxy: Vec<u8> = Vec::new()
+        => ZMQ_SOCKS_PROXY: set |o| string_strict(o, usize::MAX), get out_string;
     /// ZMQ_SOCKS_USERNAME: at most 255 bytes; NULL or empty clears.
-    pub socks_username: Vec<u8>,
+    socks_username: Vec<u8> = Vec::new()
+        => #[cfg(feature = "draft")] ZMQ_SOCKS_USERNAME: set bytes(0, UCHAR_MAX), get out_string;
     /// ZMQ_SOCKS_PASSWORD: at most 255 bytes; NULL or empty clears.
-    pub socks_password: Vec<u8>,
+    socks_password: Vec<u8> = Vec::new()
+        => #[cfg(feature = "draft")] ZMQ_SOCKS_PASSWORD: set bytes(0, UCHAR_MAX), get out_string;
     /// ZMQ_LOOPBACK_FASTPATH (any int, non-zero true; Windows only in
     /// effect). Default false.
-    pub loopback_fastpath: bool,
-    /// ZMQ_BUSY_POLL (any int). Default 0.
-    pub busy_poll: i32,
+    loopback_fastpath: bool = false
+        => #[cfg(feature = "draft")] ZMQ_LOOPBACK_FASTPATH: set bool_relaxed, get out_bool;
+    /// ZMQ_BUSY_POLL (any int; reading it writes the value and fails with
+    /// EINVAL, as libzmq 4.3.5). Default 0.
+    busy_poll: i32 = 0 => #[cfg(feature = "draft")] ZMQ_BUSY_POLL: set int(|_| true), get out_int_then_einval;
     /// ZMQ_MULTICAST_LOOP (draft, any int). Default true.
-    pub multicast_loop: bool,
+    multicast_loop: bool = true
+        => #[cfg(feature = "draft")] ZMQ_MULTICAST_LOOP: set bool_relaxed, get out_bool;
     /// ZMQ_RATE in kbit/s, > 0. Default 100.
-    pub rate: i32,
+    rate: i32 = 100 => ZMQ_RATE: set int(|x| x > 0), get out_int;
     /// ZMQ_RECOVERY_IVL in ms, >= 0. Default 10000.
-    pub recovery_ivl: i32,
+    recovery_ivl: i32 = 10000 => ZMQ_RECOVERY_IVL: set int(|x| x >= 0), get out_int;
     /// ZMQ_MULTICAST_HOPS, > 0. Default 1.
-    pub multicast_hops: i32,
+    multicast_hops: i32 = 1 => ZMQ_MULTICAST_HOPS: set int(|x| x > 0), get out_int;
     /// ZMQ_MULTICAST_MAXTPDU, > 0. Default 1500.
-    pub multicast_maxtpdu: i32,
+    multicast_maxtpdu: i32 = 1500 => ZMQ_MULTICAST_MAXTPDU: set int(|x| x > 0), get out_int;
 
     // ---- Security ----
     /// ZMQ_MECHANISM (read-only): ZMQ_NULL, ZMQ_PLAIN or ZMQ_CURVE, switched
     /// by the PLAIN / CURVE options in the order they are set.
-    pub mechanism: i32,
+    mechanism: i32 = ZMQ_NULL;
     /// Server role, set by ZMQ_PLAIN_SERVER / ZMQ_CURVE_SERVER and cleared
     /// by the PLAIN credentials and ZMQ_CURVE_SERVERKEY.
-    pub as_server: bool,
+    as_server: bool = false;
     /// ZMQ_PLAIN_USERNAME: 1..=255 bytes (NULL sets the NULL mechanism and
     /// keeps the value).
-    pub plain_username: Vec<u8>,
+    plain_username: Vec<u8> = Vec::new();
     /// ZMQ_PLAIN_PASSWORD: same rules.
-    pub plain_password: Vec<u8>,
+    plain_password: Vec<u8> = Vec::new();
     /// ZMQ_CURVE_PUBLICKEY; reads as 32 zero bytes while None.
-    pub curve_public_key: Option<[u8; 32]>,
+    curve_public_key: Option<[u8; 32]> = None;
     /// ZMQ_CURVE_SECRETKEY; reads as zeros while None.
-    pub curve_secret_key: Option<[u8; 32]>,
+    curve_secret_key: Option<[u8; 32]> = None;
     /// ZMQ_CURVE_SERVERKEY; reads as zeros while None.
-    pub curve_server_key: Option<[u8; 32]>,
+    curve_server_key: Option<[u8; 32]> = None;
     /// ZMQ_ZAP_DOMAIN: 1..=255 bytes (cannot be cleared). Default empty.
-    pub zap_domain: Vec<u8>,
+    zap_domain: Vec<u8> = Vec::new() => ZMQ_ZAP_DOMAIN: set bytes(1, UCHAR_MAX), get out_string;
     /// ZMQ_ZAP_ENFORCE_DOMAIN (any int, non-zero true). Default false.
-    pub zap_enforce_domain: bool,
+    zap_enforce_domain: bool = false
+        => #[cfg(feature = "draft")] ZMQ_ZAP_ENFORCE_DOMAIN: set bool_relaxed, get out_bool;
     /// ZMQ_METADATA ("X-key:value", set-only): key -> value, sorted by key
     /// as libzmq's `std::map`; a key already present is not replaced.
-    pub metadata: BTreeMap<Vec<u8>, Vec<u8>>,
+    metadata: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
 }
 
 /// Reads an `int` option value: exactly `sizeof (int)` bytes.
@@ -272,19 +366,19 @@ fn int_where(v: &[u8], ok: impl Fn(i32) -> bool) -> Result<i32> {
 }
 
 /// libzmq's `do_setsockopt_int_as_bool_strict`: 0 or 1.
-fn bool_strict(v: &[u8]) -> Result<bool> {
-    int_where(v, |x| x == 0 || x == 1).map(|x| x != 0)
+fn bool_strict(optval: Option<&[u8]>) -> Result<bool> {
+    int_where(optval.unwrap_or_default(), |x| x == 0 || x == 1).map(|x| x != 0)
 }
 
 /// libzmq's `do_setsockopt_int_as_bool_relaxed`: any int, non-zero true.
-fn bool_relaxed(v: &[u8]) -> Result<bool> {
-    int_where(v, |_| true).map(|x| x != 0)
+fn bool_relaxed(optval: Option<&[u8]>) -> Result<bool> {
+    int_where(optval.unwrap_or_default(), |_| true).map(|x| x != 0)
 }
 
 /// The socket-class flags (ROUTER_MANDATORY, XPUB_VERBOSE, ...): any int
 /// >= 0, non-zero true.
-fn bool_nonneg(v: &[u8]) -> Result<bool> {
-    int_where(v, |x| x >= 0).map(|x| x != 0)
+fn bool_nonneg(optval: Option<&[u8]>) -> Result<bool> {
+    int_where(optval.unwrap_or_default(), |x| x >= 0).map(|x| x != 0)
 }
 
 /// `do_setsockopt_string_allow_empty_strict`: NULL clears, otherwise
@@ -302,15 +396,6 @@ fn set_insert(optval: Option<&[u8]>) -> Result<Option<[u8; 4]>> {
     match optval {
         None => Ok(None),
         Some(v) => v.try_into().map(Some).map_err(|_| Error::EINVAL),
-    }
-}
-
-/// An optional message: empty means none.
-fn optional_bytes(v: &[u8]) -> Option<Vec<u8>> {
-    if v.is_empty() {
-        None
-    } else {
-        Some(v.to_vec())
     }
 }
 
@@ -369,6 +454,103 @@ fn put_curve_key(out: &mut [u8], key: &Option<[u8; 32]>) -> Result<usize> {
     }
 }
 
+// ---- How values are read (`set` in the table: optval -> value) ----
+
+/// An int within `ok`.
+fn int(ok: impl Fn(i32) -> bool) -> impl Fn(Option<&[u8]>) -> Result<i32> {
+    move |optval| int_where(optval.unwrap_or_default(), &ok)
+}
+
+/// Exactly 8 bytes: a uint64_t.
+fn u64_value(optval: Option<&[u8]>) -> Result<u64> {
+    let bytes: [u8; 8] = optval
+        .unwrap_or_default()
+        .try_into()
+        .map_err(|_| Error::EINVAL)?;
+    Ok(u64::from_ne_bytes(bytes))
+}
+
+/// Exactly 8 bytes: an int64_t.
+fn i64_value(optval: Option<&[u8]>) -> Result<i64> {
+    u64_value(optval).map(|x| x as i64)
+}
+
+/// `min..=max` bytes (NULL is empty).
+fn bytes(min: usize, max: usize) -> impl Fn(Option<&[u8]>) -> Result<Vec<u8>> {
+    move |optval| {
+        let v = optval.unwrap_or_default();
+        if v.len() < min || v.len() > max {
+            return Err(Error::EINVAL);
+        }
+        Ok(v.to_vec())
+    }
+}
+
+/// An optional message: empty (or NULL) means none.
+fn optional_bytes(optval: Option<&[u8]>) -> Result<Option<Vec<u8>>> {
+    Ok(optval.filter(|v| !v.is_empty()).map(<[u8]>::to_vec))
+}
+
+/// The first `sizeof (int)` bytes as an int, non-zero true (longer values
+/// are read as libzmq reads them; shorter ones refused).
+fn int_prefix_bool(optval: Option<&[u8]>) -> Result<bool> {
+    let first: [u8; INT_SIZE] = optval
+        .unwrap_or_default()
+        .get(..INT_SIZE)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(Error::EINVAL)?;
+    Ok(i32::from_ne_bytes(first) != 0)
+}
+
+/// ZMQ_HEARTBEAT_TTL: milliseconds, truncated to deciseconds first
+/// (-99..=-1 become 0), which must fit 16 bits.
+fn heartbeat_ttl_ds(optval: Option<&[u8]>) -> Result<u16> {
+    let ds = int_value(optval.unwrap_or_default()).ok_or(Error::EINVAL)? / MS_PER_DECISECOND;
+    u16::try_from(ds).map_err(|_| Error::EINVAL)
+}
+
+// ---- How values are written back (`get` in the table) ----
+
+fn out_int(value: &i32, out: &mut [u8]) -> Result<usize> {
+    put_int(out, *value)
+}
+
+fn out_bool(value: &bool, out: &mut [u8]) -> Result<usize> {
+    put_bool(out, *value)
+}
+
+/// 8 bytes exactly.
+fn out_u64(value: &u64, out: &mut [u8]) -> Result<usize> {
+    if out.len() != 8 {
+        return Err(Error::EINVAL);
+    }
+    out.copy_from_slice(&value.to_ne_bytes());
+    Ok(8)
+}
+
+fn out_i64(value: &i64, out: &mut [u8]) -> Result<usize> {
+    out_u64(&(*value as u64), out)
+}
+
+fn out_bytes(value: &[u8], out: &mut [u8]) -> Result<usize> {
+    put_bytes(out, value)
+}
+
+fn out_string(value: &[u8], out: &mut [u8]) -> Result<usize> {
+    put_string(out, value)
+}
+
+/// ZMQ_HEARTBEAT_TTL is kept in deciseconds and read in milliseconds.
+fn out_deciseconds(value: &u16, out: &mut [u8]) -> Result<usize> {
+    put_int(out, i32::from(*value) * MS_PER_DECISECOND)
+}
+
+/// libzmq 4.3.5 writes ZMQ_BUSY_POLL's value, then falls through to EINVAL.
+fn out_int_then_einval(value: &i32, out: &mut [u8]) -> Result<usize> {
+    put_int(out, *value)?;
+    Err(Error::EINVAL)
+}
+
 impl Options {
     /// Defaults for a socket of `socket_type`, with ZMQ_IPV6 from the
     /// context and a blocky context (ZMQ_BLOCKY's default).
@@ -380,93 +562,7 @@ impl Options {
     /// (ZMQ_IPV6 from the context; linger -1, or 0 when the context's
     /// ZMQ_BLOCKY is off), then the socket type's constructor.
     pub fn with_ctx(socket_type: i32, ctx_ipv6: bool, ctx_blocky: bool) -> Options {
-        let mut o = Options {
-            socket_type,
-            sndhwm: DEFAULT_HWM,
-            rcvhwm: DEFAULT_HWM,
-            affinity: 0,
-            linger: if ctx_blocky { -1 } else { 0 },
-            rcvtimeo: -1,
-            sndtimeo: -1,
-            maxmsgsize: -1,
-            conflate: false,
-            immediate: false,
-            in_batch_size: 8192,
-            out_batch_size: 8192,
-            routing_id: Vec::new(),
-            connect_routing_id: None,
-            router_mandatory: false,
-            router_handover: false,
-            router_raw: false,
-            router_notify: 0,
-            probe_router: false,
-            req_correlate: false,
-            req_relaxed: false,
-            stream_notify: true,
-            recv_routing_id: false,
-            raw_socket: false,
-            can_send_hello_msg: false,
-            can_recv_disconnect_msg: false,
-            can_recv_hiccup_msg: false,
-            hello_msg: None,
-            disconnect_msg: None,
-            hiccup_msg: None,
-            filter: false,
-            invert_matching: false,
-            xpub_verbose_subs: false,
-            xpub_verbose_unsubs: false,
-            xpub_manual: false,
-            xpub_manual_last_value: false,
-            xpub_nodrop: false,
-            xpub_welcome_msg: None,
-            only_first_subscribe: false,
-            xsub_verbose_unsubscribe: false,
-            ipv6: ctx_ipv6,
-            sndbuf: -1,
-            rcvbuf: -1,
-            tos: 0,
-            priority: 0,
-            backlog: 100,
-            connect_timeout: 0,
-            tcp_maxrt: 0,
-            tcp_keepalive: -1,
-            tcp_keepalive_cnt: -1,
-            tcp_keepalive_idle: -1,
-            tcp_keepalive_intvl: -1,
-            tcp_accept_filters: Vec::new(),
-            ipc_filter_uid: BTreeSet::new(),
-            ipc_filter_gid: BTreeSet::new(),
-            ipc_filter_pid: BTreeSet::new(),
-            reconnect_ivl: 100,
-            reconnect_ivl_max: 0,
-            reconnect_stop: 0,
-            handshake_ivl: 30000,
-            heartbeat_ivl: 0,
-            heartbeat_ttl: 0,
-            heartbeat_timeout: -1,
-            use_fd: -1,
-            bindtodevice: Vec::new(),
-            socks_proxy: Vec::new(),
-            socks_username: Vec::new(),
-            socks_password: Vec::new(),
-            loopback_fastpath: false,
-            busy_poll: 0,
-            multicast_loop: true,
-            rate: 100,
-            recovery_ivl: 10000,
-            multicast_hops: 1,
-            multicast_maxtpdu: 1500,
-            mechanism: ZMQ_NULL,
-            as_server: false,
-            plain_username: Vec::new(),
-            plain_password: Vec::new(),
-            curve_public_key: None,
-            curve_secret_key: None,
-            curve_server_key: None,
-            zap_domain: Vec::new(),
-            zap_enforce_domain: false,
-            metadata: BTreeMap::new(),
-        };
+        let mut o = Options::defaults(socket_type, ctx_ipv6, ctx_blocky);
         // What each socket class's constructor adds (derived classes after
         // their bases: REQ is a DEALER, REP a ROUTER, SUB an XSUB).
         match socket_type {
@@ -526,6 +622,32 @@ impl Options {
         matches!(self.socket_type, ZMQ_DEALER | ZMQ_REQ)
     }
 
+    fn is_router_or_dealer_class(&self) -> bool {
+        self.is_router_class() || self.is_dealer_class()
+    }
+
+    fn is_req(&self) -> bool {
+        self.socket_type == ZMQ_REQ
+    }
+
+    fn is_stream(&self) -> bool {
+        self.socket_type == ZMQ_STREAM
+    }
+
+    #[cfg(feature = "draft")]
+    fn is_xsub(&self) -> bool {
+        self.socket_type == ZMQ_XSUB
+    }
+
+    #[cfg(feature = "draft")]
+    fn is_xpub_class_or_xsub(&self) -> bool {
+        self.is_xpub_class() || self.is_xsub()
+    }
+
+    fn is_xpub_class_or_radio(&self) -> bool {
+        self.is_xpub_class() || self.is_radio()
+    }
+
     fn is_xpub_class(&self) -> bool {
         matches!(self.socket_type, ZMQ_XPUB | ZMQ_PUB)
     }
@@ -555,6 +677,9 @@ impl Options {
     /// a non-NULL empty value is EINVAL. (A NULL `optval` with a non-zero
     /// length is for the caller to refuse; libzmq would crash.)
     pub fn set_maybe_null(&mut self, option: i32, optval: Option<&[u8]>) -> Result<()> {
+        if let Some(done) = self.set_listed(option, optval) {
+            return done;
+        }
         let v = optval.unwrap_or_default();
         match option {
             // ---- Socket-type specific (libzmq's xsetsockopt) ----
@@ -563,24 +688,12 @@ impl Options {
             {
                 // The subscription itself is the socket's business.
             }
-            ZMQ_CONNECT_ROUTING_ID if self.is_routing_socket() => {
-                if v.is_empty() {
-                    return Err(Error::EINVAL);
-                }
-                self.connect_routing_id = Some(v.to_vec());
-            }
             ZMQ_ROUTER_RAW if self.is_router_class() => {
-                self.router_raw = bool_nonneg(v)?;
+                self.router_raw = bool_nonneg(optval)?;
                 if self.router_raw {
                     self.recv_routing_id = false;
                     self.raw_socket = true;
                 }
-            }
-            ZMQ_ROUTER_MANDATORY if self.is_router_class() => {
-                self.router_mandatory = bool_nonneg(v)?;
-            }
-            ZMQ_ROUTER_HANDOVER if self.is_router_class() => {
-                self.router_handover = bool_nonneg(v)?;
             }
             #[cfg(feature = "draft")]
             ZMQ_ROUTER_NOTIFY if self.is_router_class() => {
@@ -588,113 +701,24 @@ impl Options {
                     (0..=(ZMQ_NOTIFY_CONNECT | ZMQ_NOTIFY_DISCONNECT)).contains(&x)
                 })?;
             }
-            ZMQ_PROBE_ROUTER if self.is_router_class() || self.is_dealer_class() => {
-                self.probe_router = bool_nonneg(v)?;
-            }
-            ZMQ_REQ_CORRELATE if self.socket_type == ZMQ_REQ => {
-                self.req_correlate = bool_nonneg(v)?;
-            }
-            ZMQ_REQ_RELAXED if self.socket_type == ZMQ_REQ => {
-                self.req_relaxed = bool_nonneg(v)?;
-            }
-            ZMQ_STREAM_NOTIFY if self.socket_type == ZMQ_STREAM => {
-                self.stream_notify = bool_strict(v)?;
-            }
             ZMQ_XPUB_VERBOSE if self.is_xpub_class() => {
-                self.xpub_verbose_subs = bool_nonneg(v)?;
+                self.xpub_verbose_subs = bool_nonneg(optval)?;
                 self.xpub_verbose_unsubs = false;
             }
             ZMQ_XPUB_VERBOSER if self.is_xpub_class() => {
-                let on = bool_nonneg(v)?;
+                let on = bool_nonneg(optval)?;
                 self.xpub_verbose_subs = on;
                 self.xpub_verbose_unsubs = on;
             }
             #[cfg(feature = "draft")]
             ZMQ_XPUB_MANUAL_LAST_VALUE if self.is_xpub_class() => {
-                let on = bool_nonneg(v)?;
+                let on = bool_nonneg(optval)?;
                 self.xpub_manual = on;
                 self.xpub_manual_last_value = on;
             }
-            ZMQ_XPUB_MANUAL if self.is_xpub_class() => {
-                self.xpub_manual = bool_nonneg(v)?;
-            }
-            ZMQ_XPUB_NODROP if self.is_xpub_class() || self.is_radio() => {
-                self.xpub_nodrop = bool_nonneg(v)?;
-            }
-            ZMQ_XPUB_WELCOME_MSG if self.is_xpub_class() => {
-                self.xpub_welcome_msg = optional_bytes(v);
-            }
-            #[cfg(feature = "draft")]
-            ZMQ_ONLY_FIRST_SUBSCRIBE if self.is_xpub_class() || self.socket_type == ZMQ_XSUB => {
-                self.only_first_subscribe = bool_nonneg(v)?;
-            }
-            #[cfg(feature = "draft")]
-            ZMQ_XSUB_VERBOSE_UNSUBSCRIBE if self.socket_type == ZMQ_XSUB => {
-                // libzmq reads an int without checking the length; a short
-                // value is refused here instead of read past its end.
-                let first: [u8; INT_SIZE] = v
-                    .get(..INT_SIZE)
-                    .and_then(|b| b.try_into().ok())
-                    .ok_or(Error::EINVAL)?;
-                self.xsub_verbose_unsubscribe = i32::from_ne_bytes(first) != 0;
-            }
 
             // ---- Generic (libzmq's options_t::setsockopt) ----
-            ZMQ_SNDHWM => self.sndhwm = int_where(v, |x| x >= 0)?,
-            ZMQ_RCVHWM => self.rcvhwm = int_where(v, |x| x >= 0)?,
-            ZMQ_AFFINITY => {
-                let bytes: [u8; 8] = v.try_into().map_err(|_| Error::EINVAL)?;
-                self.affinity = u64::from_ne_bytes(bytes);
-            }
-            ZMQ_ROUTING_ID => {
-                if v.is_empty() || v.len() > UCHAR_MAX {
-                    return Err(Error::EINVAL);
-                }
-                self.routing_id = v.to_vec();
-            }
-            ZMQ_RATE => self.rate = int_where(v, |x| x > 0)?,
-            ZMQ_RECOVERY_IVL => self.recovery_ivl = int_where(v, |x| x >= 0)?,
-            ZMQ_SNDBUF => self.sndbuf = int_where(v, |x| x >= -1)?,
-            ZMQ_RCVBUF => self.rcvbuf = int_where(v, |x| x >= -1)?,
-            ZMQ_TOS => self.tos = int_where(v, |x| x >= 0)?,
-            ZMQ_LINGER => self.linger = int_where(v, |x| x >= -1)?,
-            ZMQ_CONNECT_TIMEOUT => self.connect_timeout = int_where(v, |x| x >= 0)?,
-            ZMQ_TCP_MAXRT => self.tcp_maxrt = int_where(v, |x| x >= 0)?,
-            #[cfg(feature = "draft")]
-            ZMQ_RECONNECT_STOP => self.reconnect_stop = int_where(v, |_| true)?,
-            ZMQ_RECONNECT_IVL => self.reconnect_ivl = int_where(v, |x| x >= -1)?,
-            ZMQ_RECONNECT_IVL_MAX => self.reconnect_ivl_max = int_where(v, |x| x >= 0)?,
-            ZMQ_BACKLOG => self.backlog = int_where(v, |x| x >= 0)?,
-            ZMQ_MAXMSGSIZE => {
-                let bytes: [u8; 8] = v.try_into().map_err(|_| Error::EINVAL)?;
-                self.maxmsgsize = i64::from_ne_bytes(bytes);
-            }
-            ZMQ_MULTICAST_HOPS => self.multicast_hops = int_where(v, |x| x > 0)?,
-            ZMQ_MULTICAST_MAXTPDU => self.multicast_maxtpdu = int_where(v, |x| x > 0)?,
-            ZMQ_RCVTIMEO => self.rcvtimeo = int_where(v, |x| x >= -1)?,
-            ZMQ_SNDTIMEO => self.sndtimeo = int_where(v, |x| x >= -1)?,
-            ZMQ_IPV4ONLY => self.ipv6 = !bool_strict(v)?,
-            ZMQ_IPV6 => self.ipv6 = bool_strict(v)?,
-            ZMQ_SOCKS_PROXY => self.socks_proxy = string_strict(optval, usize::MAX)?,
-            #[cfg(feature = "draft")]
-            ZMQ_SOCKS_USERNAME => {
-                if v.len() > UCHAR_MAX {
-                    return Err(Error::EINVAL);
-                }
-                self.socks_username = v.to_vec();
-            }
-            #[cfg(feature = "draft")]
-            ZMQ_SOCKS_PASSWORD => {
-                if v.len() > UCHAR_MAX {
-                    return Err(Error::EINVAL);
-                }
-                self.socks_password = v.to_vec();
-            }
-            ZMQ_TCP_KEEPALIVE => self.tcp_keepalive = int_where(v, |x| (-1..=1).contains(&x))?,
-            ZMQ_TCP_KEEPALIVE_CNT => self.tcp_keepalive_cnt = int_where(v, |x| x >= -1)?,
-            ZMQ_TCP_KEEPALIVE_IDLE => self.tcp_keepalive_idle = int_where(v, |x| x >= -1)?,
-            ZMQ_TCP_KEEPALIVE_INTVL => self.tcp_keepalive_intvl = int_where(v, |x| x >= -1)?,
-            ZMQ_IMMEDIATE => self.immediate = bool_strict(v)?,
+            ZMQ_IPV4ONLY => self.ipv6 = !bool_strict(optval)?,
             ZMQ_TCP_ACCEPT_FILTER => {
                 let text = string_strict(optval, UCHAR_MAX)?;
                 if text.is_empty() {
@@ -723,7 +747,7 @@ impl Options {
                 }
             },
             ZMQ_PLAIN_SERVER => {
-                self.as_server = bool_strict(v)?;
+                self.as_server = bool_strict(optval)?;
                 self.mechanism = if self.as_server { ZMQ_PLAIN } else { ZMQ_NULL };
             }
             ZMQ_PLAIN_USERNAME | ZMQ_PLAIN_PASSWORD => match optval {
@@ -739,14 +763,8 @@ impl Options {
                 }
                 Some(_) => return Err(Error::EINVAL),
             },
-            ZMQ_ZAP_DOMAIN => {
-                if v.is_empty() || v.len() > UCHAR_MAX {
-                    return Err(Error::EINVAL);
-                }
-                self.zap_domain = v.to_vec();
-            }
             ZMQ_CURVE_SERVER => {
-                self.as_server = bool_strict(v)?;
+                self.as_server = bool_strict(optval)?;
                 self.mechanism = if self.as_server { ZMQ_CURVE } else { ZMQ_NULL };
             }
             ZMQ_CURVE_PUBLICKEY => {
@@ -762,40 +780,8 @@ impl Options {
                 self.mechanism = ZMQ_CURVE;
                 self.as_server = false;
             }
-            ZMQ_CONFLATE => self.conflate = bool_strict(v)?,
-            ZMQ_HANDSHAKE_IVL => self.handshake_ivl = int_where(v, |x| x >= 0)?,
-            ZMQ_INVERT_MATCHING => self.invert_matching = bool_relaxed(v)?,
-            ZMQ_HEARTBEAT_IVL => self.heartbeat_ivl = int_where(v, |x| x >= 0)?,
-            ZMQ_HEARTBEAT_TTL => {
-                // Truncated to deciseconds first: -99..=-1 become 0.
-                let ds = int_value(v).ok_or(Error::EINVAL)? / MS_PER_DECISECOND;
-                self.heartbeat_ttl = u16::try_from(ds).map_err(|_| Error::EINVAL)?;
-            }
-            ZMQ_HEARTBEAT_TIMEOUT => self.heartbeat_timeout = int_where(v, |x| x >= 0)?,
-            ZMQ_USE_FD => self.use_fd = int_where(v, |x| x >= -1)?,
-            ZMQ_BINDTODEVICE => self.bindtodevice = string_strict(optval, BINDDEVSIZ)?,
-            #[cfg(feature = "draft")]
-            ZMQ_ZAP_ENFORCE_DOMAIN => self.zap_enforce_domain = bool_relaxed(v)?,
-            #[cfg(feature = "draft")]
-            ZMQ_LOOPBACK_FASTPATH => self.loopback_fastpath = bool_relaxed(v)?,
             #[cfg(feature = "draft")]
             ZMQ_METADATA => self.add_metadata(v)?,
-            #[cfg(feature = "draft")]
-            ZMQ_MULTICAST_LOOP => self.multicast_loop = bool_relaxed(v)?,
-            #[cfg(feature = "draft")]
-            ZMQ_IN_BATCH_SIZE => self.in_batch_size = int_where(v, |x| x > 0)?,
-            #[cfg(feature = "draft")]
-            ZMQ_OUT_BATCH_SIZE => self.out_batch_size = int_where(v, |x| x > 0)?,
-            #[cfg(feature = "draft")]
-            ZMQ_BUSY_POLL => self.busy_poll = int_where(v, |_| true)?,
-            #[cfg(feature = "draft")]
-            ZMQ_HELLO_MSG => self.hello_msg = optional_bytes(v),
-            #[cfg(feature = "draft")]
-            ZMQ_DISCONNECT_MSG => self.disconnect_msg = optional_bytes(v),
-            #[cfg(feature = "draft")]
-            ZMQ_HICCUP_MSG => self.hiccup_msg = optional_bytes(v),
-            #[cfg(feature = "draft")]
-            ZMQ_PRIORITY => self.priority = int_where(v, |x| x >= 0)?,
 
             // Unknown, read-only, not built (GSSAPI, VMCI, NORM, WSS), or
             // not valid for this socket type.
@@ -838,90 +824,21 @@ impl Options {
     /// ZMQ_BUSY_POLL reproduces a libzmq 4.3.5 bug: the value is written,
     /// but the call still fails with EINVAL.
     pub fn get(&self, option: i32, out: &mut [u8]) -> Result<usize> {
+        if let Some(done) = self.get_listed(option, out) {
+            return done;
+        }
         match option {
-            ZMQ_SNDHWM => put_int(out, self.sndhwm),
-            ZMQ_RCVHWM => put_int(out, self.rcvhwm),
-            ZMQ_AFFINITY => {
-                if out.len() != 8 {
-                    return Err(Error::EINVAL);
-                }
-                out.copy_from_slice(&self.affinity.to_ne_bytes());
-                Ok(8)
-            }
-            ZMQ_ROUTING_ID => put_bytes(out, &self.routing_id),
-            ZMQ_RATE => put_int(out, self.rate),
-            ZMQ_RECOVERY_IVL => put_int(out, self.recovery_ivl),
-            ZMQ_SNDBUF => put_int(out, self.sndbuf),
-            ZMQ_RCVBUF => put_int(out, self.rcvbuf),
-            ZMQ_TOS => put_int(out, self.tos),
-            ZMQ_LINGER => put_int(out, self.linger),
-            ZMQ_CONNECT_TIMEOUT => put_int(out, self.connect_timeout),
-            ZMQ_TCP_MAXRT => put_int(out, self.tcp_maxrt),
-            #[cfg(feature = "draft")]
-            ZMQ_RECONNECT_STOP => put_int(out, self.reconnect_stop),
-            ZMQ_RECONNECT_IVL => put_int(out, self.reconnect_ivl),
-            ZMQ_RECONNECT_IVL_MAX => put_int(out, self.reconnect_ivl_max),
-            ZMQ_BACKLOG => put_int(out, self.backlog),
-            ZMQ_MAXMSGSIZE => {
-                if out.len() != 8 {
-                    return Err(Error::EINVAL);
-                }
-                out.copy_from_slice(&self.maxmsgsize.to_ne_bytes());
-                Ok(8)
-            }
-            ZMQ_MULTICAST_HOPS => put_int(out, self.multicast_hops),
-            ZMQ_MULTICAST_MAXTPDU => put_int(out, self.multicast_maxtpdu),
-            ZMQ_RCVTIMEO => put_int(out, self.rcvtimeo),
-            ZMQ_SNDTIMEO => put_int(out, self.sndtimeo),
             ZMQ_IPV4ONLY => put_bool(out, !self.ipv6),
-            ZMQ_IPV6 => put_bool(out, self.ipv6),
-            ZMQ_IMMEDIATE => put_bool(out, self.immediate),
-            ZMQ_SOCKS_PROXY => put_string(out, &self.socks_proxy),
-            #[cfg(feature = "draft")]
-            ZMQ_SOCKS_USERNAME => put_string(out, &self.socks_username),
-            #[cfg(feature = "draft")]
-            ZMQ_SOCKS_PASSWORD => put_string(out, &self.socks_password),
-            ZMQ_TCP_KEEPALIVE => put_int(out, self.tcp_keepalive),
-            ZMQ_TCP_KEEPALIVE_CNT => put_int(out, self.tcp_keepalive_cnt),
-            ZMQ_TCP_KEEPALIVE_IDLE => put_int(out, self.tcp_keepalive_idle),
-            ZMQ_TCP_KEEPALIVE_INTVL => put_int(out, self.tcp_keepalive_intvl),
             ZMQ_MECHANISM => put_int(out, self.mechanism),
             ZMQ_PLAIN_SERVER => put_bool(out, self.as_server && self.mechanism == ZMQ_PLAIN),
             ZMQ_PLAIN_USERNAME => put_string(out, &self.plain_username),
             ZMQ_PLAIN_PASSWORD => put_string(out, &self.plain_password),
-            ZMQ_ZAP_DOMAIN => put_string(out, &self.zap_domain),
             ZMQ_CURVE_SERVER => put_bool(out, self.as_server && self.mechanism == ZMQ_CURVE),
             ZMQ_CURVE_PUBLICKEY => put_curve_key(out, &self.curve_public_key),
             ZMQ_CURVE_SECRETKEY => put_curve_key(out, &self.curve_secret_key),
             ZMQ_CURVE_SERVERKEY => put_curve_key(out, &self.curve_server_key),
-            ZMQ_CONFLATE => put_bool(out, self.conflate),
-            ZMQ_HANDSHAKE_IVL => put_int(out, self.handshake_ivl),
-            ZMQ_INVERT_MATCHING => put_bool(out, self.invert_matching),
-            ZMQ_HEARTBEAT_IVL => put_int(out, self.heartbeat_ivl),
-            ZMQ_HEARTBEAT_TTL => put_int(out, self.heartbeat_ttl_ms()),
-            ZMQ_HEARTBEAT_TIMEOUT => put_int(out, self.heartbeat_timeout),
-            ZMQ_USE_FD => put_int(out, self.use_fd),
-            ZMQ_BINDTODEVICE => put_string(out, &self.bindtodevice),
-            #[cfg(feature = "draft")]
-            ZMQ_ZAP_ENFORCE_DOMAIN => put_bool(out, self.zap_enforce_domain),
-            #[cfg(feature = "draft")]
-            ZMQ_LOOPBACK_FASTPATH => put_bool(out, self.loopback_fastpath),
-            #[cfg(feature = "draft")]
-            ZMQ_MULTICAST_LOOP => put_bool(out, self.multicast_loop),
             #[cfg(feature = "draft")]
             ZMQ_ROUTER_NOTIFY => put_int(out, self.router_notify),
-            #[cfg(feature = "draft")]
-            ZMQ_IN_BATCH_SIZE => put_int(out, self.in_batch_size),
-            #[cfg(feature = "draft")]
-            ZMQ_OUT_BATCH_SIZE => put_int(out, self.out_batch_size),
-            #[cfg(feature = "draft")]
-            ZMQ_PRIORITY => put_int(out, self.priority),
-            #[cfg(feature = "draft")]
-            ZMQ_BUSY_POLL => {
-                // libzmq 4.3.5 writes the value, then falls through to EINVAL.
-                put_int(out, self.busy_poll)?;
-                Err(Error::EINVAL)
-            }
             // Unknown, set-only, not built, or answered by the socket
             // (TYPE, RCVMORE, FD, EVENTS, LAST_ENDPOINT, THREAD_SAFE,
             // TOPICS_COUNT).
