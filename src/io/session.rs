@@ -21,6 +21,7 @@ use crate::io::zap::{self, ReplyRead};
 use crate::monitor::{self, MonitorSlot};
 use crate::msg::{Metadata, MetadataStamp, Msg};
 use crate::pipe::{pipe_pair, Direction, Pipe, Read};
+use crate::socket::options::Options;
 use crate::transport::filter::AcceptFilters;
 use crate::transport::{ConnectError, Stream, TcpSettings};
 use crate::zmtp::liveness::{Liveness, Timing};
@@ -30,18 +31,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// What a session needs to know of its socket, taken at bind/connect time.
+/// What a session needs to know of its socket, taken at bind/connect time:
+/// the socket's options as they were then, and what follows from them.
 pub struct SessionOptions {
     pub socket_id: u64,
-    pub socket_type: i32,
-    pub routing_id: Vec<u8>,
+    /// The socket's options at bind/connect time (routing id, HWMs,
+    /// reconnect, handshake and heartbeat intervals, ZAP domain, ...).
+    pub options: Options,
     pub connect_routing_id: Option<Vec<u8>>,
-    /// The socket names its peers (ROUTER, REP): its pipe waits for the
-    /// handshake, which tells the peer's routing id.
-    pub recv_routing_id: bool,
-    /// Raw bytes instead of ZMTP (STREAM), with connect/disconnect
-    /// notifications as empty messages when `raw_notify`.
-    pub raw: bool,
     /// An empty message tells the socket of a new peer / a lost one
     /// (STREAM_NOTIFY, ROUTER_NOTIFY over the wire).
     pub notify_connect: bool,
@@ -51,27 +48,8 @@ pub struct SessionOptions {
     pub hello_msg: Option<Vec<u8>>,
     pub disconnect_msg: Option<Vec<u8>>,
     pub hiccup_msg: Option<Vec<u8>>,
-    pub immediate: bool,
-    pub sndhwm: u64,
-    pub rcvhwm: u64,
-    pub conflate: bool,
-    pub reconnect_ivl: i32,
-    pub reconnect_ivl_max: i32,
-    pub reconnect_stop: i32,
-    pub handshake_ivl: i32,
-    /// ZMQ_CONNECT_TIMEOUT: a tcp connect that takes longer is given up
-    /// (and retried), 0: the system's timeout.
-    pub connect_timeout: i32,
-    pub heartbeat_ivl: i32,
-    pub heartbeat_ttl_ds: u16,
-    pub heartbeat_timeout: i32,
-    pub maxmsgsize: i64,
-    pub metadata: Vec<(Vec<u8>, Vec<u8>)>,
     /// The context, to reach the ZAP handler (inproc://zeromq.zap.01).
     pub ctx: std::sync::Weak<crate::ctx::Ctx>,
-    /// ZMQ_ZAP_DOMAIN, and ZMQ_ZAP_ENFORCE_DOMAIN (no handler: refuse).
-    pub zap_domain: Vec<u8>,
-    pub zap_enforce_domain: bool,
     /// ZMQ_SOCKS_PROXY with ZMQ_SOCKS_USERNAME/PASSWORD.
     pub socks: Option<SocksProxy>,
     /// NULL, PLAIN or CURVE, with its credentials.
@@ -88,29 +66,44 @@ pub struct SessionOptions {
 }
 
 impl SessionOptions {
+    /// A pipe between the socket and a session: (socket's end, session's
+    /// end), with the socket's HWMs and CONFLATE.
+    pub fn pipe_pair(&self) -> (Pipe, Pipe) {
+        let dir = |hwm: i32| Direction {
+            hwm: hwm.max(0) as u64,
+            conflate: self.options.conflate,
+        };
+        pipe_pair(dir(self.options.sndhwm), dir(self.options.rcvhwm))
+    }
+
     /// Whether a connecting socket's pipe is made only once a connection is
     /// up (ZMQ_IMMEDIATE); otherwise it exists from zmq_connect and messages
     /// queue in it meanwhile.
     pub fn delayed_pipe(&self) -> bool {
-        self.immediate
+        self.options.immediate
     }
 
     /// Whether a pipe made at connect learns the peer's routing id in-band
     /// (a ROUTER or REP connecting without ZMQ_CONNECT_ROUTING_ID).
     pub fn identity_in_band(&self) -> bool {
-        self.recv_routing_id && self.connect_routing_id.is_none()
+        self.options.recv_routing_id && self.connect_routing_id.is_none()
     }
 
     fn zmtp_config(&self) -> zmtp::Config {
+        let o = &self.options;
         zmtp::Config {
-            socket_type: self.socket_type,
-            routing_id: self.routing_id.clone(),
+            socket_type: o.socket_type,
+            routing_id: o.routing_id.clone(),
             as_server: false,
-            metadata: self.metadata.clone(),
-            maxmsgsize: self.maxmsgsize,
-            recv_routing_id: self.recv_routing_id,
+            metadata: o
+                .metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            maxmsgsize: o.maxmsgsize,
+            recv_routing_id: o.recv_routing_id,
             mechanism: self.mechanism.clone(),
-            ..zmtp::Config::new(self.socket_type)
+            ..zmtp::Config::new(o.socket_type)
         }
     }
 }
@@ -181,7 +174,7 @@ impl Session {
         pipe: Option<Pipe>,
         connect: Option<ConnectAddr>,
     ) -> Session {
-        let backoff = Backoff::new(opts.reconnect_ivl, opts.reconnect_ivl_max);
+        let backoff = Backoff::new(opts.options.reconnect_ivl, opts.options.reconnect_ivl_max);
         // A connecting session's events name the endpoint it connects to
         // from the start (a connect refused at once included).
         let remote_ep = if connect.is_some() {
@@ -259,24 +252,24 @@ impl Session {
             .is_some_and(|c| c.is_bound(zap::ZAP_ENDPOINT));
         let policy = zap::policy(
             &cfg.mechanism,
-            &self.opts.zap_domain,
-            self.opts.zap_enforce_domain,
+            &self.opts.options.zap_domain,
+            self.opts.options.zap_enforce_domain,
             handler,
         );
         cfg.zap_enabled = policy.enabled;
         cfg.zap_enforce = policy.enforce;
         cfg.refuse_legacy = policy.refuse_legacy;
         self.zap_refused = policy.refused;
-        let conn = if self.opts.raw {
+        let conn = if self.opts.options.raw_socket {
             Wire::Raw(RawWire::new())
         } else {
             Wire::Zmtp(Box::new(Connection::new(cfg)))
         };
-        let o = &self.opts;
+        let o = &self.opts.options;
         let timing = Timing {
             handshake_ivl: o.handshake_ivl,
             heartbeat_ivl: o.heartbeat_ivl,
-            heartbeat_ttl_ds: o.heartbeat_ttl_ds,
+            heartbeat_ttl_ds: o.heartbeat_ttl,
             heartbeat_timeout: o.heartbeat_timeout,
         };
         let connect_deadline =
@@ -350,8 +343,8 @@ impl Session {
         }
         let gives_up = self.connect.as_ref().is_none_or(|addr| {
             connecter::gives_up(
-                self.opts.reconnect_stop,
-                self.opts.reconnect_ivl,
+                self.opts.options.reconnect_stop,
+                self.opts.options.reconnect_ivl,
                 errno,
                 addr,
                 self.opts.disconnected.load(Ordering::Relaxed),
@@ -438,7 +431,7 @@ impl Session {
             }
         }
         let stop_after_handshake_fail =
-            self.opts.reconnect_stop & ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED != 0
+            self.opts.options.reconnect_stop & ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED != 0
                 && matches!(why, EngineEnd::HandshakeFailed(_));
         // A peer that breaks the protocol is not called again (libzmq ends
         // the session), unless the connection was tcp's self-connect: a
@@ -515,9 +508,9 @@ impl Session {
         let ctx = self.opts.ctx.upgrade()?;
         let address = engine.stream.peer_address();
         let frames = zap::request_frames(
-            &self.opts.zap_domain,
+            &self.opts.options.zap_domain,
             address.as_bytes(),
-            &self.opts.routing_id,
+            &self.opts.options.routing_id,
             &req,
         );
         match zap::send_request(&ctx, io_mailbox, frames) {
@@ -664,7 +657,7 @@ impl Session {
                     engine.liveness.on_handshake(now);
                     // ZMTP 1.0 / 2.0 peers have no READY: libzmq gives their
                     // messages no properties and reports no handshake.
-                    let legacy = version.0 < 3 && !self.opts.raw;
+                    let legacy = version.0 < 3 && !self.opts.options.raw_socket;
                     let mut props: Vec<(String, CString)> = properties
                         .into_iter()
                         .filter_map(|(k, v)| CString::new(v).ok().map(|v| (k, v)))
@@ -680,7 +673,7 @@ impl Session {
                             Some(MetadataStamp::new(Metadata::new(props, engine.stream.fd())));
                     }
                     self.backoff.reset();
-                    if !self.opts.raw && !legacy {
+                    if !self.opts.options.raw_socket && !legacy {
                         self.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0);
                     }
                     self.handshake_done(peer_routing_id, io_mailbox);
@@ -770,11 +763,7 @@ impl Session {
             return;
         }
         let o = &self.opts;
-        let dir = |hwm| Direction {
-            hwm,
-            conflate: o.conflate,
-        };
-        let (mut socket_end, session_end) = pipe_pair(dir(o.sndhwm), dir(o.rcvhwm));
+        let (mut socket_end, session_end) = o.pipe_pair();
         socket_end.routing_id = o.connect_routing_id.clone().unwrap_or(peer_routing_id);
         socket_end.stats_endpoints = (self.local_ep.clone(), self.remote_ep.clone());
         if self.connect.is_some() {
@@ -810,7 +799,7 @@ impl Session {
                     self.pipe_more = m.more();
                     // A subscriber's (un)subscriptions go as ZMTP 3.1
                     // commands (the ZMTP layer downgrades for 3.0 peers).
-                    let subscriber = matches!(self.opts.socket_type, ZMQ_SUB | ZMQ_XSUB);
+                    let subscriber = matches!(self.opts.options.socket_type, ZMQ_SUB | ZMQ_XSUB);
                     match (subscriber && !m.more(), m.data().first()) {
                         (true, Some(1)) => {
                             let topic = &m.data()[1..];

@@ -26,7 +26,6 @@ use crate::io::session::{ConnectAddr, Session, SessionOptions};
 use crate::io::thread::{IoCommand, ListenerSpec};
 use crate::monitor::{self, Monitor, MonitorSlot};
 use crate::msg::{flags, Msg};
-use crate::pipe::{pipe_pair, Direction};
 use crate::pipe::{Pipe, PipeIdx, Pipes};
 use crate::transport::{self, address, TcpSettings};
 use options::Options;
@@ -586,11 +585,8 @@ impl Socket {
         let o = &self.options;
         Arc::new(SessionOptions {
             socket_id: self.id,
-            socket_type: self.socket_type,
-            routing_id: o.routing_id.clone(),
+            options: o.clone(),
             connect_routing_id,
-            recv_routing_id: o.recv_routing_id,
-            raw: o.raw_socket,
             notify_connect: (o.raw_socket && o.stream_notify)
                 || (o.socket_type == ZMQ_ROUTER && o.router_notify & ZMQ_NOTIFY_CONNECT != 0),
             notify_disconnect: (o.raw_socket && o.stream_notify)
@@ -601,33 +597,13 @@ impl Socket {
                 .clone()
                 .filter(|_| o.can_recv_disconnect_msg),
             hiccup_msg: o.hiccup_msg.clone().filter(|_| o.can_recv_hiccup_msg),
-            immediate: o.immediate,
-            sndhwm: o.sndhwm.max(0) as u64,
-            rcvhwm: o.rcvhwm.max(0) as u64,
-            conflate: o.conflate,
-            reconnect_ivl: o.reconnect_ivl,
-            reconnect_ivl_max: o.reconnect_ivl_max,
-            reconnect_stop: o.reconnect_stop,
-            handshake_ivl: o.handshake_ivl,
-            connect_timeout: o.connect_timeout,
-            heartbeat_ivl: o.heartbeat_ivl,
-            heartbeat_ttl_ds: o.heartbeat_ttl,
-            heartbeat_timeout: o.heartbeat_timeout,
-            maxmsgsize: o.maxmsgsize,
             mechanism: self.mechanism_config(),
             ctx: Arc::downgrade(&self.ctx),
-            zap_domain: o.zap_domain.clone(),
-            zap_enforce_domain: o.zap_enforce_domain,
             socks: (!o.socks_proxy.is_empty()).then(|| crate::io::connecter::SocksProxy {
                 proxy: String::from_utf8_lossy(&o.socks_proxy).into_owned(),
                 username: o.socks_username.clone(),
                 password: o.socks_password.clone(),
             }),
-            metadata: o
-                .metadata
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
             tcp: self.tcp_settings(),
             filters: crate::transport::filter::AcceptFilters {
                 tcp: o.tcp_accept_filters.clone(),
@@ -765,11 +741,7 @@ impl Socket {
         let session_end = if opts.delayed_pipe() {
             None
         } else {
-            let dir = |hwm| Direction {
-                hwm,
-                conflate: opts.conflate,
-            };
-            let (mut socket_end, session_end) = pipe_pair(dir(opts.sndhwm), dir(opts.rcvhwm));
+            let (mut socket_end, session_end) = opts.pipe_pair();
             socket_end.endpoint = addr.to_string();
             socket_end.routing_id = opts.connect_routing_id.clone().unwrap_or_default();
             socket_end.identity_pending = opts.identity_in_band();
