@@ -513,15 +513,30 @@ impl Session {
             &self.opts.options.routing_id,
             &req,
         );
-        match zap::send_request(&ctx, io_mailbox, frames) {
-            Some(pipe) => {
-                self.zap = Some(pipe);
-                None
-            }
-            None => Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+        // A fresh inproc pipe to the handler, whose news comes to this
+        // I/O thread.
+        let me = crate::ctx::EndpointInfo {
+            socket_id: u64::MAX,
+            socket_type: ZMQ_DEALER,
+            mailbox: Arc::clone(io_mailbox),
+            sndhwm: 0,
+            rcvhwm: 0,
+            conflate: false,
+            routing_id: Vec::new(),
+            hello: None,
+        };
+        let Some(mut pipe) = ctx.connect_bound_inproc(zap::ZAP_ENDPOINT, me) else {
+            return Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
                 libc::EFAULT,
-            ))),
+            )));
+        };
+        pipe.attach(io_mailbox);
+        for m in frames {
+            let _ = pipe.write(m);
         }
+        pipe.flush();
+        self.zap = Some(pipe);
+        None
     }
 
     /// Takes the ZAP handler's reply, when it has come, to the mechanism.

@@ -1,19 +1,17 @@
 //! The ZAP client (RFC 27): a server-side handshake asks the handler bound
 //! at `inproc://zeromq.zap.01` whether to let the peer in. This file decides
-//! when ZAP is asked, builds the request, and reads and checks the reply;
-//! the mechanism (in `zmtp`) turns the answer into READY or ERROR.
+//! when ZAP is asked, builds the request, and reads and checks the reply
+//! (the session connects the pipe to the handler); the mechanism (in
+//! `zmtp`) turns the answer into READY or ERROR.
 
 use crate::constants::{
-    ZMQ_DEALER, ZMQ_PROTOCOL_ERROR_ZAP_BAD_REQUEST_ID, ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION,
+    ZMQ_PROTOCOL_ERROR_ZAP_BAD_REQUEST_ID, ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION,
     ZMQ_PROTOCOL_ERROR_ZAP_MALFORMED_REPLY,
 };
-use crate::ctx::{Ctx, EndpointInfo};
-use crate::io::mailbox::Mailbox;
 use crate::msg::{flags, Msg};
 use crate::pipe::{Pipe, Read};
 use crate::zmtp::mechanism::ZapRequest;
 use crate::zmtp::MechanismConfig;
-use std::sync::Arc;
 
 /// Where the ZAP handler lives (RFC 27).
 pub const ZAP_ENDPOINT: &str = "inproc://zeromq.zap.01";
@@ -80,28 +78,6 @@ pub fn request_frames(
             Some(m)
         })
         .collect()
-}
-
-/// Sends `req` to the handler over a fresh inproc pipe whose news goes to
-/// `io_mailbox`; None when no handler is bound.
-pub fn send_request(ctx: &Ctx, io_mailbox: &Arc<Mailbox>, frames: Vec<Msg>) -> Option<Pipe> {
-    let me = EndpointInfo {
-        socket_id: u64::MAX,
-        socket_type: ZMQ_DEALER,
-        mailbox: Arc::clone(io_mailbox),
-        sndhwm: 0,
-        rcvhwm: 0,
-        conflate: false,
-        routing_id: Vec::new(),
-        hello: None,
-    };
-    let mut pipe = ctx.connect_bound_inproc(ZAP_ENDPOINT, me)?;
-    pipe.attach(io_mailbox);
-    for m in frames {
-        let _ = pipe.write(m);
-    }
-    pipe.flush();
-    Some(pipe)
 }
 
 /// What the handler's pipe holds.
