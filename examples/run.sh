@@ -10,6 +10,7 @@
 # Usage: examples/run.sh PREFIX   (PREFIX holds include/ and lib/pkgconfig,
 #                                  as `make install PREFIX=...` leaves them)
 # CC and CFLAGS may be set; the binaries go to target/examples (or $OUT).
+# The examples share their helpers through examples/example.h (-I$HERE).
 set -u
 PREFIX=${1:?usage: examples/run.sh PREFIX}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +34,7 @@ if [ ! -f "$PKG_CONFIG_PATH/libzmq.pc" ] \
     exit 1
 fi
 mkdir -p "$OUT"
-echo "examples: building with $CC $CFLAGS $flags -Wl,-rpath,$libdir"
+echo "examples: building with $CC $CFLAGS -I$HERE $flags -Wl,-rpath,$libdir"
 
 pass() { passed=$((passed + 1)); echo "PASS $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; sed 's/^/    /' "$2"; }
@@ -68,8 +69,8 @@ run() { # name [transport]
 
 for name in tour $PATTERNS; do
     # shellcheck disable=SC2086 # CFLAGS and flags are lists of words
-    if ! $CC $CFLAGS "$HERE/$name.c" -o "$OUT/$name" $flags -Wl,-rpath,"$libdir" \
-        >"$OUT/$name.build.log" 2>&1; then
+    if ! $CC $CFLAGS -I"$HERE" "$HERE/$name.c" -o "$OUT/$name" $flags \
+        -Wl,-rpath,"$libdir" >"$OUT/$name.build.log" 2>&1; then
         if [ "$name" = tour ]; then
             fail "$name (does not build)" "$OUT/$name.build.log"
         else

@@ -2,30 +2,8 @@
  * context and its options, messages sharing a buffer, Z85, CURVE keys and a
  * pair of sockets. Prints what it sees and "ok", and exits 0; on any error
  * it says what failed and exits 1. */
-#include <zmq.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static const char *program = "tour";
-
-/* Helpers: these examples stop at the first error, saying what failed. */
-
-static void fail (const char *what)
-{
-    fprintf (stderr, "%s: FAILED: %s\n", program, what);
-    exit (EXIT_FAILURE);
-}
-
-static void check (int rc, const char *what)
-{
-    if (rc == -1) {
-        fprintf (stderr, "%s: FAILED: %s: %s\n", program, what,
-                 zmq_strerror (zmq_errno ()));
-        exit (EXIT_FAILURE);
-    }
-}
+static const char *program = "tour"; /* starts every message it prints */
+#include "example.h" /* <zmq.h> and the helpers the examples share */
 
 /* Called by the library when the last message using the buffer closes. */
 static int released = 0;
