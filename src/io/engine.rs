@@ -452,3 +452,157 @@ impl Engine {
             .min()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::constants::ZMQ_DEALER;
+    use crate::zmtp::liveness::Timing;
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixStream;
+    use std::time::Duration;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    /// An engine over one end of a socket pair, and the other end.
+    fn pair(conn: Wire, timing: Timing, now: Instant) -> (Engine, UnixStream) {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        ours.set_nonblocking(true).unwrap();
+        let stream = Stream::Unix(mio::net::UnixStream::from_std(ours));
+        let engine = Engine::new(stream, conn, Liveness::new(timing, now), false, None);
+        (engine, theirs)
+    }
+
+    fn zmtp() -> Wire {
+        Wire::Zmtp(Box::new(Connection::new(zmtp::Config::new(ZMQ_DEALER))))
+    }
+
+    #[test]
+    fn raw_bytes_go_both_ways_until_the_peer_leaves() {
+        let now = Instant::now();
+        let (mut e, mut peer) = pair(Wire::Raw(RawWire::new()), Timing::default(), now);
+        assert_eq!(e.finish_connect().unwrap(), ConnectState::Up);
+        // Out: what the wire holds is written.
+        e.conn.send(Msg::from_slice(b"hello").unwrap());
+        assert!(e.write_output().is_none());
+        assert!(!e.conn.has_output());
+        let mut buf = [0u8; 16];
+        assert_eq!(peer.read(&mut buf).unwrap(), 5);
+        assert_eq!(&buf[..5], b"hello");
+        // In: the peer's bytes become a message after the handshake event.
+        peer.write_all(b"world").unwrap();
+        assert!(matches!(e.read_step(now), ReadStep::Progress));
+        assert!(matches!(
+            e.conn.poll_event(),
+            Some(Event::HandshakeSucceeded { .. })
+        ));
+        match e.conn.poll_event() {
+            Some(Event::Message(m)) => assert_eq!(m.data(), b"world"),
+            other => panic!("{other:?}"),
+        }
+        // A short read emptied the socket: no read until the poller says so.
+        assert!(matches!(e.read_step(now), ReadStep::Idle));
+        e.stream_ready(true, false, false);
+        assert!(matches!(e.read_step(now), ReadStep::Idle));
+        // The peer leaves: the connection is over.
+        drop(peer);
+        e.stream_ready(true, false, false);
+        assert!(matches!(
+            e.read_step(now),
+            ReadStep::End(EngineEnd::Disconnected)
+        ));
+    }
+
+    #[test]
+    fn garbage_fails_the_handshake() {
+        let now = Instant::now();
+        let (mut e, mut peer) = pair(zmtp(), Timing::default(), now);
+        // A ZMTP 3.0 greeting naming a mechanism nobody speaks.
+        let mut greeting = vec![0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 0];
+        greeting.extend_from_slice(b"BOGUS");
+        greeting.resize(64, 0);
+        peer.write_all(&greeting).unwrap();
+        // The greeting may take more than one read; then the decoder fails.
+        let mut step = e.read_step(now);
+        for _ in 0..4 {
+            if !matches!(step, ReadStep::Progress) {
+                break;
+            }
+            step = e.read_step(now);
+        }
+        assert!(matches!(
+            step,
+            ReadStep::Failed(EngineEnd::HandshakeFailed(_))
+        ));
+        // A peer that leaves during the handshake: NO_DETAIL with EPIPE.
+        let (mut e, peer) = pair(zmtp(), Timing::default(), now);
+        drop(peer);
+        assert!(matches!(
+            e.read_step(now),
+            ReadStep::End(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                libc::EPIPE
+            )))
+        ));
+    }
+
+    #[test]
+    fn deadlines_end_the_engine() {
+        let now = Instant::now();
+        let timing = Timing {
+            handshake_ivl: 100,
+            ..Timing::default()
+        };
+        let (mut e, _peer) = pair(zmtp(), timing, now);
+        assert_eq!(e.next_deadline(), Some(now + 100 * MS));
+        assert!(e.on_timer(now + 99 * MS).is_none());
+        assert!(matches!(
+            e.on_timer(now + 100 * MS),
+            Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(
+                libc::EAGAIN
+            )))
+        ));
+        // A connect that takes longer than ZMQ_CONNECT_TIMEOUT.
+        let (ours, _theirs) = UnixStream::pair().unwrap();
+        let stream = Stream::Unix(mio::net::UnixStream::from_std(ours));
+        let mut e = Engine::new(
+            stream,
+            zmtp(),
+            Liveness::new(Timing::default(), now),
+            true,
+            Some(now + 50 * MS),
+        );
+        assert_eq!(e.next_deadline(), Some(now + 50 * MS));
+        assert!(matches!(
+            e.on_timer(now + 50 * MS),
+            Some(EngineEnd::ConnectFailed(libc::ETIMEDOUT))
+        ));
+    }
+
+    #[test]
+    fn heartbeat_timers_and_the_peers_ttl() {
+        let now = Instant::now();
+        let timing = Timing {
+            heartbeat_ivl: 100,
+            heartbeat_ttl_ds: 10,
+            ..Timing::default()
+        };
+        let (mut e, _peer) = pair(Wire::Raw(RawWire::new()), timing, now);
+        e.liveness.on_handshake(now);
+        // The raw wire sends no PING (no ZMTP), but the timer runs its
+        // course: the next is planned and a silent peer is dropped.
+        assert!(e.on_timer(now + 100 * MS).is_none());
+        assert_eq!(e.next_deadline(), Some(now + 200 * MS));
+        assert!(e.on_timer(now + 200 * MS).is_none());
+        assert!(matches!(
+            e.on_timer(now + 300 * MS),
+            Some(EngineEnd::TimedOut)
+        ));
+        // A peer's PING with a TTL: silence past it ends the connection.
+        let (mut e, _peer) = pair(Wire::Raw(RawWire::new()), Timing::default(), now);
+        e.on_ping(5, b"", now);
+        assert!(matches!(
+            e.on_timer(now + 500 * MS),
+            Some(EngineEnd::TimedOut)
+        ));
+    }
+}

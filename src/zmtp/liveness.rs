@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 /// The options that time a connection (milliseconds as the socket options
 /// give them; 0 or less: off).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Timing {
     /// ZMQ_HANDSHAKE_IVL.
     pub handshake_ivl: i32,
@@ -24,6 +24,19 @@ pub struct Timing {
     pub heartbeat_ttl_ds: u16,
     /// ZMQ_HEARTBEAT_TIMEOUT (negative: the interval).
     pub heartbeat_timeout: i32,
+}
+
+/// Everything off: no handshake limit, no heartbeats; the timeout, if
+/// heartbeats are turned on, is the interval (the socket options' default).
+impl Default for Timing {
+    fn default() -> Timing {
+        Timing {
+            handshake_ivl: 0,
+            heartbeat_ivl: 0,
+            heartbeat_ttl_ds: 0,
+            heartbeat_timeout: -1,
+        }
+    }
 }
 
 /// What a timeout asks of the engine.
