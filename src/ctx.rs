@@ -153,6 +153,9 @@ pub struct EndpointInfo {
     pub routing_id: Vec<u8>,
     /// Draft ZMQ_HELLO_MSG: the first message each new peer gets.
     pub hello: Option<Vec<u8>>,
+    /// Draft ZMQ_DISCONNECT_MSG: what this socket receives when an inproc
+    /// peer that connected to it goes.
+    pub disconnect: Option<Vec<u8>>,
 }
 
 /// Queues `hello` (if any) as the first message through `pipe`.
@@ -405,6 +408,7 @@ impl Ctx {
                 theirs.routing_id = me.routing_id.clone();
                 send_hello(&mut mine, &me.hello);
                 send_hello(&mut theirs, &peer.hello);
+                mine.disconnect_msg = peer.disconnect.clone();
                 peer.mailbox.send(Command::Bind(Box::new(theirs)));
                 Ok(mine)
             }

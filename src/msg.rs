@@ -465,6 +465,12 @@ impl Msg {
         self.routing_id
     }
 
+    /// Clears the routing id (a SERVER's reply, before it enters a pipe that
+    /// may be inproc).
+    pub fn reset_routing_id(&mut self) {
+        self.routing_id = 0;
+    }
+
     /// Sets the routing id; zero is not a routing id (EINVAL).
     pub fn set_routing_id(&mut self, id: u32) -> Result<()> {
         if id == 0 {

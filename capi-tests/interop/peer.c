@@ -17,6 +17,11 @@
  *   xpubsub (XPUB/SUB: subscriptions over the wire, publisher-side
  *   filtering with text and binary topics, multipart, unsubscription;
  *   basic scenario only)
+ *   clientserver (SERVER/CLIENT, draft types; seq scenario only: the
+ *   SERVER echoes each message to the routing id it came with; the server
+ *   side needs zmq_msg_routing_id, which Debian's libzmq 4.3.4 does not
+ *   export, so run.sh runs it with our SERVER only; the functions are
+ *   looked up at run time so that the program still loads on that library)
  *   proxy (the server runs zmq_proxy between an XSUB bound on the endpoint
  *   and an XPUB bound on a second one; the client is an XPUB publisher
  *   connected to the XSUB and two SUBs, topics "A" and "B", connected to
@@ -433,6 +438,8 @@ static int server_type (const char *pattern)
         return ZMQ_ROUTER;
     if (!strcmp (pattern, "xpubsub"))
         return ZMQ_XPUB;
+    if (!strcmp (pattern, "clientserver"))
+        return ZMQ_SERVER;
     die ("unknown pattern");
     return -1;
 }
@@ -445,6 +452,7 @@ static int client_type (const char *pattern)
         case ZMQ_PUSH: return ZMQ_PULL;
         case ZMQ_REP: return ZMQ_REQ;
         case ZMQ_XPUB: return ZMQ_SUB;
+        case ZMQ_SERVER: return ZMQ_CLIENT;
         default: return ZMQ_DEALER;
     }
 }
@@ -1249,6 +1257,43 @@ static int run_proxy_client (const char *epfile)
     return 0;
 }
 
+/* clientserver: the SERVER takes count numbered messages in order, all
+ * from one peer (one routing id), and echoes each back to that id. */
+static void clientserver_echo (void *server, long count)
+{
+    /* Looked up by name: ISO C has no cast from dlsym's pointer to a
+     * function pointer, so the address is copied bit for bit. */
+    void *get_sym = dlsym (RTLD_DEFAULT, "zmq_msg_routing_id");
+    void *set_sym = dlsym (RTLD_DEFAULT, "zmq_msg_set_routing_id");
+    uint32_t (*routing_id) (zmq_msg_t *);
+    int (*set_routing_id) (zmq_msg_t *, uint32_t);
+    uint32_t peer = 0;
+    long i;
+    if (get_sym == NULL || set_sym == NULL)
+        die ("this libzmq has no zmq_msg_routing_id (draft API)");
+    memcpy (&routing_id, &get_sym, sizeof routing_id);
+    memcpy (&set_routing_id, &set_sym, sizeof set_routing_id);
+    for (i = 0; i < count; i++) {
+        zmq_msg_t msg;
+        unsigned char want[SEQ_SIZE];
+        uint32_t id;
+        zmq_msg_init (&msg);
+        recv_frame (server, &msg, 0, "a request");
+        seq_fill (want, (uint64_t) i);
+        if (zmq_msg_size (&msg) != SEQ_SIZE
+            || memcmp (zmq_msg_data (&msg), want, SEQ_SIZE) != 0)
+            die ("request %ld is not the one expected", i);
+        id = routing_id (&msg);
+        if (id == 0 || (peer != 0 && id != peer))
+            die ("request %ld carries routing id %u (first %u)", i,
+                 (unsigned) id, (unsigned) peer);
+        peer = id;
+        if (set_routing_id (&msg, id) != 0
+            || zmq_msg_send (&msg, server, 0) != SEQ_SIZE)
+            die ("echo %ld", i);
+    }
+}
+
 static int run_server (const char *pattern, const char *bind_ep,
                        const char *scenario, const char *epfile, long count)
 {
@@ -1281,6 +1326,8 @@ static int run_server (const char *pattern, const char *bind_ep,
     } else if (!strcmp (scenario, "seq")) {
         if (type == ZMQ_PUSH)
             seq_send_all (s, count, 0);
+        else if (type == ZMQ_SERVER)
+            clientserver_echo (s, count);
         else if (type == ZMQ_REP) {
             long i;
             for (i = 0; i < count; i++) {
@@ -1377,6 +1424,21 @@ static int run_client (const char *pattern, const char *epfile,
                 if (got != (uint64_t) i)
                     die ("reply %ld carries %llu", i,
                          (unsigned long long) got);
+            }
+        } else if (type == ZMQ_CLIENT) {
+            /* In windows of 500: the echoes must be read while sending,
+             * or both sides end up blocked on full queues. */
+            long done, i;
+            for (done = 0; done < count; done += 500) {
+                long n = count - done < 500 ? count - done : 500;
+                for (i = 0; i < n; i++)
+                    seq_send (s, (uint64_t) (done + i), 0);
+                for (i = 0; i < n; i++) {
+                    uint64_t got = seq_recv (s, 0);
+                    if (got != (uint64_t) (done + i))
+                        die ("echo %ld carries %llu", done + i,
+                             (unsigned long long) got);
+                }
             }
         } else {
             seq_send_all (s, count, 0);

@@ -524,6 +524,7 @@ impl Session {
             conflate: false,
             routing_id: Vec::new(),
             hello: None,
+            disconnect: None,
         };
         let Some(mut pipe) = ctx.connect_bound_inproc(zap::ZAP_ENDPOINT, me) else {
             return Some(EngineEnd::HandshakeFailed(HandshakeFail::NoDetail(

@@ -132,6 +132,9 @@ pub struct Pipe {
     pub endpoint: String,
     /// The connection's endpoints, for ZMQ_EVENT_PIPES_STATS (wire pipes).
     pub stats_endpoints: (String, String),
+    /// Draft ZMQ_DISCONNECT_MSG of the peer's owner (inproc): written to
+    /// the peer, in place of any unfinished message, when this end goes.
+    pub disconnect_msg: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Pipe {
@@ -205,6 +208,7 @@ pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
                 identity_pending: false,
                 endpoint: String::new(),
                 stats_endpoints: (String::new(), String::new()),
+                disconnect_msg: None,
             }
         };
     let a = end(&a_addr, &b_addr, a_in, a_out, ab, ba);
@@ -475,6 +479,9 @@ impl Pipe {
     pub fn terminate(&mut self) {
         self.rollback();
         if !self.peer_gone {
+            if let Some(Ok(m)) = self.disconnect_msg.take().as_deref().map(Msg::from_slice) {
+                self.write_unchecked(m);
+            }
             self.write_unchecked(Msg::delimiter());
             self.flush();
             self.peer.tell(|o, k| o.pipe_term(k));

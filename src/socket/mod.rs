@@ -9,6 +9,7 @@
 pub mod options;
 pub mod route;
 
+mod client_server;
 mod dealer;
 mod pair;
 mod pubsub;
@@ -88,6 +89,8 @@ pub fn compatible(ours: i32, theirs: i32) -> bool {
             | (ZMQ_ROUTER, ZMQ_REQ | ZMQ_DEALER | ZMQ_ROUTER)
             | (ZMQ_PULL, ZMQ_PUSH)
             | (ZMQ_PUSH, ZMQ_PULL)
+            | (ZMQ_CLIENT, ZMQ_SERVER)
+            | (ZMQ_SERVER, ZMQ_CLIENT)
     )
 }
 
@@ -105,6 +108,8 @@ fn new_pattern(socket_type: i32) -> Result<Box<dyn Pattern>> {
         ZMQ_PULL => Box::new(push_pull::Pull::default()),
         ZMQ_PUSH => Box::new(push_pull::Push::default()),
         ZMQ_STREAM => Box::new(router::Router::new_raw()),
+        ZMQ_CLIENT => Box::new(client_server::Client::default()),
+        ZMQ_SERVER => Box::new(client_server::Server::new()),
         _ => return Err(Error::EINVAL),
     })
 }
@@ -853,6 +858,11 @@ impl Socket {
                 .hello_msg
                 .clone()
                 .filter(|_| self.options.can_send_hello_msg),
+            disconnect: self
+                .options
+                .disconnect_msg
+                .clone()
+                .filter(|_| self.options.can_recv_disconnect_msg),
         }
     }
 

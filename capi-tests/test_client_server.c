@@ -1,0 +1,327 @@
+/* test_client_server.c - the draft CLIENT and SERVER socket types: single
+ * part messages, the SERVER naming each peer by the routing id a received
+ * message carries (zmq_msg_routing_id) and a reply names
+ * (zmq_msg_set_routing_id), EHOSTUNREACH for an unknown peer, ZMQ_SNDMORE
+ * refused with EINVAL; over inproc, ipc and tcp. */
+#include <stdint.h>
+#include <zmq.h>
+
+#include "testutil.h"
+
+/* Receives one message on the SERVER, checks its text, returns its
+ * routing id through *id. */
+static void server_recv (void *server, const char *text, uint32_t *id)
+{
+    zmq_msg_t m;
+    size_t n = strlen (text);
+    zmq_msg_init (&m);
+    CHECK_EQ_INT ((int) n, zmq_msg_recv (&m, server, 0));
+    CHECK_MEM (text, zmq_msg_data (&m), n);
+    CHECK (!zmq_msg_more (&m));
+    *id = zmq_msg_routing_id (&m);
+    CHECK_OK (zmq_msg_close (&m));
+    CHECK (*id != 0);
+}
+
+/* Sends text from the SERVER to the peer `id`. */
+static int server_send (void *server, uint32_t id, const char *text)
+{
+    zmq_msg_t m;
+    size_t n = strlen (text);
+    int rc;
+    if (zmq_msg_init_size (&m, n) != 0)
+        return -1;
+    memcpy (zmq_msg_data (&m), text, n);
+    if (zmq_msg_set_routing_id (&m, id) != 0) {
+        zmq_msg_close (&m);
+        return -1;
+    }
+    rc = zmq_msg_send (&m, server, 0);
+    if (rc < 0) {
+        int err = errno;
+        zmq_msg_close (&m);
+        errno = err;
+    }
+    return rc;
+}
+
+/* A CLIENT to SERVER round trip over `endpoint` (a wildcard is fine). */
+static void round_trip (const char *endpoint)
+{
+    void *ctx = zmq_ctx_new (), *server, *client;
+    uint32_t id;
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_SERVER, ZMQ_CLIENT, endpoint, &server,
+                               &client));
+    SEND_STR (client, "hello", 0);
+    CHECK_STEP (server_recv (server, "hello", &id));
+    CHECK_EQ_INT (5, server_send (server, id, "world"));
+    RECV_STR (client, "world", 0);
+    /* The id stays the peer's for the life of its connection. */
+    SEND_STR (client, "again", 0);
+    {
+        uint32_t again;
+        CHECK_STEP (server_recv (server, "again", &again));
+        CHECK_EQ_INT (id, again);
+    }
+    CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void test_round_trip_inproc (void)
+{
+    round_trip ("inproc://client-server");
+}
+
+static void test_round_trip_ipc (void)
+{
+    round_trip ("ipc://*");
+}
+
+static void test_round_trip_tcp (void)
+{
+    round_trip ("tcp://127.0.0.1:*");
+}
+
+static void test_types_read_back (void)
+{
+    void *ctx = zmq_ctx_new (), *server, *client;
+    int type;
+    CHECK (ctx != NULL);
+    server = zmq_socket (ctx, ZMQ_SERVER);
+    client = zmq_socket (ctx, ZMQ_CLIENT);
+    CHECK (server != NULL && client != NULL);
+    CHECK_OK (tu_get_int (server, ZMQ_TYPE, &type));
+    CHECK_EQ_INT (ZMQ_SERVER, type);
+    CHECK_OK (tu_get_int (client, ZMQ_TYPE, &type));
+    CHECK_EQ_INT (ZMQ_CLIENT, type);
+    CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Multipart is refused with EINVAL on both sides; the sockets go on. */
+static void test_sndmore_refused (void)
+{
+    void *ctx = zmq_ctx_new (), *server, *client;
+    uint32_t id;
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_SERVER, ZMQ_CLIENT,
+                               "inproc://sndmore", &server, &client));
+    CHECK_ERR (EINVAL, zmq_send (client, "a", 1, ZMQ_SNDMORE));
+    SEND_STR (client, "whole", 0);
+    CHECK_STEP (server_recv (server, "whole", &id));
+    {
+        zmq_msg_t m;
+        zmq_msg_init_size (&m, 1);
+        CHECK_OK (zmq_msg_set_routing_id (&m, id));
+        CHECK_ERR (EINVAL, zmq_msg_send (&m, server, ZMQ_SNDMORE));
+        CHECK_OK (zmq_msg_close (&m));
+    }
+    CHECK_EQ_INT (2, server_send (server, id, "ok"));
+    RECV_STR (client, "ok", 0);
+    CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* A reply to no known peer, or without a routing id, is EHOSTUNREACH. */
+static void test_unknown_peer (void)
+{
+    void *ctx = zmq_ctx_new (), *server, *client;
+    uint32_t id;
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_SERVER, ZMQ_CLIENT, "tcp://127.0.0.1:*",
+                               &server, &client));
+    CHECK_ERR (EHOSTUNREACH, zmq_send (server, "x", 1, 0));
+    SEND_STR (client, "hi", 0);
+    CHECK_STEP (server_recv (server, "hi", &id));
+    CHECK_ERR (EHOSTUNREACH, server_send (server, id + 1, "nobody"));
+    CHECK_EQ_INT (2, server_send (server, id, "hi"));
+    RECV_STR (client, "hi", 0);
+    /* Once the client is gone, its id is unknown again. */
+    CHECK_OK (zmq_close (client));
+    {
+        int i, rc = 0;
+        for (i = 0; i < 200; i++) {
+            rc = server_send (server, id, "late");
+            if (rc < 0)
+                break;
+            tu_sleep_ms (10);
+        }
+        CHECK_EQ_INT (-1, rc);
+        CHECK_EQ_INT (EHOSTUNREACH, errno);
+    }
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Several clients: each reply reaches the client that asked. */
+static void test_replies_reach_their_client (void)
+{
+    enum { CLIENTS = 3 };
+    void *ctx = zmq_ctx_new (), *server, *clients[CLIENTS];
+    char ep[256], text[16];
+    uint32_t ids[CLIENTS];
+    int i, j;
+    CHECK (ctx != NULL);
+    server = tu_socket (ctx, ZMQ_SERVER);
+    CHECK (server != NULL);
+    CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
+    for (i = 0; i < CLIENTS; i++) {
+        clients[i] = tu_socket (ctx, ZMQ_CLIENT);
+        CHECK (clients[i] != NULL);
+        CHECK_OK (zmq_connect (clients[i], ep));
+        snprintf (text, sizeof text, "client %d", i);
+        SEND_STR (clients[i], text, 0);
+        CHECK_STEP (server_recv (server, text, &ids[i]));
+        for (j = 0; j < i; j++)
+            CHECK (ids[j] != ids[i]);
+    }
+    for (i = CLIENTS - 1; i >= 0; i--) {
+        snprintf (text, sizeof text, "for %d", i);
+        CHECK_EQ_INT ((int) strlen (text), server_send (server, ids[i], text));
+    }
+    for (i = 0; i < CLIENTS; i++) {
+        snprintf (text, sizeof text, "for %d", i);
+        RECV_STR (clients[i], text, 0);
+        CHECK_NO_MSG (clients[i]);
+        CHECK_OK (zmq_close (clients[i]));
+    }
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* A CLIENT load-balances over its servers and fair-queues their answers;
+ * connect before bind works over inproc. */
+static void test_client_balances (void)
+{
+    void *ctx = zmq_ctx_new (), *client, *s1, *s2;
+    uint32_t id1, id2;
+    CHECK (ctx != NULL);
+    client = tu_socket (ctx, ZMQ_CLIENT);
+    CHECK (client != NULL);
+    CHECK_OK (zmq_connect (client, "inproc://lb-1"));
+    CHECK_OK (zmq_connect (client, "inproc://lb-2"));
+    s1 = tu_socket (ctx, ZMQ_SERVER);
+    s2 = tu_socket (ctx, ZMQ_SERVER);
+    CHECK (s1 != NULL && s2 != NULL);
+    CHECK_OK (zmq_bind (s1, "inproc://lb-1"));
+    CHECK_OK (zmq_bind (s2, "inproc://lb-2"));
+    SEND_STR (client, "one", 0);
+    SEND_STR (client, "two", 0);
+    CHECK_STEP (server_recv (s1, "one", &id1));
+    CHECK_STEP (server_recv (s2, "two", &id2));
+    CHECK_EQ_INT (3, server_send (s2, id2, "two"));
+    CHECK_EQ_INT (3, server_send (s1, id1, "one"));
+    {
+        char a[8] = {0}, b[8] = {0};
+        CHECK_EQ_INT (3, zmq_recv (client, a, sizeof a, 0));
+        CHECK_EQ_INT (3, zmq_recv (client, b, sizeof b, 0));
+        CHECK ((strcmp (a, "one") == 0 && strcmp (b, "two") == 0)
+               || (strcmp (a, "two") == 0 && strcmp (b, "one") == 0));
+    }
+    CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (s1));
+    CHECK_OK (zmq_close (s2));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* CLIENT and SERVER talk only to each other. */
+static void test_only_each_other (void)
+{
+    void *ctx = zmq_ctx_new (), *server, *dealer;
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_SERVER, ZMQ_DEALER,
+                               "tcp://127.0.0.1:*", &server, &dealer));
+    SEND_STR (dealer, "ignored", 0);
+    tu_sleep_ms (100);
+    CHECK_NO_MSG (server);
+    CHECK_OK (zmq_close (dealer));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* zmq_poll sees a request waiting on the SERVER; a SERVER is always
+ * writable. */
+static void test_poll (void)
+{
+    void *ctx = zmq_ctx_new (), *server, *client;
+    zmq_pollitem_t item;
+    uint32_t id;
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_SERVER, ZMQ_CLIENT, "ipc://*", &server,
+                               &client));
+    item.socket = server;
+    item.fd = -1;
+    item.events = ZMQ_POLLIN | ZMQ_POLLOUT;
+    item.revents = 0;
+    CHECK_EQ_INT (1, zmq_poll (&item, 1, 0));
+    CHECK_EQ_INT (ZMQ_POLLOUT, item.revents);
+    SEND_STR (client, "knock", 0);
+    item.events = ZMQ_POLLIN;
+    CHECK_EQ_INT (1, zmq_poll (&item, 1, TU_TIMEOUT_MS));
+    CHECK_EQ_INT (ZMQ_POLLIN, item.revents);
+    CHECK_STEP (server_recv (server, "knock", &id));
+    CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* Draft HELLO_MSG / DISCONNECT_MSG over inproc: the SERVER hears of a
+ * client that connected (its hello) and of its going (the server's own
+ * disconnect message), whether the client closes or disconnects. */
+static void hello_and_disconnect (int by_close)
+{
+    void *ctx = zmq_ctx_new (), *server, *client;
+    uint32_t id, gone;
+    CHECK (ctx != NULL);
+    server = tu_socket (ctx, ZMQ_SERVER);
+    client = tu_socket (ctx, ZMQ_CLIENT);
+    CHECK (server != NULL && client != NULL);
+    CHECK_OK (zmq_setsockopt (server, ZMQ_DISCONNECT_MSG, "bye", 3));
+    CHECK_OK (zmq_setsockopt (client, ZMQ_HELLO_MSG, "hi", 2));
+    CHECK_OK (zmq_bind (server, "inproc://hello-bye"));
+    CHECK_OK (zmq_connect (client, "inproc://hello-bye"));
+    CHECK_STEP (server_recv (server, "hi", &id));
+    if (by_close)
+        CHECK_OK (zmq_close (client));
+    else
+        CHECK_OK (zmq_disconnect (client, "inproc://hello-bye"));
+    CHECK_STEP (server_recv (server, "bye", &gone));
+    CHECK_EQ_INT (id, gone);
+    CHECK_NO_MSG (server);
+    if (!by_close)
+        CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void test_hello_and_disconnect_by_close (void)
+{
+    hello_and_disconnect (1);
+}
+
+static void test_hello_and_disconnect_by_disconnect (void)
+{
+    hello_and_disconnect (0);
+}
+
+int main (void)
+{
+    RUN (test_types_read_back);
+    RUN (test_round_trip_inproc);
+    RUN (test_round_trip_ipc);
+    RUN (test_round_trip_tcp);
+    RUN (test_sndmore_refused);
+    RUN (test_unknown_peer);
+    RUN (test_replies_reach_their_client);
+    RUN (test_client_balances);
+    RUN (test_only_each_other);
+    RUN (test_poll);
+    RUN (test_hello_and_disconnect_by_close);
+    RUN (test_hello_and_disconnect_by_disconnect);
+    return test_summary ();
+}

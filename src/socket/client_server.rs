@@ -1,0 +1,157 @@
+//! CLIENT and SERVER (draft, RFC 41): single-part messages only. CLIENT
+//! load-balances to its peers and fair-queues from them (a DEALER that
+//! refuses multipart); SERVER gives each peer a 32-bit routing id of its
+//! own, which a received message carries (`zmq_msg_routing_id`) and a
+//! reply names (`zmq_msg_set_routing_id`), instead of an envelope frame.
+//! A multipart message from a peer is dropped whole on receipt; sending
+//! one (ZMQ_SNDMORE) is EINVAL, as in libzmq.
+
+use super::route::{fq::Fq, lb::Lb};
+use super::{Cx, Pattern};
+use crate::error::{Error, Result};
+use crate::msg::Msg;
+use crate::pipe::PipeIdx;
+use std::collections::HashMap;
+
+/// Receives the next single-part message, dropping multipart ones whole;
+/// also says which pipe it came from.
+fn recv_single(fq: &mut Fq, cx: &mut Cx) -> Result<(Msg, PipeIdx)> {
+    loop {
+        let (msg, idx) = fq.recv(cx.pipes)?;
+        if !msg.more() {
+            return Ok((msg, idx));
+        }
+        // The rest of a multipart message follows from the same pipe.
+        loop {
+            let (part, _) = fq.recv(cx.pipes)?;
+            if !part.more() {
+                break;
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Client {
+    fq: Fq,
+    lb: Lb,
+}
+
+impl Pattern for Client {
+    fn attach(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        self.fq.attach(idx);
+        self.lb.attach(idx);
+    }
+    fn send(&mut self, msg: &mut Msg, cx: &mut Cx) -> Result<()> {
+        if msg.more() {
+            return Err(Error::EINVAL);
+        }
+        self.lb.send(msg, cx.pipes).map(drop)
+    }
+    fn recv(&mut self, cx: &mut Cx) -> Result<Msg> {
+        recv_single(&mut self.fq, cx).map(|(m, _)| m)
+    }
+    fn has_in(&mut self, cx: &mut Cx) -> bool {
+        self.fq.has_in(cx.pipes)
+    }
+    fn has_out(&mut self, cx: &mut Cx) -> bool {
+        self.lb.has_out(cx.pipes)
+    }
+    fn read_activated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        self.fq.activated(idx);
+    }
+    fn write_activated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        self.lb.activated(idx);
+    }
+    fn terminated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        self.fq.terminated(idx);
+        self.lb.terminated(idx);
+    }
+}
+
+#[derive(Debug)]
+pub struct Server {
+    fq: Fq,
+    /// Routing id -> pipe, and back.
+    out: HashMap<u32, PipeIdx>,
+    ids: HashMap<PipeIdx, u32>,
+    /// The next id to give, from a random start as libzmq; never 0.
+    next_id: u32,
+}
+
+impl Server {
+    pub fn new() -> Server {
+        let mut seed = [0u8; 4];
+        let _ = crate::keys::random_bytes(&mut seed);
+        Server {
+            fq: Fq::default(),
+            out: HashMap::new(),
+            ids: HashMap::new(),
+            next_id: u32::from_ne_bytes(seed),
+        }
+    }
+
+    fn take_id(&mut self) -> u32 {
+        loop {
+            let id = self.next_id;
+            self.next_id = self.next_id.wrapping_add(1);
+            if id != 0 && !self.out.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+}
+
+impl Pattern for Server {
+    fn attach(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        let id = self.take_id();
+        self.out.insert(id, idx);
+        self.ids.insert(idx, id);
+        self.fq.attach(idx);
+    }
+    fn send(&mut self, msg: &mut Msg, cx: &mut Cx) -> Result<()> {
+        if msg.more() {
+            return Err(Error::EINVAL);
+        }
+        let idx = *self
+            .out
+            .get(&msg.routing_id())
+            .ok_or(Error(libc::EHOSTUNREACH))?;
+        let pipe = cx.pipes.get(idx);
+        if !pipe.check_write() {
+            return Err(Error::EAGAIN);
+        }
+        let mut part = msg.take();
+        // The peer may be inproc: the id is ours, not the message's.
+        part.reset_routing_id();
+        // A write refused after check_write drops the message, as libzmq.
+        if pipe.write(part).is_ok() {
+            pipe.flush();
+        }
+        Ok(())
+    }
+    fn recv(&mut self, cx: &mut Cx) -> Result<Msg> {
+        let (mut msg, idx) = recv_single(&mut self.fq, cx)?;
+        if let Some(&id) = self.ids.get(&idx) {
+            msg.set_routing_id(id)?;
+        }
+        Ok(msg)
+    }
+    fn has_in(&mut self, cx: &mut Cx) -> bool {
+        self.fq.has_in(cx.pipes)
+    }
+    /// A SERVER can always send: where to is the message's business.
+    fn has_out(&mut self, _cx: &mut Cx) -> bool {
+        true
+    }
+    fn read_activated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        self.fq.activated(idx);
+    }
+    fn write_activated(&mut self, _idx: PipeIdx, _cx: &mut Cx) {}
+    fn terminated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        self.fq.terminated(idx);
+        if let Some(id) = self.ids.remove(&idx) {
+            self.out.remove(&id);
+        }
+    }
+}
