@@ -3,6 +3,7 @@
  * message carries (zmq_msg_routing_id) and a reply names
  * (zmq_msg_set_routing_id), EHOSTUNREACH for an unknown peer, ZMQ_SNDMORE
  * refused with EINVAL; over inproc, ipc and tcp. */
+#include <poll.h>
 #include <stdint.h>
 #include <zmq.h>
 
@@ -309,6 +310,148 @@ static void test_hello_and_disconnect_by_disconnect (void)
     hello_and_disconnect (0);
 }
 
+/* Thread safety: ZMQ_THREAD_SAFE reads 1, ZMQ_FD is refused (EINVAL, as
+ * libzmq); then several threads send on one CLIENT while several others
+ * receive on it, and several threads receive on one SERVER and answer each
+ * message to its sender, all at once, for a bounded count: every message
+ * arrives once, whole. */
+enum { TS_THREADS = 4, TS_PER_THREAD = 2000 };
+
+struct ts_shared {
+    void *client, *server;
+    int sent_ok, served, received[TS_THREADS * TS_PER_THREAD];
+};
+
+static void ts_sender (void *arg)
+{
+    static int next_id = 0;
+    struct ts_shared *t = (struct ts_shared *) arg;
+    int me = __sync_fetch_and_add (&next_id, 1) % TS_THREADS, i;
+    char buf[32];
+    for (i = 0; i < TS_PER_THREAD; i++) {
+        int n = snprintf (buf, sizeof buf, "%d", me * TS_PER_THREAD + i);
+        if (zmq_send (t->client, buf, (size_t) n, 0) != n)
+            return;
+        __sync_fetch_and_add (&t->sent_ok, 1);
+    }
+}
+
+/* Takes requests on the SERVER and sends each back to its sender, until
+ * no request comes for a while. */
+static void ts_server (void *arg)
+{
+    struct ts_shared *t = (struct ts_shared *) arg;
+    for (;;) {
+        zmq_msg_t m;
+        zmq_msg_init (&m);
+        if (zmq_msg_recv (&m, t->server, 0) < 0) {
+            zmq_msg_close (&m);
+            return;
+        }
+        __sync_fetch_and_add (&t->served, 1);
+        if (zmq_msg_set_routing_id (&m, zmq_msg_routing_id (&m)) != 0
+            || zmq_msg_send (&m, t->server, 0) < 0) {
+            zmq_msg_close (&m);
+            return;
+        }
+    }
+}
+
+/* Takes echoes on the CLIENT and counts each number seen. */
+static void ts_receiver (void *arg)
+{
+    struct ts_shared *t = (struct ts_shared *) arg;
+    char buf[32];
+    for (;;) {
+        int n = zmq_recv (t->client, buf, sizeof buf - 1, 0), v;
+        if (n < 0)
+            return;
+        buf[n] = '\0';
+        v = atoi (buf);
+        if (v >= 0 && v < TS_THREADS * TS_PER_THREAD)
+            __sync_fetch_and_add (&t->received[v], 1);
+    }
+}
+
+static void test_thread_safe_sockets (void)
+{
+    struct ts_shared t;
+    void *ctx = zmq_ctx_new (), *threads[3 * TS_THREADS];
+    int i, v = 0, timeout = 1000;
+    size_t len = sizeof v;
+    char fd_buf[16];
+    size_t fd_len = sizeof fd_buf;
+    memset (&t, 0, sizeof t);
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_SERVER, ZMQ_CLIENT, "tcp://127.0.0.1:*",
+                               &t.server, &t.client));
+    CHECK_OK (zmq_getsockopt (t.server, ZMQ_THREAD_SAFE, &v, &len));
+    CHECK_EQ_INT (1, v);
+    CHECK_OK (zmq_getsockopt (t.client, ZMQ_THREAD_SAFE, &v, &len));
+    CHECK_EQ_INT (1, v);
+    CHECK_ERR (EINVAL, zmq_getsockopt (t.client, ZMQ_FD, fd_buf, &fd_len));
+    /* Receivers stop once nothing comes for a second. */
+    CHECK_OK (zmq_setsockopt (t.client, ZMQ_RCVTIMEO, &timeout, sizeof timeout));
+    CHECK_OK (zmq_setsockopt (t.server, ZMQ_RCVTIMEO, &timeout, sizeof timeout));
+    for (i = 0; i < TS_THREADS; i++) {
+        threads[i] = zmq_threadstart (ts_server, &t);
+        threads[TS_THREADS + i] = zmq_threadstart (ts_receiver, &t);
+    }
+    for (i = 0; i < TS_THREADS; i++)
+        threads[2 * TS_THREADS + i] = zmq_threadstart (ts_sender, &t);
+    for (i = 0; i < 3 * TS_THREADS; i++)
+        zmq_threadclose (threads[i]);
+    CHECK_EQ_INT (TS_THREADS * TS_PER_THREAD, t.sent_ok);
+    CHECK_EQ_INT (TS_THREADS * TS_PER_THREAD, t.served);
+    for (i = 0; i < TS_THREADS * TS_PER_THREAD; i++)
+        CHECK_EQ_INT (1, t.received[i]);
+    CHECK_OK (zmq_close (t.client));
+    CHECK_OK (zmq_close (t.server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* zmq_poller_fd: a poller holding a thread-safe socket has an fd, which
+ * turns readable when something comes for the socket; zmq_poller_wait then
+ * reports it. A poller of classic sockets has none (EINVAL). */
+static void test_poller_fd (void)
+{
+    void *ctx = zmq_ctx_new (), *server, *client, *poller, *pair;
+    zmq_fd_t fd = -1;
+    zmq_poller_event_t ev;
+    struct pollfd pfd;
+    uint32_t id;
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_SERVER, ZMQ_CLIENT, "tcp://127.0.0.1:*",
+                               &server, &client));
+    pair = tu_socket (ctx, ZMQ_PAIR);
+    CHECK (pair != NULL);
+    poller = zmq_poller_new ();
+    CHECK (poller != NULL);
+    CHECK_OK (zmq_poller_add (poller, pair, NULL, ZMQ_POLLIN));
+    CHECK_ERR (EINVAL, zmq_poller_fd (poller, &fd));
+    CHECK_OK (zmq_poller_add (poller, server, NULL, ZMQ_POLLIN));
+    CHECK_OK (zmq_poller_fd (poller, &fd));
+    CHECK (fd >= 0);
+    /* Whatever the connection's set-up raised is taken back by a wait. */
+    zmq_poller_wait (poller, &ev, 0);
+    pfd.fd = fd;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    CHECK_EQ_INT (0, poll (&pfd, 1, 0));
+    SEND_STR (client, "ping", 0);
+    CHECK_EQ_INT (1, poll (&pfd, 1, TU_TIMEOUT_MS));
+    CHECK_OK (zmq_poller_wait (poller, &ev, TU_TIMEOUT_MS));
+    CHECK (ev.socket == server);
+    CHECK_EQ_INT (ZMQ_POLLIN, ev.events);
+    CHECK_STEP (server_recv (server, "ping", &id));
+    CHECK_OK (zmq_poller_remove (poller, server));
+    CHECK_OK (zmq_poller_destroy (&poller));
+    CHECK_OK (zmq_close (pair));
+    CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 int main (void)
 {
     RUN (test_types_read_back);
@@ -323,5 +466,7 @@ int main (void)
     RUN (test_poll);
     RUN (test_hello_and_disconnect_by_close);
     RUN (test_hello_and_disconnect_by_disconnect);
+    RUN (test_thread_safe_sockets);
+    RUN (test_poller_fd);
     return test_summary ();
 }

@@ -975,7 +975,10 @@ int zmq_poller_wait_all(void *poller, struct zmq_poller_event_t *events, int n_e
 
 #if defined(ZMQ_BUILD_DRAFT_API)
 /*
- A poller of classic (non-thread-safe) sockets has no fd of its own.
+ A poller that holds a thread-safe socket has an fd of its own, readable
+ when a command came to one of them (then `zmq_poller_wait` tells what
+ is ready, and takes the signal back); one of classic sockets only has
+ none (EINVAL), as in libzmq.
  */
 int zmq_poller_fd(void *poller, zmq_fd_t *fd);
 #endif

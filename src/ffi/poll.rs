@@ -9,9 +9,11 @@ use super::types::{zmq_fd_t, zmq_poller_event_t};
 use super::{boundary, deref_mut};
 use crate::constants::{ZMQ_POLLERR, ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI};
 use crate::error::{Error, Result};
+use crate::io::mailbox::Mailbox;
+use crate::io::signaler::Signaler;
 use crate::poll as core;
 use libc::{c_int, c_long, c_short, c_void};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// One thing to poll: a socket handle, or a plain fd when `socket` is NULL.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +63,9 @@ pub(crate) unsafe fn poll(
         .collect();
     // SAFETY: NULL or a signal set, per the contract.
     let mask = unsafe { sigmask.as_ref() };
-    core::poll(&mut sockets, &core, revents, timeout_ms, mask)
+    let mut borrowed: Vec<&mut crate::socket::Socket> =
+        sockets.iter_mut().map(|s| &mut **s).collect();
+    core::poll(&mut borrowed, &core, revents, timeout_ms, mask)
 }
 
 /// `zmq_poll` / `zmq_ppoll` over the caller's item array.
@@ -132,8 +136,45 @@ pub unsafe extern "C" fn zmq_ppoll(
 
 // ----- the poller API -----
 
-/// What a poller handle holds: its registered items.
-pub(crate) type PollerSlot = Mutex<Vec<Item>>;
+/// What a poller handle holds: its registered items, and once it holds a
+/// thread-safe socket, the signaler `zmq_poller_fd` hands out, raised by
+/// each command to such a socket (each one's mailbox, kept to unwatch).
+#[derive(Default)]
+pub(crate) struct Poller {
+    items: Vec<Item>,
+    signaler: Option<Arc<Signaler>>,
+    watched: Vec<(*mut c_void, Arc<Mailbox>)>,
+}
+
+// SAFETY: the pointers are opaque handles compared, never dereferenced
+// here; a poller is used under its mutex.
+unsafe impl Send for Poller {}
+
+impl Poller {
+    /// Stops every socket's mailbox raising our signaler.
+    fn unwatch_all(&mut self) {
+        if let Some(sig) = &self.signaler {
+            for (_, mb) in self.watched.drain(..) {
+                mb.unwatch(sig);
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Poller {
+    type Target = Vec<Item>;
+    fn deref(&self) -> &Vec<Item> {
+        &self.items
+    }
+}
+
+impl std::ops::DerefMut for Poller {
+    fn deref_mut(&mut self) -> &mut Vec<Item> {
+        &mut self.items
+    }
+}
+
+pub(crate) type PollerSlot = Mutex<Poller>;
 
 static POLLERS: Pool<PollerSlot> = Pool::new(0x9011_e400);
 
@@ -141,7 +182,7 @@ static POLLERS: Pool<PollerSlot> = Pool::new(0x9011_e400);
 ///
 /// # Safety
 /// `p` must be NULL or a handle this library returned.
-unsafe fn poller_of(p: *mut c_void) -> Result<std::sync::MutexGuard<'static, Vec<Item>>> {
+unsafe fn poller_of(p: *mut c_void) -> Result<std::sync::MutexGuard<'static, Poller>> {
     // SAFETY: forwarded from the caller.
     let slot = unsafe { POLLERS.get(p) }.ok_or(Error::EFAULT)?;
     Ok(slot.value.lock().unwrap_or_else(|e| e.into_inner()))
@@ -152,8 +193,12 @@ unsafe fn poller_of(p: *mut c_void) -> Result<std::sync::MutexGuard<'static, Vec
 pub extern "C" fn zmq_poller_new() -> *mut c_void {
     boundary(|| {
         let slot = POLLERS.take(
-            || Mutex::new(Vec::new()),
-            |v| v.lock().unwrap_or_else(|e| e.into_inner()).clear(),
+            || Mutex::new(Poller::default()),
+            |v| {
+                let mut p = v.lock().unwrap_or_else(|e| e.into_inner());
+                p.unwatch_all();
+                *p = Poller::default();
+            },
         );
         Ok(slot.as_ptr())
     })
@@ -170,7 +215,11 @@ pub unsafe extern "C" fn zmq_poller_destroy(poller_p: *mut *mut c_void) -> c_int
         if !POLLERS.release(slot) {
             return Err(Error::EFAULT);
         }
-        slot.value.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        {
+            let mut poller = slot.value.lock().unwrap_or_else(|e| e.into_inner());
+            poller.unwatch_all();
+            *poller = Poller::default();
+        }
         *p = std::ptr::null_mut();
         Ok(0)
     })
@@ -191,12 +240,28 @@ unsafe fn poller_add(poller: *mut c_void, item: Item) -> Result<c_int> {
     // SAFETY: forwarded from the caller.
     let mut items = unsafe { poller_of(poller) }?;
     check_events(item.events)?;
+    let mut thread_safe = None;
     if !item.socket.is_null() {
         // SAFETY: forwarded from the caller.
-        unsafe { socket_of(item.socket) }?;
+        let s = unsafe { socket_of(item.socket) }?;
+        if s.is_thread_safe() {
+            thread_safe = Some(Arc::clone(&s.mailbox));
+        }
     }
     if items.iter().any(|i| same(i, &item)) {
         return Err(Error::EINVAL);
+    }
+    if let Some(mb) = thread_safe {
+        let sig = match &items.signaler {
+            Some(sig) => Arc::clone(sig),
+            None => {
+                let sig = Arc::new(Signaler::new()?);
+                items.signaler = Some(Arc::clone(&sig));
+                sig
+            }
+        };
+        mb.watch(&sig);
+        items.watched.push((item.socket, mb));
     }
     items.push(item);
     Ok(0)
@@ -241,6 +306,12 @@ unsafe fn poller_change(poller: *mut c_void, key: Item, events: Option<c_short>)
         Some(ev) => items[pos].events = ev,
         None => {
             items.remove(pos);
+            if let Some(w) = items.watched.iter().position(|(h, _)| *h == key.socket) {
+                let (_, mb) = items.watched.remove(w);
+                if let Some(sig) = &items.signaler {
+                    mb.unwatch(sig);
+                }
+            }
         }
     }
     Ok(0)
@@ -415,7 +486,14 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let items = unsafe { poller_of(poller) }?.clone();
+        let items = {
+            let p = unsafe { poller_of(poller) }?;
+            // The signal of what is about to be looked at is taken back.
+            if let Some(sig) = &p.signaler {
+                sig.drain();
+            }
+            p.items.clone()
+        };
         if events.is_null() {
             return Err(Error::EFAULT);
         }
@@ -458,14 +536,19 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
     })
 }
 
-/// A poller of classic (non-thread-safe) sockets has no fd of its own.
+/// A poller that holds a thread-safe socket has an fd of its own, readable
+/// when a command came to one of them (then `zmq_poller_wait` tells what
+/// is ready, and takes the signal back); one of classic sockets only has
+/// none (EINVAL), as in libzmq.
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_fd(poller: *mut c_void, fd: *mut zmq_fd_t) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        drop(unsafe { poller_of(poller) }?);
-        let _ = fd;
-        Err(Error::EINVAL)
+        let p = unsafe { poller_of(poller) }?;
+        let sig = p.signaler.as_ref().ok_or(Error::EINVAL)?;
+        // SAFETY: forwarded from the caller.
+        *unsafe { deref_mut(fd) }? = sig.fd();
+        Ok(0)
     })
 }

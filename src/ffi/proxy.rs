@@ -35,7 +35,9 @@ unsafe fn proxy(
         capture: next_if(optional[0]),
         control: next_if(optional[1]),
     };
-    run(&mut sockets, roles)
+    let mut borrowed: Vec<&mut crate::socket::Socket> =
+        sockets.iter_mut().map(|s| &mut **s).collect();
+    run(&mut borrowed, roles)
 }
 
 #[no_mangle]

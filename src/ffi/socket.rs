@@ -9,36 +9,162 @@ use super::handle::Pool;
 use super::msg::msg_mut;
 use super::types::zmq_msg_t;
 use super::{boundary, c_str, deref_mut};
+use crate::constants::ZMQ_DONTWAIT;
 use crate::constants::ZMQ_SNDMORE;
 use crate::error::{Error, Result};
 use crate::msg::Msg;
 use crate::socket::Socket;
 use libc::{c_char, c_int, c_void, iovec, size_t};
 use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-/// What a socket handle holds: the socket, used by one thread at a time as
-/// libzmq's contract says (`zmq_close` takes it out).
-pub(crate) struct SocketSlot(UnsafeCell<Option<Box<Socket>>>);
+/// What a socket handle holds: the socket, and for a thread-safe type
+/// (CLIENT, SERVER) the lock that serialises its calls. A classic socket is
+/// used by one thread at a time, as libzmq's contract says, and never takes
+/// the lock (`zmq_close` takes the socket out).
+pub(crate) struct SocketSlot {
+    socket: UnsafeCell<Option<Box<Socket>>>,
+    lock: Mutex<()>,
+    thread_safe: AtomicBool,
+}
 
-// SAFETY: a socket is used by one application thread at a time (libzmq's
-// rule for non-thread-safe sockets); other threads reach it only through its
-// mailbox.
+impl SocketSlot {
+    fn new() -> SocketSlot {
+        SocketSlot {
+            socket: UnsafeCell::new(None),
+            lock: Mutex::new(()),
+            thread_safe: AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&'static self) -> MutexGuard<'static, ()> {
+        self.lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+// SAFETY: a classic socket is used by one application thread at a time
+// (libzmq's rule); a thread-safe one only under the slot's lock; other
+// threads reach either only through its mailbox.
 unsafe impl Sync for SocketSlot {}
 
 pub(crate) static SOCKETS: Pool<SocketSlot> = Pool::new(0x50c4_e7ab);
 
+/// A socket borrowed for one call: for a thread-safe socket, with its lock
+/// held (released only while a blocking send or receive waits).
+pub(crate) struct SocketRef {
+    slot: &'static SocketSlot,
+    guard: Option<MutexGuard<'static, ()>>,
+    socket: *mut Socket,
+}
+
+impl std::ops::Deref for SocketRef {
+    type Target = Socket;
+    fn deref(&self) -> &Socket {
+        // SAFETY: resolved live when this was made (and again after every
+        // wait); the caller's contract, or the lock we hold, keeps other
+        // threads off it.
+        unsafe { &*self.socket }
+    }
+}
+
+impl std::ops::DerefMut for SocketRef {
+    fn deref_mut(&mut self) -> &mut Socket {
+        // SAFETY: as in `deref`.
+        unsafe { &mut *self.socket }
+    }
+}
+
+impl SocketRef {
+    /// The socket in the slot now (ENOTSOCK once closed).
+    fn resolve(slot: &'static SocketSlot) -> Result<*mut Socket> {
+        // SAFETY: the caller's contract or the slot's lock (held by our
+        // caller for a thread-safe socket) keeps other threads off it.
+        unsafe { (*slot.socket.get()).as_deref_mut() }
+            .map(|s| s as *mut Socket)
+            .ok_or(Error::ENOTSOCK)
+    }
+
+    /// A send or a receive (`op`, given the flags to use). A classic
+    /// socket blocks inside it. A thread-safe one never blocks under its
+    /// lock: an attempt that would block releases the lock and waits until
+    /// the socket's mailbox says something changed (a command came, or
+    /// another thread handled commands), then tries again, until the
+    /// timeout (`timeout_of`: SNDTIMEO or RCVTIMEO) runs out. So several
+    /// threads may wait at once, and others use the socket meanwhile.
+    fn transfer<T>(
+        &mut self,
+        flags: c_int,
+        timeout_of: impl Fn(&Socket) -> i32,
+        mut op: impl FnMut(&mut Socket, c_int) -> Result<T>,
+    ) -> Result<T> {
+        if self.guard.is_none() {
+            return op(self, flags);
+        }
+        let wait_ms = if flags & ZMQ_DONTWAIT != 0 {
+            0
+        } else {
+            timeout_of(self)
+        };
+        let deadline =
+            (wait_ms > 0).then(|| Instant::now() + Duration::from_millis(wait_ms as u64));
+        loop {
+            self.socket = Self::resolve(self.slot)?;
+            let s: &mut Socket = self;
+            let seen = s.mailbox.generation();
+            let before = s.handled_commands();
+            let r = op(s, flags | ZMQ_DONTWAIT);
+            if s.handled_commands() != before {
+                s.mailbox.bump();
+            }
+            match r {
+                Err(Error::EAGAIN) if wait_ms != 0 => {}
+                other => return other,
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::EAGAIN);
+            }
+            let mailbox = Arc::clone(&s.mailbox);
+            self.guard = None;
+            mailbox.wait_change(seen, deadline);
+            self.guard = Some(self.slot.lock());
+        }
+    }
+
+    pub(crate) fn send(&mut self, msg: &mut Msg, flags: c_int) -> Result<()> {
+        self.transfer(flags, |s| s.options.sndtimeo, |s, f| s.send(msg, f))
+    }
+
+    pub(crate) fn recv(&mut self, flags: c_int) -> Result<Msg> {
+        self.transfer(flags, |s| s.options.rcvtimeo, |s, f| s.recv(f))
+    }
+
+    pub(crate) fn recv_into(&mut self, flags: c_int, out: &mut Msg) -> Result<()> {
+        self.transfer(flags, |s| s.options.rcvtimeo, |s, f| s.recv_into(f, out))
+    }
+}
+
 /// The socket behind a handle: ENOTSOCK for NULL, closed or non-socket
-/// handles.
+/// handles. A thread-safe socket is locked until the result is dropped.
 ///
 /// # Safety
-/// `p` must be NULL or a handle this library returned, and the socket must
-/// not be in use by another thread.
+/// `p` must be NULL or a handle this library returned, and a classic
+/// socket must not be in use by another thread.
 #[inline(always)]
-pub(crate) unsafe fn socket_of<'a>(p: *mut c_void) -> Result<&'a mut Socket> {
+pub(crate) unsafe fn socket_of(p: *mut c_void) -> Result<SocketRef> {
     // SAFETY: forwarded from the caller.
-    let slot = unsafe { SOCKETS.get(p) }.ok_or(Error::ENOTSOCK)?;
-    // SAFETY: one thread at a time, per the contract.
-    unsafe { (*slot.value.0.get()).as_deref_mut() }.ok_or(Error::ENOTSOCK)
+    let slot = &unsafe { SOCKETS.get(p) }.ok_or(Error::ENOTSOCK)?.value;
+    let guard = slot
+        .thread_safe
+        .load(Ordering::Acquire)
+        .then(|| slot.lock());
+    let socket = SocketRef::resolve(slot)?;
+    Ok(SocketRef {
+        slot,
+        guard,
+        socket,
+    })
 }
 
 /// The sockets behind `handles`, each distinct handle resolved once (so
@@ -47,9 +173,7 @@ pub(crate) unsafe fn socket_of<'a>(p: *mut c_void) -> Result<&'a mut Socket> {
 ///
 /// # Safety
 /// As `socket_of`, for every handle.
-pub(crate) unsafe fn sockets_of<'a>(
-    handles: &[*mut c_void],
-) -> Result<(Vec<&'a mut Socket>, Vec<usize>)> {
+pub(crate) unsafe fn sockets_of(handles: &[*mut c_void]) -> Result<(Vec<SocketRef>, Vec<usize>)> {
     let mut distinct: Vec<*mut c_void> = Vec::with_capacity(handles.len());
     let mut index = Vec::with_capacity(handles.len());
     for &h in handles {
@@ -105,9 +229,12 @@ pub unsafe extern "C" fn zmq_socket(ctx_: *mut c_void, type_: c_int) -> *mut c_v
         // SAFETY: forwarded from the caller.
         let ctx = unsafe { ctx_of(ctx_) }?;
         let socket = Box::new(ctx.create_socket(type_)?);
-        let slot = SOCKETS.take(|| SocketSlot(UnsafeCell::new(None)), |_| {});
+        let slot = SOCKETS.take(SocketSlot::new, |_| {});
+        slot.value
+            .thread_safe
+            .store(socket.is_thread_safe(), Ordering::Release);
         // SAFETY: nobody else has this slot's address yet.
-        unsafe { *slot.value.0.get() = Some(socket) };
+        unsafe { *slot.value.socket.get() = Some(socket) };
         Ok(slot.as_ptr())
     })
 }
@@ -117,10 +244,17 @@ pub unsafe extern "C" fn zmq_close(s_: *mut c_void) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
         let slot = unsafe { SOCKETS.get(s_) }.ok_or(Error::ENOTSOCK)?;
-        // SAFETY: the owning thread closes its socket.
-        let socket = unsafe { (*slot.value.0.get()).take() }.ok_or(Error::ENOTSOCK)?;
+        let guard = (slot.value.thread_safe.load(Ordering::Acquire)).then(|| slot.value.lock());
+        // SAFETY: the owning thread closes a classic socket; a thread-safe
+        // one is closed under its lock.
+        let socket = unsafe { (*slot.value.socket.get()).take() }.ok_or(Error::ENOTSOCK)?;
         SOCKETS.release(slot);
+        drop(guard);
+        let mailbox = Arc::clone(&socket.mailbox);
         socket.close();
+        // Threads still waiting in a send or receive look again and find
+        // the socket gone.
+        mailbox.bump();
         Ok(0)
     })
 }
@@ -134,7 +268,7 @@ pub unsafe extern "C" fn zmq_setsockopt(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         let value = if optval_.is_null() {
             if optvallen_ != 0 {
                 return Err(Error::EFAULT);
@@ -158,7 +292,7 @@ pub unsafe extern "C" fn zmq_getsockopt(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         // SAFETY: forwarded from the caller.
         let len = unsafe { deref_mut(optvallen_) }?;
         if optval_.is_null() && *len != 0 {
@@ -186,10 +320,10 @@ unsafe fn endpoint_call(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         // SAFETY: forwarded from the caller.
         let addr = unsafe { str_arg(addr_) }.map_err(|_| Error::EINVAL)?;
-        act(s, addr)?;
+        act(&mut s, addr)?;
         Ok(0)
     })
 }
@@ -227,7 +361,7 @@ pub unsafe extern "C" fn zmq_send(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         // SAFETY: the caller gives `len_` bytes.
         let mut msg = Msg::from_slice(unsafe { bytes(buf_, len_) }?)?;
         s.send(&mut msg, flags_)?;
@@ -244,7 +378,7 @@ pub unsafe extern "C" fn zmq_send_const(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         if buf_.is_null() && len_ != 0 {
             return Err(Error::EFAULT);
         }
@@ -266,7 +400,7 @@ pub unsafe extern "C" fn zmq_recv(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         if buf_.is_null() && len_ != 0 {
             return Err(Error::EFAULT);
         }
@@ -289,7 +423,7 @@ pub unsafe extern "C" fn zmq_sendmsg(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         // SAFETY: forwarded from the caller.
         let msg = unsafe { msg_mut(msg_) }?;
         let size = msg.size();
@@ -306,7 +440,7 @@ pub unsafe extern "C" fn zmq_recvmsg(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         // SAFETY: forwarded from the caller.
         let msg = unsafe { msg_mut(msg_) }?;
         s.recv_into(flags_, msg)?;
@@ -345,7 +479,7 @@ pub unsafe extern "C" fn zmq_sendiov(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         if count_ == 0 || iov_.is_null() {
             return Err(Error::EINVAL);
         }
@@ -378,7 +512,7 @@ pub unsafe extern "C" fn zmq_recviov(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         // SAFETY: forwarded from the caller.
         let count = unsafe { deref_mut(count_) }.map_err(|_| Error::EINVAL)?;
         if *count == 0 || iov_.is_null() {
@@ -432,7 +566,7 @@ pub unsafe extern "C" fn zmq_socket_monitor(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         let addr = if addr_.is_null() {
             None
         } else {
@@ -487,7 +621,7 @@ pub unsafe extern "C" fn zmq_socket_get_peer_state(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(socket) }?;
+        let mut s = unsafe { socket_of(socket) }?;
         // SAFETY: the caller gives `routing_id_size` bytes.
         let id = unsafe { bytes(routing_id, routing_id_size) }?;
         s.peer_state(id)
@@ -508,7 +642,7 @@ pub unsafe extern "C" fn zmq_socket_monitor_versioned(
     use crate::constants::{ZMQ_PAIR, ZMQ_PUB, ZMQ_PUSH};
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let s = unsafe { socket_of(s_) }?;
+        let mut s = unsafe { socket_of(s_) }?;
         if !(event_version_ == 1 || event_version_ == 2)
             || !matches!(type_, ZMQ_PAIR | ZMQ_PUB | ZMQ_PUSH)
         {

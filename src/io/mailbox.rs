@@ -19,8 +19,8 @@ use crate::command::Command;
 use crate::error::Result;
 use crate::pipe::PipeEvents;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 #[derive(Debug, Default)]
@@ -29,6 +29,10 @@ struct Queue {
     /// The current edge raised the signal (which the receiver takes back
     /// when it finds the queue empty).
     signalled: bool,
+    /// Counts what may unblock a thread waiting on a thread-safe socket
+    /// with its lock released: each command sent, and each time the
+    /// socket handled commands (`bump`).
+    generation: u64,
 }
 
 #[derive(Debug)]
@@ -42,6 +46,15 @@ pub struct Mailbox {
     /// Somebody asked for the fd and may wait on it: every edge raises it.
     exported: AtomicBool,
     signaler: Signaler,
+    /// Threads waiting in `wait_change` (thread-safe sockets only), and
+    /// where they wait: a classic socket never has any, and its senders
+    /// then skip the notification.
+    waiters: AtomicUsize,
+    changed: Condvar,
+    /// Signalers of pollers that hold this (thread-safe) socket
+    /// (`zmq_poller_fd`): each command raises them.
+    watchers: Mutex<Vec<Arc<Signaler>>>,
+    watched: AtomicBool,
 }
 
 impl Mailbox {
@@ -52,6 +65,10 @@ impl Mailbox {
             sleeping: AtomicBool::new(false),
             exported: AtomicBool::new(false),
             signaler: Signaler::new()?,
+            waiters: AtomicUsize::new(0),
+            changed: Condvar::new(),
+            watchers: Mutex::new(Vec::new()),
+            watched: AtomicBool::new(false),
         })
     }
 
@@ -67,6 +84,7 @@ impl Mailbox {
         let raise = {
             let mut q = self.lock();
             q.cmds.push_back(cmd);
+            q.generation = q.generation.wrapping_add(1);
             // SeqCst against `recv`, which sets `sleeping` and then reads
             // `pending`: one of the two sees the other's store.
             let edge = !self.pending.swap(true, Ordering::SeqCst);
@@ -78,6 +96,85 @@ impl Mailbox {
         if raise {
             self.signaler.send();
         }
+        if self.waiters.load(Ordering::SeqCst) > 0 {
+            self.changed.notify_all();
+        }
+        if self.watched.load(Ordering::SeqCst) {
+            for w in self.watchers().iter() {
+                w.send();
+            }
+        }
+    }
+
+    fn watchers(&self) -> std::sync::MutexGuard<'_, Vec<Arc<Signaler>>> {
+        self.watchers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A poller's signaler to raise with each command from now on (and
+    /// once now, when a command is pending already).
+    pub fn watch(&self, signaler: &Arc<Signaler>) {
+        let mut w = self.watchers();
+        if !w.iter().any(|x| Arc::ptr_eq(x, signaler)) {
+            w.push(Arc::clone(signaler));
+        }
+        self.watched.store(true, Ordering::SeqCst);
+        if self.has_pending() {
+            signaler.send();
+        }
+    }
+
+    /// The poller no longer holds this socket.
+    pub fn unwatch(&self, signaler: &Arc<Signaler>) {
+        let mut w = self.watchers();
+        w.retain(|x| !Arc::ptr_eq(x, signaler));
+        self.watched.store(!w.is_empty(), Ordering::SeqCst);
+    }
+
+    /// The count of what may unblock a waiter of a thread-safe socket
+    /// (see `wait_change`).
+    pub fn generation(&self) -> u64 {
+        self.lock().generation
+    }
+
+    /// The socket handled commands (or went away): threads waiting for a
+    /// change look again.
+    pub fn bump(&self) {
+        {
+            let mut q = self.lock();
+            q.generation = q.generation.wrapping_add(1);
+        }
+        // A waiter counted itself before it looked at the generation under
+        // the lock: it either sees this change or is notified of it.
+        if self.waiters.load(Ordering::SeqCst) > 0 {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Waits, without taking any command, until the generation differs
+    /// from `seen` or `deadline` passes (None: no limit). Several threads
+    /// may wait at once: a thread-safe socket's callers wait here with the
+    /// socket's lock released, then take the lock and look again.
+    pub fn wait_change(&self, seen: u64, deadline: Option<Instant>) {
+        self.waiters.fetch_add(1, Ordering::SeqCst);
+        let mut q = self.lock();
+        while q.generation == seen {
+            match deadline {
+                None => q = self.changed.wait(q).unwrap_or_else(|e| e.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        break;
+                    }
+                    q = self
+                        .changed
+                        .wait_timeout(q, d - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
+                }
+            }
+        }
+        drop(q);
+        self.waiters.fetch_sub(1, Ordering::SeqCst);
     }
 
     /// Cheap check for the hot path: may a command be waiting?

@@ -92,6 +92,19 @@ impl Signaler {
         Ok(rc > 0)
     }
 
+    /// Takes every signal raised so far, without waiting: the fd is not
+    /// readable afterwards until the next `send`.
+    pub fn drain(&self) {
+        loop {
+            let mut value: u64 = 0;
+            // SAFETY: reads at most 8 bytes into a live u64.
+            let rc = unsafe { libc::read(self.fd.as_raw_fd(), (&mut value as *mut u64).cast(), 8) };
+            if rc != 8 && errno::errno().0 != libc::EINTR {
+                return;
+            }
+        }
+    }
+
     pub fn fd(&self) -> RawFd {
         self.fd.as_raw_fd()
     }

@@ -94,6 +94,11 @@ pub fn compatible(ours: i32, theirs: i32) -> bool {
     )
 }
 
+/// The socket types libzmq makes thread-safe (of those built here).
+pub fn thread_safe_type(socket_type: i32) -> bool {
+    matches!(socket_type, ZMQ_CLIENT | ZMQ_SERVER)
+}
+
 fn new_pattern(socket_type: i32) -> Result<Box<dyn Pattern>> {
     Ok(match socket_type {
         ZMQ_PAIR => Box::new(pair::Pair::default()),
@@ -125,6 +130,9 @@ pub struct Socket {
     pattern: Box<dyn Pattern>,
     /// The last part received had MORE set.
     rcvmore: bool,
+    /// Commands handled so far: a thread-safe socket's caller that saw it
+    /// move tells the threads waiting on the socket to look again.
+    handled: u64,
     /// The context is terminating (ETERM from now on).
     ctx_terminated: bool,
     last_endpoint: String,
@@ -218,6 +226,7 @@ impl Socket {
             pipes: Pipes::default(),
             pattern: new_pattern(socket_type)?,
             rcvmore: false,
+            handled: 0,
             ctx_terminated: false,
             last_endpoint: String::new(),
             bound: Vec::new(),
@@ -291,6 +300,7 @@ impl Socket {
     }
 
     fn handle(&mut self, cmd: Command) {
+        self.handled = self.handled.wrapping_add(1);
         match cmd {
             Command::ActivateRead(key) => {
                 if let Some(idx) = self.pipes.by_key(key) {
@@ -461,6 +471,17 @@ impl Socket {
         Ok(ev)
     }
 
+    /// Whether any thread may use the socket (CLIENT, SERVER): the C
+    /// boundary serialises its calls and waits with its lock released.
+    pub fn is_thread_safe(&self) -> bool {
+        thread_safe_type(self.socket_type)
+    }
+
+    /// Commands handled so far (see `handled`).
+    pub fn handled_commands(&self) -> u64 {
+        self.handled
+    }
+
     pub fn fd(&self) -> i32 {
         self.mailbox.fd()
     }
@@ -504,12 +525,15 @@ impl Socket {
         match option {
             ZMQ_TYPE => exact_int(out, self.socket_type),
             ZMQ_RCVMORE => loose_int(out, self.rcvmore as i32),
+            // A thread-safe socket has no fd (libzmq's rule): a poller
+            // gives one instead (zmq_poller_fd).
+            ZMQ_FD if self.is_thread_safe() => Err(Error::EINVAL),
             ZMQ_FD => loose_int(out, self.fd()),
             ZMQ_EVENTS => {
                 let ev = self.events()?;
                 loose_int(out, ev)
             }
-            ZMQ_THREAD_SAFE => loose_int(out, 0),
+            ZMQ_THREAD_SAFE => loose_int(out, self.is_thread_safe() as i32),
             ZMQ_TOPICS_COUNT => match self.pattern.topics_count() {
                 Some(n) => exact_int(out, n as i32),
                 None => Err(Error::EINVAL),
