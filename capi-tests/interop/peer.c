@@ -17,6 +17,8 @@
  *   xpubsub (XPUB/SUB: subscriptions over the wire, publisher-side
  *   filtering with text and binary topics, multipart, unsubscription;
  *   basic scenario only)
+ *   gatherscatter (GATHER/SCATTER: client sends), channel (CHANNEL/CHANNEL,
+ *   both ways): draft types, seq scenario only
  *   clientserver (SERVER/CLIENT, draft types; seq scenario only: the
  *   SERVER echoes each message to the routing id it came with; the server
  *   side needs zmq_msg_routing_id, which Debian's libzmq 4.3.4 does not
@@ -440,6 +442,10 @@ static int server_type (const char *pattern)
         return ZMQ_XPUB;
     if (!strcmp (pattern, "clientserver"))
         return ZMQ_SERVER;
+    if (!strcmp (pattern, "gatherscatter"))
+        return ZMQ_GATHER;
+    if (!strcmp (pattern, "channel"))
+        return ZMQ_CHANNEL;
     die ("unknown pattern");
     return -1;
 }
@@ -453,6 +459,8 @@ static int client_type (const char *pattern)
         case ZMQ_REP: return ZMQ_REQ;
         case ZMQ_XPUB: return ZMQ_SUB;
         case ZMQ_SERVER: return ZMQ_CLIENT;
+        case ZMQ_GATHER: return ZMQ_SCATTER;
+        case ZMQ_CHANNEL: return ZMQ_CHANNEL;
         default: return ZMQ_DEALER;
     }
 }
@@ -1339,7 +1347,7 @@ static int run_server (const char *pattern, const char *bind_ep,
             }
         } else {
             seq_recv_all (s, count, type == ZMQ_ROUTER);
-            if (type == ZMQ_PAIR || type == ZMQ_ROUTER)
+            if (type == ZMQ_PAIR || type == ZMQ_ROUTER || type == ZMQ_CHANNEL)
                 seq_send_all (s, count, type == ZMQ_ROUTER);
         }
     } else if (!strcmp (scenario, "restart1")
@@ -1442,7 +1450,7 @@ static int run_client (const char *pattern, const char *epfile,
             }
         } else {
             seq_send_all (s, count, 0);
-            if (type == ZMQ_PAIR || type == ZMQ_DEALER)
+            if (type == ZMQ_PAIR || type == ZMQ_DEALER || type == ZMQ_CHANNEL)
                 seq_recv_all (s, count, 0);
         }
     } else if (!strcmp (scenario, "restart")) {

@@ -189,13 +189,15 @@ for direction in ours-theirs theirs-ours; do
             else
                 dslib=$DRAFT; dclib=$OURS
             fi
-            if [ "$transport" = tcp ]; then
-                ep="tcp://127.0.0.1:*"
-            else
-                ep="ipc://$WORK/clientserver-$direction.sock"
-            fi
-            run_one "$transport clientserver seq ($label, draft libzmq)" \
-                "$dslib" "$dclib" clientserver "$ep" seq
+            for pattern in clientserver gatherscatter channel; do
+                if [ "$transport" = tcp ]; then
+                    ep="tcp://127.0.0.1:*"
+                else
+                    ep="ipc://$WORK/$pattern-$direction.sock"
+                fi
+                run_one "$transport $pattern seq ($label, draft libzmq)" \
+                    "$dslib" "$dclib" "$pattern" "$ep" seq
+            done
         fi
     done
 done

@@ -1,12 +1,14 @@
-//! CLIENT and SERVER (draft, RFC 41): single-part messages only. CLIENT
-//! load-balances to its peers and fair-queues from them (a DEALER that
-//! refuses multipart); SERVER gives each peer a 32-bit routing id of its
-//! own, which a received message carries (`zmq_msg_routing_id`) and a
-//! reply names (`zmq_msg_set_routing_id`), instead of an envelope frame.
-//! A multipart message from a peer is dropped whole on receipt; sending
-//! one (ZMQ_SNDMORE) is EINVAL, as in libzmq.
+//! The single-part draft types: CLIENT and SERVER (RFC 41), SCATTER and
+//! GATHER, CHANNEL. CLIENT load-balances to its peers and fair-queues from
+//! them (a DEALER that refuses multipart), SCATTER and GATHER are PUSH and
+//! PULL, CHANNEL a PAIR, each single-part (`SinglePart`); SERVER gives each
+//! peer a 32-bit routing id of its own, which a received message carries
+//! (`zmq_msg_routing_id`) and a reply names (`zmq_msg_set_routing_id`),
+//! instead of an envelope frame. A multipart message from a peer is
+//! dropped whole on receipt; sending one (ZMQ_SNDMORE) is EINVAL, as in
+//! libzmq.
 
-use super::route::{fq::Fq, lb::Lb};
+use super::route::fq::Fq;
 use super::{Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::msg::Msg;
@@ -31,41 +33,52 @@ fn recv_single(fq: &mut Fq, cx: &mut Cx) -> Result<(Msg, PipeIdx)> {
     }
 }
 
+/// A pattern made single-part (libzmq's CLIENT over a DEALER, SCATTER over
+/// PUSH, GATHER over PULL, CHANNEL over PAIR): ZMQ_SNDMORE is EINVAL, and
+/// a multipart message from a peer is dropped whole.
 #[derive(Debug, Default)]
-pub struct Client {
-    fq: Fq,
-    lb: Lb,
+pub struct SinglePart<P> {
+    inner: P,
 }
 
-impl Pattern for Client {
-    fn attach(&mut self, idx: PipeIdx, _cx: &mut Cx) {
-        self.fq.attach(idx);
-        self.lb.attach(idx);
+impl<P: Pattern> Pattern for SinglePart<P> {
+    fn attach(&mut self, idx: PipeIdx, cx: &mut Cx) {
+        self.inner.attach(idx, cx);
     }
     fn send(&mut self, msg: &mut Msg, cx: &mut Cx) -> Result<()> {
         if msg.more() {
             return Err(Error::EINVAL);
         }
-        self.lb.send(msg, cx.pipes).map(drop)
+        self.inner.send(msg, cx)
     }
     fn recv(&mut self, cx: &mut Cx) -> Result<Msg> {
-        recv_single(&mut self.fq, cx).map(|(m, _)| m)
+        loop {
+            let msg = self.inner.recv(cx)?;
+            if !msg.more() {
+                return Ok(msg);
+            }
+            // The rest of a multipart message follows from the same peer
+            // (a message is flushed whole).
+            while self.inner.recv(cx)?.more() {}
+        }
     }
     fn has_in(&mut self, cx: &mut Cx) -> bool {
-        self.fq.has_in(cx.pipes)
+        self.inner.has_in(cx)
     }
     fn has_out(&mut self, cx: &mut Cx) -> bool {
-        self.lb.has_out(cx.pipes)
+        self.inner.has_out(cx)
     }
-    fn read_activated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
-        self.fq.activated(idx);
+    fn read_activated(&mut self, idx: PipeIdx, cx: &mut Cx) {
+        self.inner.read_activated(idx, cx);
     }
-    fn write_activated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
-        self.lb.activated(idx);
+    fn write_activated(&mut self, idx: PipeIdx, cx: &mut Cx) {
+        self.inner.write_activated(idx, cx);
     }
-    fn terminated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
-        self.fq.terminated(idx);
-        self.lb.terminated(idx);
+    fn peer_gone(&mut self, idx: PipeIdx, cx: &mut Cx) {
+        self.inner.peer_gone(idx, cx);
+    }
+    fn terminated(&mut self, idx: PipeIdx, cx: &mut Cx) {
+        self.inner.terminated(idx, cx);
     }
 }
 

@@ -10,6 +10,7 @@ pub mod options;
 pub mod route;
 
 mod client_server;
+use client_server::SinglePart;
 mod dealer;
 mod pair;
 mod pubsub;
@@ -91,12 +92,18 @@ pub fn compatible(ours: i32, theirs: i32) -> bool {
             | (ZMQ_PUSH, ZMQ_PULL)
             | (ZMQ_CLIENT, ZMQ_SERVER)
             | (ZMQ_SERVER, ZMQ_CLIENT)
+            | (ZMQ_SCATTER, ZMQ_GATHER)
+            | (ZMQ_GATHER, ZMQ_SCATTER)
+            | (ZMQ_CHANNEL, ZMQ_CHANNEL)
     )
 }
 
 /// The socket types libzmq makes thread-safe (of those built here).
 pub fn thread_safe_type(socket_type: i32) -> bool {
-    matches!(socket_type, ZMQ_CLIENT | ZMQ_SERVER)
+    matches!(
+        socket_type,
+        ZMQ_CLIENT | ZMQ_SERVER | ZMQ_SCATTER | ZMQ_GATHER | ZMQ_CHANNEL
+    )
 }
 
 fn new_pattern(socket_type: i32) -> Result<Box<dyn Pattern>> {
@@ -113,8 +120,11 @@ fn new_pattern(socket_type: i32) -> Result<Box<dyn Pattern>> {
         ZMQ_PULL => Box::new(push_pull::Pull::default()),
         ZMQ_PUSH => Box::new(push_pull::Push::default()),
         ZMQ_STREAM => Box::new(router::Router::new_raw()),
-        ZMQ_CLIENT => Box::new(client_server::Client::default()),
+        ZMQ_CLIENT => Box::new(SinglePart::<dealer::Dealer>::default()),
         ZMQ_SERVER => Box::new(client_server::Server::new()),
+        ZMQ_SCATTER => Box::new(SinglePart::<push_pull::Push>::default()),
+        ZMQ_GATHER => Box::new(SinglePart::<push_pull::Pull>::default()),
+        ZMQ_CHANNEL => Box::new(SinglePart::<pair::Pair>::default()),
         _ => return Err(Error::EINVAL),
     })
 }
@@ -471,8 +481,9 @@ impl Socket {
         Ok(ev)
     }
 
-    /// Whether any thread may use the socket (CLIENT, SERVER): the C
-    /// boundary serialises its calls and waits with its lock released.
+    /// Whether any thread may use the socket (CLIENT, SERVER, SCATTER,
+    /// GATHER, CHANNEL): the C boundary serialises its calls and waits
+    /// with its lock released.
     pub fn is_thread_safe(&self) -> bool {
         thread_safe_type(self.socket_type)
     }
