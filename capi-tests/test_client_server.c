@@ -452,6 +452,66 @@ static void test_poller_fd (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* PEER: zmq_connect_peer gives the new peer's routing id at once, both
+ * sides talk by routing id, zmq_disconnect_peer ends one peer. */
+static void peer (const char *endpoint)
+{
+    void *ctx = zmq_ctx_new (), *p1, *p2, *server;
+    char ep[256];
+    uint32_t id1, id2;
+    CHECK (ctx != NULL);
+    p1 = tu_socket (ctx, ZMQ_PEER);
+    p2 = tu_socket (ctx, ZMQ_PEER);
+    server = tu_socket (ctx, ZMQ_SERVER);
+    CHECK (p1 != NULL && p2 != NULL && server != NULL);
+    CHECK_OK (zmq_bind (p1, endpoint));
+    CHECK_OK (tu_last_endpoint (p1, ep, sizeof ep));
+    id1 = zmq_connect_peer (p2, ep);
+    CHECK (id1 != 0);
+    CHECK_EQ_INT (2, server_send (p2, id1, "hi"));
+    CHECK_STEP (server_recv (p1, "hi", &id2));
+    CHECK_EQ_INT (5, server_send (p1, id2, "hello"));
+    CHECK_STEP (server_recv (p2, "hello", &id1));
+    /* Not a PEER: ENOTSUP (and 0 for connect_peer). */
+    errno = 0;
+    CHECK_EQ_INT (0, zmq_connect_peer (server, ep));
+    CHECK_EQ_INT (ENOTSUP, errno);
+    CHECK_ERR (ENOTSUP, zmq_disconnect_peer (server, id1));
+    /* An unknown peer, then a real one. */
+    CHECK_ERR (EHOSTUNREACH, zmq_disconnect_peer (p1, id2 + 1));
+    CHECK_OK (zmq_disconnect_peer (p1, id2));
+    CHECK_ERR (EHOSTUNREACH, server_send (p1, id2, "gone"));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_close (p2));
+    CHECK_OK (zmq_close (p1));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void test_peer_inproc (void)
+{
+    peer ("inproc://peer");
+}
+
+static void test_peer_tcp (void)
+{
+    peer ("tcp://127.0.0.1:*");
+}
+
+/* zmq_connect_peer needs its pipe at once: EFAULT under ZMQ_IMMEDIATE. */
+static void test_peer_immediate (void)
+{
+    void *ctx = zmq_ctx_new (), *p;
+    CHECK (ctx != NULL);
+    p = tu_socket (ctx, ZMQ_PEER);
+    CHECK (p != NULL);
+    CHECK_OK (tu_set_int (p, ZMQ_IMMEDIATE, 1));
+    errno = 0;
+    CHECK_EQ_INT (0, zmq_connect_peer (p, "tcp://127.0.0.1:5555"));
+    CHECK_EQ_INT (EFAULT, errno);
+    CHECK_OK (zmq_close (p));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 int main (void)
 {
     RUN (test_types_read_back);
@@ -468,5 +528,8 @@ int main (void)
     RUN (test_hello_and_disconnect_by_disconnect);
     RUN (test_thread_safe_sockets);
     RUN (test_poller_fd);
+    RUN (test_peer_inproc);
+    RUN (test_peer_tcp);
+    RUN (test_peer_immediate);
     return test_summary ();
 }

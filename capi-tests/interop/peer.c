@@ -18,7 +18,9 @@
  *   filtering with text and binary topics, multipart, unsubscription;
  *   basic scenario only)
  *   gatherscatter (GATHER/SCATTER: client sends), channel (CHANNEL/CHANNEL,
- *   both ways): draft types, seq scenario only
+ *   both ways), peer (PEER/PEER: the client connects with zmq_connect_peer
+ *   and sends to the routing id it returned, the server echoes as for
+ *   clientserver): draft types, seq scenario only
  *   clientserver (SERVER/CLIENT, draft types; seq scenario only: the
  *   SERVER echoes each message to the routing id it came with; the server
  *   side needs zmq_msg_routing_id, which Debian's libzmq 4.3.4 does not
@@ -446,6 +448,8 @@ static int server_type (const char *pattern)
         return ZMQ_GATHER;
     if (!strcmp (pattern, "channel"))
         return ZMQ_CHANNEL;
+    if (!strcmp (pattern, "peer"))
+        return ZMQ_PEER;
     die ("unknown pattern");
     return -1;
 }
@@ -461,6 +465,7 @@ static int client_type (const char *pattern)
         case ZMQ_SERVER: return ZMQ_CLIENT;
         case ZMQ_GATHER: return ZMQ_SCATTER;
         case ZMQ_CHANNEL: return ZMQ_CHANNEL;
+        case ZMQ_PEER: return ZMQ_PEER;
         default: return ZMQ_DEALER;
     }
 }
@@ -1265,20 +1270,62 @@ static int run_proxy_client (const char *epfile)
     return 0;
 }
 
+/* A draft function of the loaded libzmq, looked up by name (the program
+ * must load on Debian's libzmq too, which has none): ISO C has no cast
+ * from dlsym's pointer to a function pointer, so callers copy the address
+ * bit for bit. */
+static void *draft_symbol (const char *name)
+{
+    void *sym = dlsym (RTLD_DEFAULT, name);
+    if (sym == NULL)
+        die ("this libzmq has no %s (draft API)", name);
+    return sym;
+}
+
+/* peer: connect with zmq_connect_peer, then count numbered messages to
+ * the routing id it gave, in windows of 500, each echoed back. */
+static void peer_client (void *s, const char *ep, long count)
+{
+    void *connect_sym = draft_symbol ("zmq_connect_peer");
+    void *set_sym = draft_symbol ("zmq_msg_set_routing_id");
+    uint32_t (*connect_peer) (void *, const char *);
+    int (*set_routing_id) (zmq_msg_t *, uint32_t);
+    uint32_t id;
+    long done, i;
+    memcpy (&connect_peer, &connect_sym, sizeof connect_peer);
+    memcpy (&set_routing_id, &set_sym, sizeof set_routing_id);
+    id = connect_peer (s, ep);
+    if (id == 0)
+        die ("zmq_connect_peer %s", ep);
+    for (done = 0; done < count; done += 500) {
+        long n = count - done < 500 ? count - done : 500;
+        for (i = 0; i < n; i++) {
+            zmq_msg_t m;
+            zmq_msg_init_size (&m, SEQ_SIZE);
+            seq_fill ((unsigned char *) zmq_msg_data (&m), (uint64_t) (done + i));
+            if (set_routing_id (&m, id) != 0
+                || zmq_msg_send (&m, s, 0) != SEQ_SIZE)
+                die ("send to peer %u", (unsigned) id);
+        }
+        for (i = 0; i < n; i++) {
+            uint64_t got = seq_recv (s, 0);
+            if (got != (uint64_t) (done + i))
+                die ("echo %ld carries %llu", done + i,
+                     (unsigned long long) got);
+        }
+    }
+}
+
 /* clientserver: the SERVER takes count numbered messages in order, all
  * from one peer (one routing id), and echoes each back to that id. */
 static void clientserver_echo (void *server, long count)
 {
-    /* Looked up by name: ISO C has no cast from dlsym's pointer to a
-     * function pointer, so the address is copied bit for bit. */
-    void *get_sym = dlsym (RTLD_DEFAULT, "zmq_msg_routing_id");
-    void *set_sym = dlsym (RTLD_DEFAULT, "zmq_msg_set_routing_id");
+    void *get_sym = draft_symbol ("zmq_msg_routing_id");
+    void *set_sym = draft_symbol ("zmq_msg_set_routing_id");
     uint32_t (*routing_id) (zmq_msg_t *);
     int (*set_routing_id) (zmq_msg_t *, uint32_t);
     uint32_t peer = 0;
     long i;
-    if (get_sym == NULL || set_sym == NULL)
-        die ("this libzmq has no zmq_msg_routing_id (draft API)");
     memcpy (&routing_id, &get_sym, sizeof routing_id);
     memcpy (&set_routing_id, &set_sym, sizeof set_routing_id);
     for (i = 0; i < count; i++) {
@@ -1334,7 +1381,7 @@ static int run_server (const char *pattern, const char *bind_ep,
     } else if (!strcmp (scenario, "seq")) {
         if (type == ZMQ_PUSH)
             seq_send_all (s, count, 0);
-        else if (type == ZMQ_SERVER)
+        else if (type == ZMQ_SERVER || type == ZMQ_PEER)
             clientserver_echo (s, count);
         else if (type == ZMQ_REP) {
             long i;
@@ -1410,6 +1457,13 @@ static int run_client (const char *pattern, const char *epfile,
         zmq_setsockopt (s, ZMQ_ROUTING_ID, DEALER_ID, strlen (DEALER_ID));
     if (!strcmp (scenario, "restart"))
         set_int (s, ZMQ_RECONNECT_IVL, 50);
+    if (type == ZMQ_PEER) {
+        peer_client (s, ep, count);
+        barrier (epfile, "client");
+        if (zmq_close (s) != 0)
+            die ("zmq_close");
+        return 0;
+    }
     if (zmq_connect (s, ep) != 0)
         die ("connect %s", ep);
 

@@ -189,7 +189,7 @@ for direction in ours-theirs theirs-ours; do
             else
                 dslib=$DRAFT; dclib=$OURS
             fi
-            for pattern in clientserver gatherscatter channel; do
+            for pattern in clientserver gatherscatter channel peer; do
                 if [ "$transport" = tcp ]; then
                     ep="tcp://127.0.0.1:*"
                 else

@@ -599,17 +599,23 @@ pub unsafe extern "C" fn zmq_leave(s: *mut c_void, group: *const c_char) -> c_in
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub unsafe extern "C" fn zmq_connect_peer(s_: *mut c_void, addr_: *const c_char) -> u32 {
-    let _ = addr_;
-    // SAFETY: forwarded from the caller.
-    unsafe { not_yet(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let mut s = unsafe { socket_of(s_) }?;
+        // SAFETY: forwarded from the caller.
+        let addr = unsafe { str_arg(addr_) }?;
+        s.connect_peer(addr)
+    })
 }
 
 #[cfg(feature = "draft")]
 #[no_mangle]
 pub unsafe extern "C" fn zmq_disconnect_peer(s_: *mut c_void, routing_id_: u32) -> c_int {
-    let _ = routing_id_;
-    // SAFETY: forwarded from the caller.
-    unsafe { not_yet(s_) }
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        unsafe { socket_of(s_) }?.disconnect_peer(routing_id_)?;
+        Ok(0)
+    })
 }
 
 #[cfg(feature = "draft")]

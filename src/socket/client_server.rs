@@ -82,9 +82,13 @@ impl<P: Pattern> Pattern for SinglePart<P> {
     }
 }
 
+/// SERVER, and PEER (a SERVER that also connects: `zmq_connect_peer`
+/// returns the id its new pipe got).
 #[derive(Debug)]
 pub struct Server {
     fq: Fq,
+    /// The id given to the pipe attached last.
+    last_id: Option<u32>,
     /// Routing id -> pipe, and back.
     out: HashMap<u32, PipeIdx>,
     ids: HashMap<PipeIdx, u32>,
@@ -98,6 +102,7 @@ impl Server {
         let _ = crate::keys::random_bytes(&mut seed);
         Server {
             fq: Fq::default(),
+            last_id: None,
             out: HashMap::new(),
             ids: HashMap::new(),
             next_id: u32::from_ne_bytes(seed),
@@ -118,6 +123,7 @@ impl Server {
 impl Pattern for Server {
     fn attach(&mut self, idx: PipeIdx, _cx: &mut Cx) {
         let id = self.take_id();
+        self.last_id = Some(id);
         self.out.insert(id, idx);
         self.ids.insert(idx, id);
         self.fq.attach(idx);
@@ -166,5 +172,18 @@ impl Pattern for Server {
         if let Some(id) = self.ids.remove(&idx) {
             self.out.remove(&id);
         }
+    }
+    fn last_routing_id(&self) -> Option<u32> {
+        self.last_id
+    }
+    fn disconnect_peer(&mut self, routing_id: u32, cx: &mut Cx) -> Result<()> {
+        let idx = self
+            .out
+            .remove(&routing_id)
+            .ok_or(Error(libc::EHOSTUNREACH))?;
+        self.ids.remove(&idx);
+        cx.pipes.get(idx).terminate();
+        cx.pipes.dead.push(idx);
+        Ok(())
     }
 }

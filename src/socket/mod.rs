@@ -67,6 +67,14 @@ pub(crate) trait Pattern: Send {
     fn peer_state(&mut self, _routing_id: &[u8], _cx: &mut Cx) -> Result<i32> {
         Err(Error::ENOTSUP)
     }
+    /// PEER: the routing id given to the pipe attached last.
+    fn last_routing_id(&self) -> Option<u32> {
+        None
+    }
+    /// PEER: ends the connection to the peer with this routing id.
+    fn disconnect_peer(&mut self, _routing_id: u32, _cx: &mut Cx) -> Result<()> {
+        Err(Error::ENOTSUP)
+    }
     /// ZMQ_TOPICS_COUNT: the number of subscriptions (pub-sub only).
     fn topics_count(&self) -> Option<usize> {
         None
@@ -95,6 +103,7 @@ pub fn compatible(ours: i32, theirs: i32) -> bool {
             | (ZMQ_SCATTER, ZMQ_GATHER)
             | (ZMQ_GATHER, ZMQ_SCATTER)
             | (ZMQ_CHANNEL, ZMQ_CHANNEL)
+            | (ZMQ_PEER, ZMQ_PEER)
     )
 }
 
@@ -102,7 +111,7 @@ pub fn compatible(ours: i32, theirs: i32) -> bool {
 pub fn thread_safe_type(socket_type: i32) -> bool {
     matches!(
         socket_type,
-        ZMQ_CLIENT | ZMQ_SERVER | ZMQ_SCATTER | ZMQ_GATHER | ZMQ_CHANNEL
+        ZMQ_CLIENT | ZMQ_SERVER | ZMQ_SCATTER | ZMQ_GATHER | ZMQ_CHANNEL | ZMQ_PEER
     )
 }
 
@@ -125,6 +134,7 @@ fn new_pattern(socket_type: i32) -> Result<Box<dyn Pattern>> {
         ZMQ_SCATTER => Box::new(SinglePart::<push_pull::Push>::default()),
         ZMQ_GATHER => Box::new(SinglePart::<push_pull::Pull>::default()),
         ZMQ_CHANNEL => Box::new(SinglePart::<pair::Pair>::default()),
+        ZMQ_PEER => Box::new(client_server::Server::new()),
         _ => return Err(Error::EINVAL),
     })
 }
@@ -482,7 +492,7 @@ impl Socket {
     }
 
     /// Whether any thread may use the socket (CLIENT, SERVER, SCATTER,
-    /// GATHER, CHANNEL): the C boundary serialises its calls and waits
+    /// GATHER, CHANNEL, PEER): the C boundary serialises its calls and waits
     /// with its lock released.
     pub fn is_thread_safe(&self) -> bool {
         thread_safe_type(self.socket_type)
@@ -945,6 +955,33 @@ impl Socket {
             m.stop();
         }
         self.ctx.socket_closed(self.id);
+    }
+
+    /// zmq_connect_peer (PEER): connects and returns the routing id of the
+    /// new peer's pipe (made at once: EFAULT under ZMQ_IMMEDIATE, as
+    /// libzmq); ENOTSUP on other socket types.
+    pub fn connect_peer(&mut self, addr: &str) -> Result<u32> {
+        if self.socket_type != ZMQ_PEER {
+            return Err(Error::ENOTSUP);
+        }
+        if self.options.immediate {
+            return Err(Error::EFAULT);
+        }
+        self.connect(addr)?;
+        self.pattern.last_routing_id().ok_or(Error::EFAULT)
+    }
+
+    /// zmq_disconnect_peer (PEER): ends the connection to a peer;
+    /// EHOSTUNREACH when no peer has that id, ENOTSUP on other types.
+    pub fn disconnect_peer(&mut self, routing_id: u32) -> Result<()> {
+        if self.socket_type != ZMQ_PEER {
+            return Err(Error::ENOTSUP);
+        }
+        self.poll_commands()?;
+        let (pattern, mut cx) = self.cx();
+        let r = pattern.disconnect_peer(routing_id, &mut cx);
+        self.reap_dead();
+        r
     }
 
     /// zmq_socket_get_peer_state (draft): ZMQ_POLLOUT when the peer with
