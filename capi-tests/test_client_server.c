@@ -512,6 +512,46 @@ static void test_peer_immediate (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* A send blocked for want of a peer goes through once another thread
+ * connects the (thread-safe) socket. */
+struct late_connect {
+    void *client;
+    const char *endpoint;
+    int rc;
+};
+
+static void late_connect_thread (void *arg)
+{
+    struct late_connect *lc = (struct late_connect *) arg;
+    tu_sleep_ms (100);
+    lc->rc = zmq_connect (lc->client, lc->endpoint);
+}
+
+static void test_blocked_send_woken_by_connect (void)
+{
+    void *ctx = zmq_ctx_new (), *server, *client, *thread;
+    char ep[256];
+    struct late_connect lc;
+    uint32_t id;
+    CHECK (ctx != NULL);
+    server = tu_socket (ctx, ZMQ_SERVER);
+    client = tu_socket (ctx, ZMQ_CLIENT);
+    CHECK (server != NULL && client != NULL);
+    CHECK_OK (zmq_bind (server, "tcp://127.0.0.1:*"));
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
+    lc.client = client;
+    lc.endpoint = ep;
+    lc.rc = -1;
+    thread = zmq_threadstart (late_connect_thread, &lc);
+    SEND_STR (client, "waited", 0);
+    zmq_threadclose (thread);
+    CHECK_OK (lc.rc);
+    CHECK_STEP (server_recv (server, "waited", &id));
+    CHECK_OK (zmq_close (client));
+    CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 int main (void)
 {
     RUN (test_types_read_back);
@@ -531,5 +571,6 @@ int main (void)
     RUN (test_peer_inproc);
     RUN (test_peer_tcp);
     RUN (test_peer_immediate);
+    RUN (test_blocked_send_woken_by_connect);
     return test_summary ();
 }

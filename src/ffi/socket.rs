@@ -59,6 +59,21 @@ pub(crate) struct SocketRef {
     socket: *mut Socket,
 }
 
+/// After any call on a thread-safe socket, threads waiting on it look
+/// again: a connect, an option or a message sent by this thread may be
+/// what they wait for. The call runs under the lock, which is released
+/// after this. (Pollers holding the socket hear of commands only.)
+impl Drop for SocketRef {
+    fn drop(&mut self) {
+        if self.guard.is_some() {
+            if let Ok(s) = Self::resolve(self.slot) {
+                // SAFETY: resolved under the lock we still hold.
+                unsafe { (*s).mailbox.bump() };
+            }
+        }
+    }
+}
+
 impl std::ops::Deref for SocketRef {
     type Target = Socket;
     fn deref(&self) -> &Socket {
@@ -109,8 +124,14 @@ impl SocketRef {
         };
         let deadline =
             (wait_ms > 0).then(|| Instant::now() + Duration::from_millis(wait_ms as u64));
+        let mine = Arc::clone(&self.mailbox);
         loop {
             self.socket = Self::resolve(self.slot)?;
+            // A slot closed and reused meanwhile holds another socket.
+            // SAFETY: just resolved under the lock.
+            if !Arc::ptr_eq(&mine, unsafe { &(*self.socket).mailbox }) {
+                return Err(Error::ENOTSOCK);
+            }
             let s: &mut Socket = self;
             let seen = s.mailbox.generation();
             let before = s.handled_commands();
@@ -174,17 +195,15 @@ pub(crate) unsafe fn socket_of(p: *mut c_void) -> Result<SocketRef> {
 /// # Safety
 /// As `socket_of`, for every handle.
 pub(crate) unsafe fn sockets_of(handles: &[*mut c_void]) -> Result<(Vec<SocketRef>, Vec<usize>)> {
-    let mut distinct: Vec<*mut c_void> = Vec::with_capacity(handles.len());
-    let mut index = Vec::with_capacity(handles.len());
-    for &h in handles {
-        index.push(match distinct.iter().position(|&d| d == h) {
-            Some(i) => i,
-            None => {
-                distinct.push(h);
-                distinct.len() - 1
-            }
-        });
-    }
+    // Locked in address order, so two threads polling the same
+    // thread-safe sockets cannot each hold the lock the other waits for.
+    let mut distinct: Vec<*mut c_void> = handles.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let index = handles
+        .iter()
+        .map(|h| distinct.binary_search(h).unwrap_or(0))
+        .collect();
     let mut sockets = Vec::with_capacity(distinct.len());
     for h in distinct {
         // SAFETY: forwarded from the caller; distinct handles are distinct
@@ -230,11 +249,16 @@ pub unsafe extern "C" fn zmq_socket(ctx_: *mut c_void, type_: c_int) -> *mut c_v
         let ctx = unsafe { ctx_of(ctx_) }?;
         let socket = Box::new(ctx.create_socket(type_)?);
         let slot = SOCKETS.take(SocketSlot::new, |_| {});
+        // Under the lock: a thread still waiting on the socket this slot
+        // held before may look at it.
+        let guard = slot.value.lock();
         slot.value
             .thread_safe
             .store(socket.is_thread_safe(), Ordering::Release);
-        // SAFETY: nobody else has this slot's address yet.
+        // SAFETY: the lock keeps that waiter off; nobody else has the
+        // handle yet.
         unsafe { *slot.value.socket.get() = Some(socket) };
+        drop(guard);
         Ok(slot.as_ptr())
     })
 }

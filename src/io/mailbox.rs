@@ -110,17 +110,16 @@ impl Mailbox {
         self.watchers.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A poller's signaler to raise with each command from now on (and
-    /// once now, when a command is pending already).
+    /// A poller's signaler to raise with each command from now on, and
+    /// once now: the socket may be ready already (a spurious wake-up at
+    /// most).
     pub fn watch(&self, signaler: &Arc<Signaler>) {
         let mut w = self.watchers();
         if !w.iter().any(|x| Arc::ptr_eq(x, signaler)) {
             w.push(Arc::clone(signaler));
         }
         self.watched.store(true, Ordering::SeqCst);
-        if self.has_pending() {
-            signaler.send();
-        }
+        signaler.send();
     }
 
     /// The poller no longer holds this socket.
