@@ -24,12 +24,12 @@ use crate::pipe::{pipe_pair, Direction, Pipe, Read};
 use crate::socket::options::Options;
 use crate::transport::filter::AcceptFilters;
 use crate::transport::{ConnectError, Stream, TcpSettings};
-use crate::zmtp::liveness::{Liveness, Timing};
+use crate::zmtp::liveness::{ms, Liveness, Timing};
 use crate::zmtp::{self, Connection, Event};
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What a session needs to know of its socket, taken at bind/connect time:
 /// the socket's options as they were then, and what follows from them.
@@ -161,10 +161,6 @@ fn subscription(flag: u8, topic: &[u8]) -> Option<Msg> {
     body.push(flag);
     body.extend_from_slice(topic);
     Msg::from_slice(&body).ok()
-}
-
-fn ms(v: i32) -> Duration {
-    Duration::from_millis(v.max(0) as u64)
 }
 
 impl Session {

@@ -15,21 +15,16 @@ use crate::msg::Msg;
 use crate::pipe::PipeIdx;
 use std::collections::HashMap;
 
-/// Receives the next single-part message, dropping multipart ones whole;
-/// also says which pipe it came from.
-fn recv_single(fq: &mut Fq, cx: &mut Cx) -> Result<(Msg, PipeIdx)> {
+/// The next single-part message from `next` (which receives one part and
+/// what came with it), dropping multipart ones whole: the rest of such a
+/// message follows from the same peer, as a message is flushed whole.
+fn single<T>(mut next: impl FnMut() -> Result<(Msg, T)>) -> Result<(Msg, T)> {
     loop {
-        let (msg, idx) = fq.recv(cx.pipes)?;
+        let (msg, from) = next()?;
         if !msg.more() {
-            return Ok((msg, idx));
+            return Ok((msg, from));
         }
-        // The rest of a multipart message follows from the same pipe.
-        loop {
-            let (part, _) = fq.recv(cx.pipes)?;
-            if !part.more() {
-                break;
-            }
-        }
+        while next()?.0.more() {}
     }
 }
 
@@ -52,15 +47,7 @@ impl<P: Pattern> Pattern for SinglePart<P> {
         self.inner.send(msg, cx)
     }
     fn recv(&mut self, cx: &mut Cx) -> Result<Msg> {
-        loop {
-            let msg = self.inner.recv(cx)?;
-            if !msg.more() {
-                return Ok(msg);
-            }
-            // The rest of a multipart message follows from the same peer
-            // (a message is flushed whole).
-            while self.inner.recv(cx)?.more() {}
-        }
+        single(|| self.inner.recv(cx).map(|m| (m, ()))).map(|(m, ())| m)
     }
     fn has_in(&mut self, cx: &mut Cx) -> bool {
         self.inner.has_in(cx)
@@ -150,7 +137,7 @@ impl Pattern for Server {
         Ok(())
     }
     fn recv(&mut self, cx: &mut Cx) -> Result<Msg> {
-        let (mut msg, idx) = recv_single(&mut self.fq, cx)?;
+        let (mut msg, idx) = single(|| self.fq.recv(cx.pipes))?;
         if let Some(&id) = self.ids.get(&idx) {
             msg.set_routing_id(id)?;
         }

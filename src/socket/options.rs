@@ -605,11 +605,6 @@ impl Options {
         o
     }
 
-    /// ZMQ_HEARTBEAT_TTL in milliseconds (what getsockopt reports).
-    pub fn heartbeat_ttl_ms(&self) -> i32 {
-        i32::from(self.heartbeat_ttl) * MS_PER_DECISECOND
-    }
-
     fn is_router_class(&self) -> bool {
         matches!(self.socket_type, ZMQ_ROUTER | ZMQ_REP)
     }

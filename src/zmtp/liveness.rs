@@ -51,7 +51,8 @@ pub enum Timeout {
     PeerSilent,
 }
 
-fn ms(v: i32) -> Duration {
+/// A socket option's milliseconds as a duration (negative: none).
+pub fn ms(v: i32) -> Duration {
     Duration::from_millis(v.max(0) as u64)
 }
 
