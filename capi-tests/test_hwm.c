@@ -570,6 +570,31 @@ static void test_ipc_queue_bounded (void)
     wire_bounded ("ipc://*");
 }
 
+/* RCVHWM changed right after zmq_connect, before the I/O thread has the
+ * connection's session: the session still learns the new limit, and the
+ * reader keeps returning credit (all 4000 messages arrive; the bug was a
+ * stall at the old HWM of 1000). */
+static void test_hwm_change_right_after_connect (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *push = tu_bound (ctx, ZMQ_PUSH, "tcp://127.0.0.1:*");
+    void *pull = tu_socket (ctx, ZMQ_PULL);
+    char ep[256], buf[8];
+    int i, n = 0;
+    CHECK (push != NULL);
+    CHECK_OK (tu_last_endpoint (push, ep, sizeof ep));
+    CHECK_OK (zmq_connect (pull, ep));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVHWM, 0));
+    for (i = 0; i < 4000; i++)
+        CHECK_EQ_INT (1, zmq_send (push, "x", 1, 0));
+    while (n < 4000 && zmq_recv (pull, buf, sizeof buf, 0) == 1)
+        n++;
+    CHECK_EQ_INT (4000, n);
+    zmq_close (pull);
+    zmq_close (push);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 int main (void)
 {
     RUN (test_options);
@@ -587,5 +612,6 @@ int main (void)
     RUN (test_immediate_inproc);
     RUN (test_tcp_queue_bounded);
     RUN (test_ipc_queue_bounded);
+    RUN (test_hwm_change_right_after_connect);
     return test_summary ();
 }

@@ -48,10 +48,32 @@ pub trait PipeEvents: Send + Sync {
 }
 
 /// Where the news for one pipe end goes: set when the end is attached to
-/// its owner.
+/// its owner. News that comes before (a socket changing its HWM or reading
+/// while its connect's session is still on its way to the I/O thread) is
+/// kept and told at the attach, so none is lost.
 pub struct EndAddr {
     key: u64,
     owner: OnceLock<Arc<dyn PipeEvents>>,
+    early: Mutex<Vec<Early>>,
+}
+
+/// News for an end not attached yet.
+enum Early {
+    ActivateRead,
+    ActivateWrite(u64),
+    Hwm(i32, i32),
+    Term,
+}
+
+impl Early {
+    fn tell(self, owner: &dyn PipeEvents, key: u64) {
+        match self {
+            Early::ActivateRead => owner.activate_read(key),
+            Early::ActivateWrite(n) => owner.activate_write(key, n),
+            Early::Hwm(inhwm, outhwm) => owner.hwm(key, inhwm, outhwm, None),
+            Early::Term => owner.pipe_term(key),
+        }
+    }
 }
 
 impl std::fmt::Debug for EndAddr {
@@ -64,10 +86,39 @@ impl std::fmt::Debug for EndAddr {
 }
 
 impl EndAddr {
-    /// Tells the owner, if the end has one yet.
-    fn tell(&self, event: impl FnOnce(&dyn PipeEvents, u64)) {
+    fn new(key: u64) -> EndAddr {
+        EndAddr {
+            key,
+            owner: OnceLock::new(),
+            early: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Tells the owner, or keeps the news for it until it comes.
+    fn tell(&self, event: Early) {
         if let Some(owner) = self.owner.get() {
-            event(owner.as_ref(), self.key);
+            return event.tell(owner.as_ref(), self.key);
+        }
+        let mut early = self.early.lock().unwrap_or_else(|e| e.into_inner());
+        // Checked again under the lock `attach` takes after setting it.
+        match self.owner.get() {
+            Some(owner) => {
+                drop(early);
+                event.tell(owner.as_ref(), self.key);
+            }
+            None => early.push(event),
+        }
+    }
+
+    fn attach(&self, owner: Arc<dyn PipeEvents>) {
+        if self.owner.set(owner).is_err() {
+            return;
+        }
+        let early = std::mem::take(&mut *self.early.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Some(owner) = self.owner.get() {
+            for event in early {
+                event.tell(owner.as_ref(), self.key);
+            }
         }
     }
 }
@@ -169,14 +220,8 @@ pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
     }
     let (a_out, b_in) = direction(ab);
     let (b_out, a_in) = direction(ba);
-    let a_addr = Arc::new(EndAddr {
-        key: next_key(),
-        owner: OnceLock::new(),
-    });
-    let b_addr = Arc::new(EndAddr {
-        key: next_key(),
-        owner: OnceLock::new(),
-    });
+    let a_addr = Arc::new(EndAddr::new(next_key()));
+    let b_addr = Arc::new(EndAddr::new(next_key()));
     let end =
         |me: &Arc<EndAddr>, peer: &Arc<EndAddr>, inp, out, out_d: Direction, in_d: Direction| {
             Pipe {
@@ -225,7 +270,7 @@ impl Pipe {
     /// Gives this end an owner: what its peer end does is told to `owner`.
     pub fn attach<E: PipeEvents + 'static>(&self, owner: &Arc<E>) {
         let owner: Arc<dyn PipeEvents> = owner.clone();
-        let _ = self.me.owner.set(owner);
+        self.me.attach(owner);
     }
 
     /// Whether the HWM leaves room for another message (libzmq's
@@ -265,7 +310,7 @@ impl Pipe {
 
     /// Tells the peer end our new SNDHWM / RCVHWM.
     pub fn send_hwms_to_peer(&self, sndhwm: i32, rcvhwm: i32) {
-        self.peer.tell(|o, key| o.hwm(key, sndhwm, rcvhwm, None));
+        self.peer.tell(Early::Hwm(sndhwm, rcvhwm));
     }
 
     /// Replaces the HWMs (0: none).
@@ -371,7 +416,7 @@ impl Pipe {
                 if self.credit_in == 0 {
                     self.credit_in = self.lwm;
                     let n = self.msgs_read;
-                    self.peer.tell(|o, k| o.activate_write(k, n));
+                    self.peer.tell(Early::ActivateWrite(n));
                 }
             }
         }
@@ -427,7 +472,7 @@ impl Pipe {
             }
         };
         if !awake {
-            self.peer.tell(|o, k| o.activate_read(k));
+            self.peer.tell(Early::ActivateRead);
         }
     }
 
@@ -484,7 +529,7 @@ impl Pipe {
             }
             self.write_unchecked(Msg::delimiter());
             self.flush();
-            self.peer.tell(|o, k| o.pipe_term(k));
+            self.peer.tell(Early::Term);
         }
         self.peer_gone = true;
         self.out_active = false;
@@ -597,6 +642,38 @@ mod tests {
             m.set_flags(crate::msg::flags::MORE);
         }
         m
+    }
+
+    /// Records what an owner is told.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl PipeEvents for Recorder {
+        fn activate_read(&self, _key: u64) {
+            self.0.lock().unwrap().push("read".into());
+        }
+        fn activate_write(&self, _key: u64, n: u64) {
+            self.0.lock().unwrap().push(format!("write {n}"));
+        }
+        fn hwm(&self, _key: u64, i: i32, o: i32, _b: Option<(u64, u64)>) {
+            self.0.lock().unwrap().push(format!("hwm {i} {o}"));
+        }
+        fn pipe_term(&self, _key: u64) {
+            self.0.lock().unwrap().push("term".into());
+        }
+    }
+
+    #[test]
+    fn news_before_attach_is_told_at_attach() {
+        let (a, b) = pipe_pair(Direction::default(), Direction::default());
+        a.send_hwms_to_peer(10, 0);
+        a.send_hwms_to_peer(20, 0);
+        let owner = Arc::new(Recorder::default());
+        b.attach(&owner);
+        assert_eq!(*owner.0.lock().unwrap(), ["hwm 10 0", "hwm 20 0"]);
+        // Once attached, news goes straight through.
+        a.send_hwms_to_peer(30, 5);
+        assert_eq!(owner.0.lock().unwrap().last().unwrap(), "hwm 30 5");
     }
 
     #[test]
