@@ -133,4 +133,93 @@ static inline void raw_greeting (unsigned char *g, int minor,
     memcpy (g + 12, mechanism, strlen (mechanism));
 }
 
+/* Read one ZMTP 2.0/3.x frame: flags, then a 1-byte or (flag 0x02) 8-byte
+ * big-endian size, then the body (up to max bytes kept).  Body size or -1;
+ * *flags gets the flags byte. */
+static inline int read_frame (int fd, int *flags, unsigned char *body, size_t max)
+{
+    unsigned char hdr[9];
+    uint64_t size = 0;
+    int i;
+    if (raw_read (fd, hdr, 1) < 0)
+        return -1;
+    *flags = hdr[0];
+    if (hdr[0] & 0x02) {
+        if (raw_read (fd, hdr + 1, 8) < 0)
+            return -1;
+        for (i = 1; i <= 8; i++)
+            size = (size << 8) | hdr[i];
+    } else {
+        if (raw_read (fd, hdr + 1, 1) < 0)
+            return -1;
+        size = hdr[1];
+    }
+    if (size > max)
+        return -1;
+    if (size > 0 && raw_read (fd, body, (size_t) size) < 0)
+        return -1;
+    return (int) size;
+}
+
+/* A READY command frame with Socket-Type and, if name != NULL, one more
+ * property; its length. */
+static inline size_t make_ready (unsigned char *buf, const char *type,
+                          const char *name, const char *value)
+{
+    size_t n = 2, len;
+    buf[n++] = 5;
+    memcpy (buf + n, "READY", 5);
+    n += 5;
+    buf[n++] = 11;
+    memcpy (buf + n, "Socket-Type", 11);
+    n += 11;
+    len = strlen (type);
+    buf[n++] = 0;
+    buf[n++] = 0;
+    buf[n++] = 0;
+    buf[n++] = (unsigned char) len;
+    memcpy (buf + n, type, len);
+    n += len;
+    if (name != NULL) {
+        size_t nl = strlen (name), vl = strlen (value);
+        buf[n++] = (unsigned char) nl;
+        memcpy (buf + n, name, nl);
+        n += nl;
+        buf[n++] = 0;
+        buf[n++] = 0;
+        buf[n++] = 0;
+        buf[n++] = (unsigned char) vl;
+        memcpy (buf + n, value, vl);
+        n += vl;
+    }
+    buf[0] = 0x04;
+    buf[1] = (unsigned char) (n - 2);
+    return n;
+}
+
+/* Complete a NULL handshake as a ZMTP 3.<minor> peer of the given type:
+ * send the greeting, read the server's, send READY, read the server's
+ * READY (its body into ready/ready_len when not NULL).  0 or -1. */
+static inline int raw_handshake (int fd, int minor, const char *type,
+                          unsigned char *ready, int *ready_len)
+{
+    unsigned char g[64], peer[64], cmd[256], body[256];
+    size_t n;
+    int flags, len;
+    raw_greeting (g, minor, "NULL");
+    if (raw_write (fd, g, 64) < 0 || raw_read (fd, peer, 64) < 0)
+        return -1;
+    n = make_ready (cmd, type, NULL, NULL);
+    if (raw_write (fd, cmd, n) < 0)
+        return -1;
+    len = read_frame (fd, &flags, body, sizeof body);
+    if (len < 6 || flags != 0x04 || memcmp (body, "\x05READY", 6) != 0)
+        return -1;
+    if (ready != NULL) {
+        memcpy (ready, body, (size_t) len);
+        *ready_len = len;
+    }
+    return 0;
+}
+
 #endif

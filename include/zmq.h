@@ -701,6 +701,11 @@ struct iovec;
 #endif
 
 /*
+ libzmq's MAX_UDP_MSG.
+ */
+#define MAX_DATAGRAM 8192
+
+/*
  Default size of the buffer small frames are read into (libzmq's
  ZMQ_IN_BATCH_SIZE default); frames whose body still needs at least this
  many bytes are read straight into their message.
@@ -1037,14 +1042,17 @@ int zmq_socket_monitor(void *s_, const char *addr_, int events_);
 
 #if defined(ZMQ_BUILD_DRAFT_API)
 /*
- Draft socket types (DISH, PEER...) are not built, so no socket can
- join, leave or talk to peers by id.
+ zmq_join (DISH): EINVAL for a group over 255 octets or one joined
+ already, ENOTSUP on other socket types.
  */
-int zmq_join(void *s, const char *group);
+int zmq_join(void *s_, const char *group_);
 #endif
 
 #if defined(ZMQ_BUILD_DRAFT_API)
-int zmq_leave(void *s, const char *group);
+/*
+ zmq_leave (DISH): EINVAL for a group not joined.
+ */
+int zmq_leave(void *s_, const char *group_);
 #endif
 
 #if defined(ZMQ_BUILD_DRAFT_API)

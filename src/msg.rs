@@ -51,6 +51,10 @@ pub(crate) mod flags {
     /// The peer's routing id, sent in-band by a session to a ROUTER whose
     /// pipe existed before the handshake told the name.
     pub(crate) const ROUTING_ID: u8 = 8;
+    /// DISH -> RADIO: the sender joins the message's group (no body).
+    pub(crate) const JOIN: u8 = 16;
+    /// DISH -> RADIO: the sender leaves the message's group (no body).
+    pub(crate) const LEAVE: u8 = 32;
 }
 
 /// Properties of the connection a message came in on (`zmq_msg_gets`).
@@ -478,6 +482,18 @@ impl Msg {
         }
         self.routing_id = id;
         Ok(())
+    }
+
+    /// A DISH's JOIN (`join`) or LEAVE of `group`, as it travels to a
+    /// RADIO: an empty message with the group set and the flag.
+    pub(crate) fn membership(join: bool, group: &[u8]) -> Result<Msg> {
+        if group.len() > MAX_GROUP {
+            return Err(Error::EINVAL);
+        }
+        let mut m = Msg::new();
+        m.set_group(group)?;
+        m.set_flags(if join { flags::JOIN } else { flags::LEAVE });
+        Ok(m)
     }
 
     /// The group name, NUL-terminated ("" when none).

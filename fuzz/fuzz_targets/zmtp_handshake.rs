@@ -18,7 +18,8 @@ fuzz_target!(|data: &[u8]| {
     let [mode, read, rest @ ..] = data else {
         return;
     };
-    let socket_type = i32::from(mode % 12);
+    // Every socket type, classic and draft (RADIO and DISH frame groups).
+    let socket_type = i32::from(mode % 21);
     let mut cfg = Config::new(socket_type);
     cfg.routing_id = b"fuzz".to_vec();
     cfg.recv_routing_id = mode & 0x10 != 0;

@@ -1,8 +1,7 @@
 //! Socket functions of `zmq.h`: creation and closing, options, endpoints,
 //! send and receive, monitoring, and the handle resolution the poll and
-//! proxy functions share (`sockets_of`). The draft functions of socket
-//! types not built yet (`zmq_join`, `zmq_leave`, `zmq_connect_peer`,
-//! `zmq_disconnect_peer`) check the socket and fail with ENOTSUP.
+//! proxy functions share (`sockets_of`), and the draft socket functions
+//! (`zmq_join`, `zmq_leave`, `zmq_connect_peer`, `zmq_disconnect_peer`).
 
 use super::ctx::ctx_of;
 use super::handle::Pool;
@@ -568,18 +567,6 @@ pub unsafe extern "C" fn zmq_recviov(
     })
 }
 
-/// Finds the socket, then reports that the feature is not built yet.
-///
-/// # Safety
-/// As `socket_of`.
-unsafe fn not_yet<T: super::Failure>(s: *mut c_void) -> T {
-    boundary(|| {
-        // SAFETY: forwarded from the caller.
-        unsafe { socket_of(s) }?;
-        Err(Error::ENOTSUP)
-    })
-}
-
 /// Starts (or with a NULL address stops) monitoring: events in libzmq's
 /// version 1 format on a PAIR socket bound at `addr_`.
 #[no_mangle]
@@ -602,22 +589,33 @@ pub unsafe extern "C" fn zmq_socket_monitor(
     })
 }
 
-/// Draft socket types (DISH, PEER...) are not built, so no socket can
-/// join, leave or talk to peers by id.
+/// zmq_join (DISH): EINVAL for a group over 255 octets or one joined
+/// already, ENOTSUP on other socket types.
 #[cfg(feature = "draft")]
 #[no_mangle]
-pub unsafe extern "C" fn zmq_join(s: *mut c_void, group: *const c_char) -> c_int {
-    let _ = group;
-    // SAFETY: forwarded from the caller.
-    unsafe { not_yet(s) }
+pub unsafe extern "C" fn zmq_join(s_: *mut c_void, group_: *const c_char) -> c_int {
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let mut s = unsafe { socket_of(s_) }?;
+        // SAFETY: forwarded from the caller.
+        let group = unsafe { c_str(group_) }?;
+        s.join(group.to_bytes())?;
+        Ok(0)
+    })
 }
 
+/// zmq_leave (DISH): EINVAL for a group not joined.
 #[cfg(feature = "draft")]
 #[no_mangle]
-pub unsafe extern "C" fn zmq_leave(s: *mut c_void, group: *const c_char) -> c_int {
-    let _ = group;
-    // SAFETY: forwarded from the caller.
-    unsafe { not_yet(s) }
+pub unsafe extern "C" fn zmq_leave(s_: *mut c_void, group_: *const c_char) -> c_int {
+    boundary(|| {
+        // SAFETY: forwarded from the caller.
+        let mut s = unsafe { socket_of(s_) }?;
+        // SAFETY: forwarded from the caller.
+        let group = unsafe { c_str(group_) }?;
+        s.leave(group.to_bytes())?;
+        Ok(0)
+    })
 }
 
 #[cfg(feature = "draft")]

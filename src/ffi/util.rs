@@ -56,7 +56,13 @@ const CAPABILITIES: &[&str] = &["ipc", "curve"];
 pub unsafe extern "C" fn zmq_has(capability_: *const c_char) -> c_int {
     // SAFETY: forwarded from the caller.
     match unsafe { c_str(capability_) } {
-        Ok(name) => CAPABILITIES.iter().any(|c| c.as_bytes() == name.to_bytes()) as c_int,
+        Ok(name) => {
+            let name = name.to_bytes();
+            let listed = CAPABILITIES.iter().any(|c| c.as_bytes() == name);
+            // The draft API (socket types, udp, thread-safe sockets, the
+            // draft functions) is there when the `draft` feature is.
+            (listed || (cfg!(feature = "draft") && name == b"draft")) as c_int
+        }
         Err(_) => 0,
     }
 }

@@ -111,6 +111,11 @@ impl Wire {
             c.send_cancel(topic);
         }
     }
+    pub(crate) fn send_membership(&mut self, join: bool, group: &[u8]) {
+        if let Wire::Zmtp(c) = self {
+            c.send_membership(join, group);
+        }
+    }
     pub(crate) fn send_ping(&mut self, ttl_ds: u16, context: &[u8]) {
         if let Wire::Zmtp(c) = self {
             c.send_ping(ttl_ds, context);

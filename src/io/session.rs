@@ -19,7 +19,7 @@ use crate::io::mailbox::Mailbox;
 use crate::io::raw::RawWire;
 use crate::io::zap::{self, ReplyRead};
 use crate::monitor::{self, MonitorSlot};
-use crate::msg::{Metadata, MetadataStamp, Msg};
+use crate::msg::{flags, Metadata, MetadataStamp, Msg};
 use crate::pipe::{pipe_pair, Direction, Pipe, Read};
 use crate::socket::options::Options;
 use crate::transport::filter::AcceptFilters;
@@ -138,6 +138,8 @@ pub struct Session {
     /// sent), sent again to the peer after a reconnect as libzmq's socket
     /// does on its pipe's hiccup.
     subscriptions: std::collections::BTreeMap<Vec<u8>, usize>,
+    /// DISH: the groups joined, likewise sent again after a reconnect.
+    groups: std::collections::BTreeSet<Vec<u8>>,
     /// The socket is done with us: finish sending (LINGER) and go.
     pub closing: bool,
     pub linger_deadline: Option<Instant>,
@@ -192,6 +194,7 @@ impl Session {
             pipe_more: false,
             self_connected: false,
             subscriptions: Default::default(),
+            groups: Default::default(),
             closing: false,
             linger_deadline: None,
             zap_refused: false,
@@ -657,6 +660,11 @@ impl Session {
                 Event::Cancel(topic) => {
                     subscription(0, &topic).map_or(Event::Subscribe(topic), Event::Message)
                 }
+                // A DISH's JOIN / LEAVE reach the RADIO as flagged messages.
+                Event::Membership { join, group } => match Msg::membership(join, &group) {
+                    Ok(m) => Event::Message(m),
+                    Err(_) => continue,
+                },
                 other => other,
             };
             match ev {
@@ -728,7 +736,7 @@ impl Session {
                         }
                     }
                 }
-                Event::Subscribe(_) | Event::Cancel(_) => {}
+                Event::Subscribe(_) | Event::Cancel(_) | Event::Membership { .. } => {}
                 Event::Ping { ttl_ds, context } => engine.on_ping(ttl_ds, &context, now),
                 Event::Pong { .. } => {}
                 Event::Error(reason) => {
@@ -771,6 +779,9 @@ impl Session {
                 for topic in self.subscriptions.keys() {
                     engine.conn.send_subscribe(topic);
                 }
+                for group in &self.groups {
+                    engine.conn.send_membership(true, group);
+                }
             }
             return;
         }
@@ -809,6 +820,19 @@ impl Session {
                         continue;
                     }
                     self.pipe_more = m.more();
+                    // A DISH's JOIN / LEAVE go as commands.
+                    let membership = m.flags() & (flags::JOIN | flags::LEAVE);
+                    if membership != 0 {
+                        let group = m.group().to_bytes();
+                        let join = membership == flags::JOIN;
+                        if join {
+                            self.groups.insert(group.to_vec());
+                        } else {
+                            self.groups.remove(group);
+                        }
+                        engine.conn.send_membership(join, group);
+                        continue;
+                    }
                     // A subscriber's (un)subscriptions go as ZMTP 3.1
                     // commands (the ZMTP layer downgrades for 3.0 peers).
                     let subscriber = matches!(self.opts.options.socket_type, ZMQ_SUB | ZMQ_XSUB);

@@ -5,6 +5,7 @@
 
 use super::mailbox::Mailbox;
 use super::session::Session;
+use super::udp::UdpSession;
 use crate::command::Command;
 use crate::constants::*;
 use crate::ctx::CtxOptions;
@@ -59,6 +60,8 @@ pub struct ListenerSpec {
 pub enum IoCommand {
     Listen(ListenerSpec),
     Connect(Box<Session>),
+    /// A udp endpoint (bound or connected), its socket already open.
+    Udp(Box<UdpSession>),
     /// zmq_unbind / zmq_disconnect: the listener or connections for this
     /// endpoint end (with the socket's LINGER for pending messages).
     CloseEndpoint {
@@ -165,6 +168,7 @@ struct ListenerObj {
 enum Obj {
     Listener(ListenerObj),
     Session(Box<Session>),
+    Udp(Box<UdpSession>),
 }
 
 /// One I/O thread's loop.
@@ -316,6 +320,14 @@ impl Reactor {
         }
     }
 
+    fn udp_by_key(&mut self, key: u64) -> Option<(usize, &mut UdpSession)> {
+        let idx = self.keys.get(&key).copied()?;
+        match self.objs.get_mut(idx).and_then(|o| o.as_mut()) {
+            Some(Obj::Udp(u)) => Some((idx, u)),
+            _ => None,
+        }
+    }
+
     fn wake(&mut self, idx: usize) {
         if !self.woken.contains(&idx) {
             self.woken.push(idx);
@@ -338,6 +350,9 @@ impl Reactor {
                 if let Some((idx, s)) = self.session_by_key(key) {
                     s.activate_read(key);
                     self.wake(idx);
+                } else if let Some((idx, u)) = self.udp_by_key(key) {
+                    u.activate_read(key);
+                    self.wake(idx);
                 }
             }
             Command::ActivateWrite(key, n) => {
@@ -345,6 +360,9 @@ impl Reactor {
                     if let Some(p) = s.pipe.as_mut() {
                         p.activate_write(n);
                     }
+                    self.wake(idx);
+                } else if let Some((idx, u)) = self.udp_by_key(key) {
+                    u.activate_write(key, n);
                     self.wake(idx);
                 }
             }
@@ -361,11 +379,17 @@ impl Reactor {
                                 p.apply_hwms(inhwm, outhwm);
                             }
                             self.drive(idx);
+                        } else if let Some((idx, u)) = self.udp_by_key(key) {
+                            u.apply_hwms(key, inhwm, outhwm);
+                            self.drive(idx);
                         }
                     }
                     Command::PipeTerm(key) => {
                         if let Some((idx, s)) = self.session_by_key(key) {
                             s.pipe_term(key);
+                            self.drive(idx);
+                        } else if let Some((idx, u)) = self.udp_by_key(key) {
+                            u.pipe_term(key);
                             self.drive(idx);
                         }
                     }
@@ -408,6 +432,24 @@ impl Reactor {
                 }
                 self.connect(idx, now);
             }
+            IoCommand::Udp(u) => {
+                let key = u.pipe.as_ref().map(|p| p.key());
+                if let Some(p) = u.pipe.as_ref() {
+                    p.attach(&self.mailbox);
+                }
+                let idx = self.insert(Obj::Udp(u));
+                if let Some(k) = key {
+                    self.keys.insert(k, idx);
+                }
+                if let Some(Obj::Udp(u)) = self.objs[idx].as_mut() {
+                    let _ = self.poll.registry().register(
+                        u.source(),
+                        Token(idx),
+                        Interest::READABLE | Interest::WRITABLE,
+                    );
+                }
+                self.drive(idx);
+            }
             IoCommand::CloseEndpoint {
                 socket_id,
                 endpoint,
@@ -448,6 +490,13 @@ impl Reactor {
             }
         }
         for idx in 0..self.objs.len() {
+            if let Some(Obj::Udp(u)) = self.objs[idx].as_mut() {
+                if matches(u.socket_id, &u.endpoint) {
+                    u.closing = true;
+                    self.drive(idx);
+                }
+                continue;
+            }
             if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
                 let child = s.listener.is_some_and(|l| closed_listeners.contains(&l));
                 if child && unbind {
@@ -528,6 +577,10 @@ impl Reactor {
                     self.drive(idx);
                     return;
                 }
+                Some(Obj::Udp(_)) => {
+                    self.drive(idx);
+                    return;
+                }
                 None => return,
             };
         let now = Instant::now();
@@ -551,6 +604,21 @@ impl Reactor {
     /// Lets a session do its work, then handles what came of it.
     fn drive(&mut self, idx: usize) {
         let now = Instant::now();
+        if let Some(Some(Obj::Udp(u))) = self.objs.get_mut(idx) {
+            u.pump();
+            if u.done {
+                if let Some(Obj::Udp(mut u)) = self.objs[idx].take() {
+                    let _ = self.poll.registry().deregister(u.source());
+                    if let Some(mut p) = u.pipe.take() {
+                        self.keys.remove(&p.key());
+                        p.terminate();
+                    }
+                    self.free.push(idx);
+                    self.live.dec();
+                }
+            }
+            return;
+        }
         let Some(Some(Obj::Session(s))) = self.objs.get_mut(idx) else {
             return;
         };

@@ -15,6 +15,7 @@ mod dealer;
 mod pair;
 mod pubsub;
 mod push_pull;
+mod radio_dish;
 mod rep;
 mod req;
 mod router;
@@ -26,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::io::mailbox::Mailbox;
 use crate::io::session::{ConnectAddr, Session, SessionOptions};
 use crate::io::thread::{IoCommand, ListenerSpec};
+use crate::io::udp::UdpSession;
 use crate::monitor::{self, Monitor, MonitorSlot};
 use crate::msg::{flags, Msg};
 use crate::pipe::{Pipe, PipeIdx, Pipes};
@@ -75,6 +77,14 @@ pub(crate) trait Pattern: Send {
     fn disconnect_peer(&mut self, _routing_id: u32, _cx: &mut Cx) -> Result<()> {
         Err(Error::ENOTSUP)
     }
+    /// zmq_join (DISH).
+    fn join(&mut self, _group: &[u8], _cx: &mut Cx) -> Result<()> {
+        Err(Error::ENOTSUP)
+    }
+    /// zmq_leave (DISH).
+    fn leave(&mut self, _group: &[u8], _cx: &mut Cx) -> Result<()> {
+        Err(Error::ENOTSUP)
+    }
     /// ZMQ_TOPICS_COUNT: the number of subscriptions (pub-sub only).
     fn topics_count(&self) -> Option<usize> {
         None
@@ -104,6 +114,8 @@ pub fn compatible(ours: i32, theirs: i32) -> bool {
             | (ZMQ_GATHER, ZMQ_SCATTER)
             | (ZMQ_CHANNEL, ZMQ_CHANNEL)
             | (ZMQ_PEER, ZMQ_PEER)
+            | (ZMQ_RADIO, ZMQ_DISH)
+            | (ZMQ_DISH, ZMQ_RADIO)
     )
 }
 
@@ -111,7 +123,14 @@ pub fn compatible(ours: i32, theirs: i32) -> bool {
 pub fn thread_safe_type(socket_type: i32) -> bool {
     matches!(
         socket_type,
-        ZMQ_CLIENT | ZMQ_SERVER | ZMQ_SCATTER | ZMQ_GATHER | ZMQ_CHANNEL | ZMQ_PEER
+        ZMQ_CLIENT
+            | ZMQ_SERVER
+            | ZMQ_SCATTER
+            | ZMQ_GATHER
+            | ZMQ_CHANNEL
+            | ZMQ_PEER
+            | ZMQ_RADIO
+            | ZMQ_DISH
     )
 }
 
@@ -135,6 +154,9 @@ fn new_pattern(socket_type: i32) -> Result<Box<dyn Pattern>> {
         ZMQ_GATHER => Box::new(SinglePart::<push_pull::Pull>::default()),
         ZMQ_CHANNEL => Box::new(SinglePart::<pair::Pair>::default()),
         ZMQ_PEER => Box::new(client_server::Server::new()),
+        ZMQ_RADIO => Box::new(radio_dish::Radio::default()),
+        ZMQ_DISH => Box::new(radio_dish::Dish::default()),
+        ZMQ_DGRAM => Box::new(radio_dish::Dgram::default()),
         _ => return Err(Error::EINVAL),
     })
 }
@@ -201,7 +223,7 @@ const WIRE: bool = true;
 fn check_scheme(scheme: &str) -> Result<()> {
     match scheme {
         "inproc" => Ok(()),
-        "tcp" | "ipc" if WIRE => Ok(()),
+        "tcp" | "ipc" | "udp" if WIRE => Ok(()),
         _ => Err(Error(libc::EPROTONOSUPPORT)),
     }
 }
@@ -578,6 +600,7 @@ impl Socket {
             return Err(Error::EINVAL);
         }
         match scheme {
+            "udp" => self.open_udp(addr, name, true),
             "inproc" => {
                 let pending = self.ctx.register_endpoint(addr, self.endpoint_info())?;
                 self.bound.push(addr.to_string());
@@ -765,6 +788,9 @@ impl Socket {
         if name.is_empty() {
             return Err(Error::EINVAL);
         }
+        if scheme == "udp" {
+            return self.open_udp(addr, name, false);
+        }
         let routing_id = self.options.connect_routing_id.take();
         if scheme == "inproc" {
             let mut pipe = self
@@ -804,6 +830,52 @@ impl Socket {
         self.mailbox.send(Command::Launched);
         self.connects.push((addr.to_string(), io));
         self.last_endpoint = addr.to_string();
+        Ok(())
+    }
+
+    /// udp: DISH and DGRAM bind (receive), RADIO connects (sends); any
+    /// other pairing is ENOCOMPATPROTO, as in libzmq. The datagram socket
+    /// is opened here (so a bad address or a port in use fails the call)
+    /// and its pipe made at once; LAST_ENDPOINT is the address without its
+    /// scheme, as libzmq reports it.
+    fn open_udp(&mut self, addr: &str, name: &str, bind: bool) -> Result<()> {
+        let t = self.socket_type;
+        let allowed = if bind {
+            matches!(t, ZMQ_DISH | ZMQ_DGRAM)
+        } else {
+            t == ZMQ_RADIO
+        };
+        if !allowed {
+            return Err(Error(ENOCOMPATPROTO));
+        }
+        let resolved = address::resolve_udp(name, bind, self.options.ipv6)?;
+        let o = &self.options;
+        let role = transport::udp::UdpRole {
+            send: t != ZMQ_DISH,
+            recv: t != ZMQ_RADIO,
+            raw: t == ZMQ_DGRAM,
+            multicast_loop: o.multicast_loop,
+            multicast_hops: o.multicast_hops,
+            device: o.bindtodevice.clone(),
+        };
+        let sock = transport::udp::open(&resolved, &role)?;
+        let io = self.io_thread()?;
+        let (mut socket_end, session_end) = self.session_options(None).pipe_pair();
+        socket_end.endpoint = addr.to_string();
+        self.attach_pipe(socket_end);
+        let u = UdpSession::new(
+            self.id,
+            addr.to_string(),
+            sock,
+            session_end,
+            role,
+            resolved.target,
+        );
+        self.ctx.session_started();
+        io.send(Command::Io(Box::new(IoCommand::Udp(Box::new(u)))));
+        self.mailbox.send(Command::Launched);
+        self.connects.push((addr.to_string(), io));
+        self.last_endpoint = name.to_string();
         Ok(())
     }
 
@@ -982,6 +1054,19 @@ impl Socket {
         let r = pattern.disconnect_peer(routing_id, &mut cx);
         self.reap_dead();
         r
+    }
+
+    /// zmq_join (DISH): EINVAL for a group over 255 octets or one joined
+    /// already; ENOTSUP on other types.
+    pub fn join(&mut self, group: &[u8]) -> Result<()> {
+        let (pattern, mut cx) = self.cx();
+        pattern.join(group, &mut cx)
+    }
+
+    /// zmq_leave (DISH): EINVAL for a group not joined.
+    pub fn leave(&mut self, group: &[u8]) -> Result<()> {
+        let (pattern, mut cx) = self.cx();
+        pattern.leave(group, &mut cx)
     }
 
     /// zmq_socket_get_peer_state (draft): ZMQ_POLLOUT when the peer with

@@ -1,4 +1,4 @@
-//! tcp:// and ipc:// endpoint addresses: parsing, resolving and printing them
+//! tcp://, ipc:// and udp:// endpoint addresses: parsing, resolving and printing them
 //! exactly as libzmq 4.3.5 does.
 //!
 //! This file owns the address half of the stream transports (sockets, I/O and
@@ -125,6 +125,100 @@ fn resolve_tcp(addr: &str, local: bool, ipv6: bool) -> Result<TcpConnectAddr> {
     };
     let dst = resolve_ip(dst, opts)?;
     Ok(TcpConnectAddr { dst, src })
+}
+
+// ---------------------------------------------------------------------------
+// udp
+// ---------------------------------------------------------------------------
+
+/// A resolved udp:// address: where to send (`target`), what to bind to
+/// receive (`bind`), and for multicast the interface to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UdpAddr {
+    pub target: SocketAddr,
+    pub bind: SocketAddr,
+    pub multicast: bool,
+    /// Interface index for IPv6 multicast: 0 any, -1 unknown.
+    pub bind_if: i32,
+}
+
+/// `udp_address_t::resolve`: `[iface;]host:port`. With an interface (`*`,
+/// a name or an IP literal, never DNS) the host must be multicast. Without
+/// one, a multicast host (or any host when sending) binds the any-address
+/// at the port; a unicast host when receiving is the address to bind.
+/// Families must agree (EINVAL); IPv6 multicast without a known interface
+/// is ENODEV.
+pub fn resolve_udp(name: &str, bind: bool, ipv6: bool) -> Result<UdpAddr> {
+    if name.contains('\0') {
+        return Err(Error::EINVAL);
+    }
+    let mut iface = None;
+    let mut bind_if = -1;
+    let mut host = name;
+    if let Some((src, rest)) = name.rsplit_once(';') {
+        let opts = ResolverOptions {
+            bindable: true,
+            allow_dns: false,
+            allow_nic_name: true,
+            ipv6,
+            expect_port: false,
+        };
+        let sa = resolve_ip(src, opts)?;
+        if sa.ip().is_multicast() {
+            return Err(Error::EINVAL);
+        }
+        bind_if = if src == "*" {
+            0
+        } else {
+            CString::new(src)
+                // SAFETY: a valid NUL-terminated string.
+                .map(|c| unsafe { libc::if_nametoindex(c.as_ptr()) } as i32)
+                .ok()
+                .filter(|&i| i > 0)
+                .unwrap_or(-1)
+        };
+        iface = Some(sa);
+        host = rest;
+    }
+    let opts = ResolverOptions {
+        bindable: bind,
+        allow_dns: true,
+        allow_nic_name: bind,
+        ipv6,
+        expect_port: true,
+    };
+    let target = resolve_ip(host, opts)?;
+    let multicast = target.ip().is_multicast();
+    let any = |t: &SocketAddr| match t {
+        SocketAddr::V4(_) => SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), t.port()),
+        SocketAddr::V6(_) => SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), t.port()),
+    };
+    let bind_addr = match iface {
+        Some(mut sa) => {
+            if !multicast {
+                return Err(Error::EINVAL);
+            }
+            sa.set_port(target.port());
+            sa
+        }
+        None if multicast || !bind => {
+            bind_if = 0;
+            any(&target)
+        }
+        None => target,
+    };
+    if bind_addr.is_ipv4() != target.is_ipv4() {
+        return Err(Error::EINVAL);
+    }
+    if ipv6 && multicast && bind_if < 0 {
+        return Err(ENODEV);
+    }
+    Ok(UdpAddr {
+        target,
+        bind: bind_addr,
+        multicast,
+        bind_if,
+    })
 }
 
 /// The syntax check `zmq_connect` applies to a tcp address before it defers
@@ -686,6 +780,56 @@ fn abstract_to_std(_name: &[u8]) -> std::io::Result<std::os::unix::net::SocketAd
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn udp_addresses() {
+        let v4 = |s: &str| s.parse::<SocketAddr>().unwrap();
+        // Unicast: the bind address when receiving, the target when sending.
+        let a = resolve_udp("127.0.0.1:5556", true, false).unwrap();
+        assert_eq!((a.bind, a.multicast), (v4("127.0.0.1:5556"), false));
+        let a = resolve_udp("127.0.0.1:5556", false, false).unwrap();
+        assert_eq!(
+            (a.target, a.bind),
+            (v4("127.0.0.1:5556"), v4("0.0.0.0:5556"))
+        );
+        let a = resolve_udp("*:5556", true, false).unwrap();
+        assert_eq!(a.bind, v4("0.0.0.0:5556"));
+        // Multicast: any-address bind at the port, interface forms.
+        let a = resolve_udp("239.0.0.1:5555", true, false).unwrap();
+        assert!(a.multicast);
+        assert_eq!(
+            (a.target, a.bind),
+            (v4("239.0.0.1:5555"), v4("0.0.0.0:5555"))
+        );
+        let a = resolve_udp("127.0.0.1;239.0.0.1:5555", false, false).unwrap();
+        assert_eq!(a.bind, v4("127.0.0.1:5555"));
+        let a = resolve_udp("lo;239.0.0.1:5555", true, false).unwrap();
+        assert_eq!(a.bind, v4("127.0.0.1:5555"));
+        assert!(a.bind_if > 0);
+        let a = resolve_udp("*;239.0.0.1:5555", true, false).unwrap();
+        assert_eq!((a.bind, a.bind_if), (v4("0.0.0.0:5555"), 0));
+        let a = resolve_udp("[ff02::1]:5555", true, true).unwrap();
+        assert!(a.multicast && a.bind.is_ipv6());
+        // An interface needs a multicast target; a multicast source is no
+        // interface; families must agree; a port is required.
+        assert_eq!(
+            resolve_udp("lo;127.0.0.1:5555", true, false),
+            Err(Error::EINVAL)
+        );
+        assert_eq!(
+            resolve_udp("239.0.0.2;239.0.0.1:5555", true, false),
+            Err(Error::EINVAL)
+        );
+        assert_eq!(
+            resolve_udp("*;[ff02::1]:5555", true, false).map(|_| ()),
+            Err(ENODEV)
+        );
+        assert_eq!(resolve_udp("127.0.0.1", true, false), Err(Error::EINVAL));
+        assert_eq!(
+            resolve_udp("127.0.0.1:0x", false, false),
+            Err(Error::EINVAL)
+        );
+    }
     use std::net::{TcpListener, TcpStream};
 
     const EINVAL: Error = Error::EINVAL;

@@ -5,6 +5,7 @@
 pub mod address;
 pub mod filter;
 pub mod socks;
+pub mod udp;
 
 use crate::error::{Error, Result};
 use address::{IpcAddr, TcpConnectAddr};

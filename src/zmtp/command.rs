@@ -1,4 +1,5 @@
-//! Command bodies: READY, ERROR, PING, PONG, SUBSCRIBE and CANCEL, encoded
+//! Command bodies: READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL, JOIN and
+//! LEAVE (a DISH's groups, as libzmq sends them), encoded
 //! and parsed; and property lists (connection metadata).
 //!
 //! A command body is `name-length name data` (RFC 23/37). Property lists are
@@ -15,6 +16,8 @@ pub const PING: &[u8] = b"PING";
 pub const PONG: &[u8] = b"PONG";
 pub const SUBSCRIBE: &[u8] = b"SUBSCRIBE";
 pub const CANCEL: &[u8] = b"CANCEL";
+pub const JOIN: &[u8] = b"JOIN";
+pub const LEAVE: &[u8] = b"LEAVE";
 
 /// The longest PING context a PONG echoes (RFC 37).
 pub const MAX_PING_CONTEXT: usize = 16;
@@ -48,6 +51,13 @@ pub enum WireCommand<'a> {
     },
     Cancel {
         topic: &'a [u8],
+    },
+    /// A DISH joins a group (the rest of the body, unchecked here).
+    Join {
+        group: &'a [u8],
+    },
+    Leave {
+        group: &'a [u8],
     },
     /// Any other command (a mechanism's own, or one we do not know).
     Other {
@@ -91,6 +101,8 @@ pub fn parse(body: &[u8]) -> Result<WireCommand<'_>, ProtocolError> {
         PONG => WireCommand::Pong { context: data },
         SUBSCRIBE => WireCommand::Subscribe { topic: data },
         CANCEL => WireCommand::Cancel { topic: data },
+        JOIN => WireCommand::Join { group: data },
+        LEAVE => WireCommand::Leave { group: data },
         _ => WireCommand::Other { name, data },
     })
 }
@@ -136,6 +148,11 @@ pub fn subscribe(topic: &[u8]) -> Vec<u8> {
 
 pub fn cancel(topic: &[u8]) -> Vec<u8> {
     encode(CANCEL, &[topic])
+}
+
+/// JOIN (`join`) or LEAVE of `group`.
+pub fn membership(join: bool, group: &[u8]) -> Vec<u8> {
+    encode(if join { JOIN } else { LEAVE }, &[group])
 }
 
 /// The ZAP status an ERROR reason carries ("300", "400" or "500"), which
@@ -246,15 +263,29 @@ mod tests {
             WireCommand::Subscribe { topic: b"" }
         );
         assert_eq!(cancel(b"AB"), b"\x06CANCELAB");
+        assert_eq!(membership(true, b"TV"), b"\x04JOINTV");
+        assert_eq!(membership(false, b""), b"\x05LEAVE");
+        assert_eq!(
+            parse(b"\x04JOINMovies").unwrap(),
+            WireCommand::Join { group: b"Movies" }
+        );
+        assert_eq!(
+            parse(b"\x05LEAVEx").unwrap(),
+            WireCommand::Leave { group: b"x" }
+        );
         assert_eq!(
             parse(b"\x06CANCELAB").unwrap(),
             WireCommand::Cancel { topic: b"AB" }
         );
         assert_eq!(
-            parse(b"\x04JOINg").unwrap(),
+            parse(b"\x04JOINED").unwrap(),
+            WireCommand::Join { group: b"ED" }
+        );
+        assert_eq!(
+            parse(b"\x05JOINg").unwrap(),
             WireCommand::Other {
-                name: b"JOIN",
-                data: b"g"
+                name: b"JOINg",
+                data: b""
             }
         );
         // Case matters in command names.

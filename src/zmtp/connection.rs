@@ -14,7 +14,7 @@ use super::null::NullMechanism;
 use super::plain::{PlainClient, PlainServer};
 use super::{Config, Event, MechanismConfig, ProtocolError};
 use crate::constants as c;
-use crate::msg::{flags, Msg};
+use crate::msg::{flags, Msg, MAX_GROUP};
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 use std::io::IoSlice;
@@ -43,6 +43,8 @@ enum Outgoing {
     Msg(Msg),
     Subscribe(Vec<u8>),
     Cancel(Vec<u8>),
+    /// A DISH's JOIN (true) or LEAVE of a group.
+    Membership(bool, Vec<u8>),
 }
 
 /// A ZMTP connection, sans IO. See the module documentation.
@@ -72,6 +74,9 @@ pub struct Connection {
     /// libzmq's phantom subscription for a PUB/XPUB meeting an unversioned
     /// 1.0 peer.
     phantom_subscription: bool,
+    /// DISH: the group frame of the message being received (a RADIO sends
+    /// each message as a group frame, then the body).
+    dish_group: Option<Msg>,
 }
 
 impl Connection {
@@ -105,6 +110,7 @@ impl Connection {
             handshake_done: false,
             pong: None,
             phantom_subscription: false,
+            dish_group: None,
         }
     }
 
@@ -233,6 +239,12 @@ impl Connection {
     /// Queues a cancellation: CANCEL to a 3.1 peer, `0 topic` to older ones.
     pub fn send_cancel(&mut self, topic: &[u8]) {
         self.queue(Outgoing::Cancel(topic.to_vec()));
+    }
+
+    /// Queues a DISH's JOIN (`join`) or LEAVE of `group` (commands: not
+    /// sent to a ZMTP 1.0/2.0 peer).
+    pub fn send_membership(&mut self, join: bool, group: &[u8]) {
+        self.queue(Outgoing::Membership(join, group.to_vec()));
     }
 
     /// Queues a PING (TTL in tenths of a second, context cut to 16 octets).
@@ -519,6 +531,9 @@ impl Connection {
             None => frame.msg,
         };
         if msg.flags() & flags::COMMAND == 0 {
+            if self.cfg.socket_type == c::ZMQ_DISH {
+                return self.dish_frame(msg);
+            }
             self.events.push_back(Event::Message(msg));
             return Ok(());
         }
@@ -545,13 +560,45 @@ impl Connection {
             },
             WireCommand::Subscribe { topic } => Event::Subscribe(topic.to_vec()),
             WireCommand::Cancel { topic } => Event::Cancel(topic.to_vec()),
-            // READY, ERROR and unknown commands after the handshake are
-            // ignored, as libzmq's session does.
-            WireCommand::Ready { .. } | WireCommand::Error { .. } | WireCommand::Other { .. } => {
-                return Ok(())
+            WireCommand::Join { group } | WireCommand::Leave { group }
+                if self.cfg.socket_type == c::ZMQ_RADIO =>
+            {
+                if group.len() > MAX_GROUP {
+                    return Err(ProtocolError::MalformedGroup);
+                }
+                Event::Membership {
+                    join: matches!(cmd, WireCommand::Join { .. }),
+                    group: group.to_vec(),
+                }
             }
+            // READY, ERROR, unknown commands after the handshake, and
+            // JOIN/LEAVE to anything but a RADIO are ignored, as libzmq's
+            // sessions do.
+            WireCommand::Ready { .. }
+            | WireCommand::Error { .. }
+            | WireCommand::Other { .. }
+            | WireCommand::Join { .. }
+            | WireCommand::Leave { .. } => return Ok(()),
         };
         self.events.push_back(event);
+        Ok(())
+    }
+
+    /// DISH: a message frame from the RADIO, which sends a group frame
+    /// (with MORE, at most 255 octets) and then the body (without MORE).
+    fn dish_frame(&mut self, msg: Msg) -> Result<(), ProtocolError> {
+        let Some(group) = self.dish_group.take() else {
+            if !msg.more() || msg.size() > MAX_GROUP {
+                return Err(ProtocolError::MalformedGroup);
+            }
+            self.dish_group = Some(msg);
+            return Ok(());
+        };
+        let mut body = msg;
+        if body.more() || body.set_group(group.data()).is_err() {
+            return Err(ProtocolError::MalformedGroup);
+        }
+        self.events.push_back(Event::Message(body));
         Ok(())
     }
 
@@ -591,6 +638,7 @@ impl Connection {
     /// are: a message frame goes straight to the events.
     fn plain_traffic(&self) -> bool {
         matches!(self.phase, Phase::Traffic)
+            && self.cfg.socket_type != c::ZMQ_DISH
             && self.mechanism.as_ref().is_none_or(|m| !m.transforms())
     }
 
@@ -617,9 +665,18 @@ impl Connection {
 
     fn encode_outgoing(&mut self, out: Outgoing) {
         let (subscribe, topic) = match out {
+            Outgoing::Msg(msg) if self.cfg.socket_type == c::ZMQ_RADIO => {
+                return self.send_radio(msg)
+            }
             Outgoing::Msg(msg) => return self.send_frame(msg),
             Outgoing::Subscribe(topic) => (true, topic),
             Outgoing::Cancel(topic) => (false, topic),
+            Outgoing::Membership(join, group) => {
+                if self.version.is_some_and(Version::is_v3) {
+                    self.send_command(command::membership(join, &group));
+                }
+                return;
+            }
         };
         if self.version == Some(Version::V3_1) {
             let body = if subscribe {
@@ -636,6 +693,18 @@ impl Connection {
             body.push(u8::from(subscribe));
             body.extend_from_slice(&topic);
             self.send_frame(Msg::from_bytes(Bytes::from(body)));
+        }
+    }
+
+    /// RADIO: a message goes as its group (a frame with MORE), then its
+    /// body, as libzmq's radio session sends it.
+    fn send_radio(&mut self, mut msg: Msg) {
+        let group = Msg::from_slice(msg.group().to_bytes());
+        if let Ok(mut group) = group {
+            group.set_flags(flags::MORE);
+            msg.reset_flags(flags::MORE);
+            self.send_frame(group);
+            self.send_frame(msg);
         }
     }
 

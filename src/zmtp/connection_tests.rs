@@ -1141,3 +1141,87 @@ fn whole_frames_in_a_batch_match_octet_by_octet() {
     assert_eq!(whole.len(), 2 * (sizes.len() + 1));
     assert_eq!(whole, octets);
 }
+
+#[test]
+fn radio_sends_group_then_body_and_hears_joins() {
+    let mut r = after_v3_handshake(cfg(c::ZMQ_RADIO), 1, b"DISH");
+    let mut m = msg(b"Friends", false);
+    m.set_group(b"TV").unwrap();
+    r.send(m);
+    assert_eq!(
+        drain(&mut r),
+        [0x01, 2, b'T', b'V', 0x00, 7, b'F', b'r', b'i', b'e', b'n', b'd', b's']
+    );
+    r.feed(&command_frame(b"\x04JOINMovies")).unwrap();
+    r.feed(&command_frame(b"\x05LEAVETV")).unwrap();
+    assert!(matches!(r.poll_event(),
+        Some(Event::Membership { join: true, group }) if group == b"Movies"));
+    assert!(matches!(r.poll_event(),
+        Some(Event::Membership { join: false, group }) if group == b"TV"));
+    // A group of 256 octets is a protocol error that drops the connection.
+    let mut long = vec![0x06, 0, 0, 0, 0, 0, 0, 1, 5];
+    long.extend_from_slice(b"\x04JOIN");
+    long.extend_from_slice(&[b'g'; 256]);
+    assert_eq!(r.feed(&long), Err(Pe::MalformedGroup));
+}
+
+#[test]
+fn dish_sends_joins_and_reads_group_frames() {
+    let mut d = after_v3_handshake(cfg(c::ZMQ_DISH), 1, b"RADIO");
+    d.send_membership(true, b"TV");
+    d.send_membership(false, b"TV");
+    let mut expected = command_frame(b"\x04JOINTV");
+    expected.extend_from_slice(&command_frame(b"\x05LEAVETV"));
+    assert_eq!(drain(&mut d), expected);
+    // Group frame then body, in pieces or whole.
+    let wire = [0x01, 2, b'T', b'V', 0x00, 2, b'h', b'i'];
+    for chunk in [1, 3, usize::MAX] {
+        feed_chunked(&mut d, &wire, chunk).unwrap();
+        match d.poll_event() {
+            Some(Event::Message(m)) => {
+                assert_eq!(m.data(), b"hi");
+                assert_eq!(m.group().to_bytes(), b"TV");
+                assert!(!m.more());
+            }
+            other => panic!("expected a message, got {other:?}"),
+        }
+    }
+    // JOIN/LEAVE to a DISH mean nothing.
+    d.feed(&command_frame(b"\x04JOINx")).unwrap();
+    assert!(d.poll_event().is_none());
+    // A group frame without MORE, a body with MORE, a group over 255.
+    let mut d1 = after_v3_handshake(cfg(c::ZMQ_DISH), 1, b"RADIO");
+    assert_eq!(d1.feed(&[0x00, 1, b'g']), Err(Pe::MalformedGroup));
+    let mut d2 = after_v3_handshake(cfg(c::ZMQ_DISH), 1, b"RADIO");
+    assert_eq!(
+        d2.feed(&[0x01, 1, b'g', 0x01, 1, b'b']),
+        Err(Pe::MalformedGroup)
+    );
+    let mut d3 = after_v3_handshake(cfg(c::ZMQ_DISH), 1, b"RADIO");
+    let mut long = vec![0x03, 0, 0, 0, 0, 0, 0, 1, 0];
+    long.extend_from_slice(&[b'g'; 256]);
+    assert_eq!(d3.feed(&long), Err(Pe::MalformedGroup));
+}
+
+#[test]
+fn radio_and_dish_talk() {
+    let mut r = Connection::new(cfg(c::ZMQ_RADIO));
+    let mut d = Connection::new(cfg(c::ZMQ_DISH));
+    d.send_membership(true, b"news");
+    pump(&mut r, &mut d, 5).unwrap();
+    expect_handshake(r.poll_event());
+    expect_handshake(d.poll_event());
+    assert!(matches!(r.poll_event(),
+        Some(Event::Membership { join: true, group }) if group == b"news"));
+    let mut m = msg(&[7; 300], false);
+    m.set_group(&[b'n'; 255]).unwrap();
+    r.send(m);
+    pump(&mut r, &mut d, 7).unwrap();
+    match d.poll_event() {
+        Some(Event::Message(m)) => {
+            assert_eq!(m.data(), &[7; 300][..]);
+            assert_eq!(m.group().to_bytes(), &[b'n'; 255][..]);
+        }
+        other => panic!("expected a message, got {other:?}"),
+    }
+}

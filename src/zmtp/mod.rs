@@ -235,6 +235,10 @@ pub enum Event {
     Subscribe(Vec<u8>),
     /// A CANCEL command (topic only).
     Cancel(Vec<u8>),
+    /// A RADIO's peer sent JOIN (`join`) or LEAVE for `group` (at most 255
+    /// octets; longer is a protocol error). Other socket types ignore
+    /// these commands, as libzmq's sessions do.
+    Membership { join: bool, group: Vec<u8> },
     /// The peer sent PING: answer with `Connection::send_pong(&context)`
     /// (libzmq always does). `ttl_ds` is the peer's heartbeat TTL in tenths
     /// of a second (0: none): the engine drops the connection when nothing
@@ -308,6 +312,10 @@ pub enum ProtocolError {
     ZapInvalidMetadata,
     /// A ZAP reply while none was awaited.
     ZapUnexpectedReply,
+    /// RADIO/DISH framing broken: a group frame without MORE or longer
+    /// than 255 octets, a body with MORE, or a JOIN/LEAVE naming a group
+    /// longer than 255 (libzmq's sessions fail these with EFAULT).
+    MalformedGroup,
 }
 
 impl ProtocolError {
@@ -343,7 +351,8 @@ impl ProtocolError {
             ProtocolError::ZeroLengthFrame
             | ProtocolError::MessageTooLarge { .. }
             | ProtocolError::OutOfMemory { .. }
-            | ProtocolError::LegacyPeerRefused => c::ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED,
+            | ProtocolError::LegacyPeerRefused
+            | ProtocolError::MalformedGroup => c::ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED,
         }
     }
 
@@ -364,6 +373,7 @@ impl ProtocolError {
                 | ProtocolError::IncompatibleSocketType { .. }
                 | ProtocolError::ZapUnavailable
                 | ProtocolError::ZapUnexpectedReply
+                | ProtocolError::MalformedGroup
         )
     }
 }
@@ -404,6 +414,7 @@ impl std::fmt::Display for ProtocolError {
             ProtocolError::ZapInvalidStatusCode => write!(f, "invalid ZAP status code"),
             ProtocolError::ZapInvalidMetadata => write!(f, "invalid ZAP metadata"),
             ProtocolError::ZapUnexpectedReply => write!(f, "unexpected ZAP reply"),
+            ProtocolError::MalformedGroup => write!(f, "malformed RADIO/DISH group framing"),
             ProtocolError::IncompatibleSocketType { peer } => {
                 write!(
                     f,
