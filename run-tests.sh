@@ -3,7 +3,10 @@
 #   1. Rust unit tests and the header freshness test (cargo test)
 #   2. C API tests against the shared and static library, and ABI checks
 #   3. interop: the same peer program on our library and on the system's
-#      libzmq (Debian libzmq5), both ways, over tcp and ipc
+#      libzmq (Debian libzmq5), both ways, over tcp and ipc; the draft
+#      socket types (and udp) against a draft-enabled libzmq built from
+#      Debian's source package (capi-tests/interop/draft-libzmq.sh, cached
+#      in ~/.cache/zmqrs; ZMQRS_SKIP_DRAFT_INTEROP=1 leaves them out)
 #   4. the examples (examples/run.sh), built against the install with
 #      pkg-config: the tour, and reqrep, pubsub, pipeline over tcp/ipc/inproc
 #   5. consumer checks: pkg-config, CMake, binary swap (needs an install)
@@ -45,6 +48,19 @@ stage() { # name command...
 stage "rust unit tests" cargo test --release
 stage "build" make build
 stage "c api tests" capi-tests/run.sh
+# The draft interop peer: built once (about a minute), then cached. Not a
+# stage: what it exports must reach the interop stage.
+if [ -z "${INTEROP_DRAFT_LIBDIR:-}" ] && [ "${ZMQRS_SKIP_DRAFT_INTEROP:-0}" != 1 ]; then
+    echo "=== draft libzmq for interop"
+    if dir=$(capi-tests/interop/draft-libzmq.sh); then
+        export INTEROP_DRAFT_LIBDIR=$dir
+        echo "$dir"
+    else
+        echo "could not build it (ZMQRS_SKIP_DRAFT_INTEROP=1 to go without)"
+        stages_failed+=("draft libzmq for interop")
+        failed=$((failed + 1))
+    fi
+fi
 stage "interop with libzmq" capi-tests/interop/run.sh "$PWD/target/release"
 stage "install" make install PREFIX="$PREFIX"
 stage "examples" examples/run.sh "$PREFIX"

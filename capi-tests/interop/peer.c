@@ -26,6 +26,14 @@
  *   side needs zmq_msg_routing_id, which Debian's libzmq 4.3.4 does not
  *   export, so run.sh runs it with our SERVER only; the functions are
  *   looked up at run time so that the program still loads on that library)
+ *   radiodish (RADIO/DISH: the RADIO binds, tcp or ipc) and dishradio
+ *   (DISH/RADIO: the DISH binds, udp; a bind endpoint ending in ":*" gets
+ *   a free port, and a multicast one is skipped, both sides exiting 0,
+ *   where multicast does not work): scenario "groups": the DISH joins "A"
+ *   and "C"; the RADIO sends probes in "A" until the DISH has one (it
+ *   says so with <epfile>.joined), then <count> numbered messages to "A",
+ *   "B", "C" in turn (ZMQ_XPUB_NODROP, paced over udp) and "END"; the DISH
+ *   must get every "A" and "C" one in order, with its group, and no "B"
  *   proxy (the server runs zmq_proxy between an XSUB bound on the endpoint
  *   and an XPUB bound on a second one; the client is an XPUB publisher
  *   connected to the XSUB and two SUBs, topics "A" and "B", connected to
@@ -73,13 +81,16 @@
  * does not wait for it.
  * Exit status 0 on success; on failure a line on stderr and status 1.
  */
+#include <arpa/inet.h>
 #include <dlfcn.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -450,6 +461,10 @@ static int server_type (const char *pattern)
         return ZMQ_CHANNEL;
     if (!strcmp (pattern, "peer"))
         return ZMQ_PEER;
+    if (!strcmp (pattern, "radiodish"))
+        return ZMQ_RADIO;
+    if (!strcmp (pattern, "dishradio"))
+        return ZMQ_DISH;
     die ("unknown pattern");
     return -1;
 }
@@ -466,6 +481,8 @@ static int client_type (const char *pattern)
         case ZMQ_GATHER: return ZMQ_SCATTER;
         case ZMQ_CHANNEL: return ZMQ_CHANNEL;
         case ZMQ_PEER: return ZMQ_PEER;
+        case ZMQ_RADIO: return ZMQ_DISH;
+        case ZMQ_DISH: return ZMQ_RADIO;
         default: return ZMQ_DEALER;
     }
 }
@@ -1349,6 +1366,204 @@ static void clientserver_echo (void *server, long count)
     }
 }
 
+/* ---- radio / dish ------------------------------------------------------ */
+
+/* One message in group from the RADIO. */
+static void radio_send (void *s, const char *group, const void *data,
+                        size_t size)
+{
+    void *sym = draft_symbol ("zmq_msg_set_group");
+    int (*set_group) (zmq_msg_t *, const char *);
+    zmq_msg_t m;
+    memcpy (&set_group, &sym, sizeof set_group);
+    if (zmq_msg_init_size (&m, size) != 0)
+        die ("zmq_msg_init_size");
+    memcpy (zmq_msg_data (&m), data, size);
+    if (set_group (&m, group) != 0 || zmq_msg_send (&m, s, 0) != (int) size)
+        die ("send to group %s", group);
+}
+
+static const char *group_of (uint64_t seq)
+{
+    return seq % 3 == 0 ? "A" : seq % 3 == 1 ? "B" : "C";
+}
+
+/* The RADIO side of "groups" (see the top of the file). */
+static void radio_run (void *s, const char *epfile, long count, int udp)
+{
+    char joined[1100], skip[1100];
+    unsigned char buf[SEQ_SIZE];
+    long end = now_ms () + 20000, i;
+    snprintf (joined, sizeof joined, "%s.joined", epfile);
+    snprintf (skip, sizeof skip, "%s.skip", epfile);
+    set_int (s, ZMQ_XPUB_NODROP, 1);
+    while (!file_exists (joined)) {
+        if (file_exists (skip)) {
+            printf ("SKIP: no multicast on this machine\n");
+            return;
+        }
+        if (now_ms () > end)
+            die ("the DISH heard no probe in 20 s");
+        radio_send (s, "A", "probe", 5);
+        sleep_ms (10);
+    }
+    for (i = 0; i < count; i++) {
+        seq_fill (buf, (uint64_t) i);
+        radio_send (s, group_of ((uint64_t) i), buf, SEQ_SIZE);
+        /* udp has no flow control: keep the receiver's buffer from
+         * overflowing. */
+        if (udp && i % 16 == 15)
+            sleep_ms (1);
+    }
+    for (i = 0; i < (udp ? 3 : 1); i++)
+        radio_send (s, "A", "END", 3);
+}
+
+/* The DISH side of "groups". */
+static void dish_run (void *s, const char *epfile, long count)
+{
+    void *join_sym = draft_symbol ("zmq_join");
+    void *group_sym = draft_symbol ("zmq_msg_group");
+    int (*join) (void *, const char *);
+    const char *(*group) (zmq_msg_t *);
+    char joined[1100];
+    uint64_t next = 0;
+    int told = 0;
+    memcpy (&join, &join_sym, sizeof join);
+    memcpy (&group, &group_sym, sizeof group);
+    if (join (s, "A") != 0 || join (s, "C") != 0)
+        die ("zmq_join");
+    snprintf (joined, sizeof joined, "%s.joined", epfile);
+    for (;;) {
+        zmq_msg_t m;
+        const unsigned char *p;
+        uint64_t seq = 0;
+        unsigned char want[SEQ_SIZE];
+        int i;
+        zmq_msg_init (&m);
+        recv_frame (s, &m, 0, "a group message");
+        p = (const unsigned char *) zmq_msg_data (&m);
+        if (zmq_msg_size (&m) == 5 && !memcmp (p, "probe", 5)) {
+            if (strcmp (group (&m), "A") != 0)
+                die ("a probe in group '%s'", group (&m));
+            if (!told)
+                write_file (joined, "joined\n");
+            told = 1;
+            zmq_msg_close (&m);
+            continue;
+        }
+        if (zmq_msg_size (&m) == 3 && !memcmp (p, "END", 3)) {
+            zmq_msg_close (&m);
+            break;
+        }
+        if (zmq_msg_size (&m) != SEQ_SIZE)
+            die ("a message of %zu bytes", zmq_msg_size (&m));
+        for (i = 0; i < 8; i++)
+            seq = (seq << 8) | p[i];
+        seq_fill (want, seq);
+        if (memcmp (p, want, SEQ_SIZE) != 0)
+            die ("message %llu corrupted", (unsigned long long) seq);
+        if (seq % 3 == 1 || strcmp (group (&m), group_of (seq)) != 0)
+            die ("message %llu in group '%s'", (unsigned long long) seq,
+                 group (&m));
+        if (seq != next)
+            die ("message %llu where %llu was due", (unsigned long long) seq,
+                 (unsigned long long) next);
+        next = seq + (seq % 3 == 0 ? 2 : 1);
+        zmq_msg_close (&m);
+    }
+    if ((long) next < count)
+        die ("END after %llu of %ld", (unsigned long long) next, count);
+}
+
+/* A udp bind endpoint ending in ":*": the same with a free port. */
+static void udp_free_port (const char *bind_ep, char *ep, size_t size)
+{
+    struct sockaddr_in sa;
+    socklen_t len = sizeof sa;
+    int fd = socket (AF_INET, SOCK_DGRAM, 0);
+    size_t n = strlen (bind_ep);
+    memset (&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    if (fd < 0 || bind (fd, (struct sockaddr *) &sa, sizeof sa) != 0
+        || getsockname (fd, (struct sockaddr *) &sa, &len) != 0)
+        die ("no free udp port");
+    close (fd);
+    if (n < 2 || strcmp (bind_ep + n - 2, ":*") != 0)
+        snprintf (ep, size, "%s", bind_ep);
+    else
+        snprintf (ep, size, "%.*s:%d", (int) (n - 2), bind_ep,
+                  ntohs (sa.sin_port));
+}
+
+/* Whether a datagram to the multicast group of ep ("udp://G:port") comes
+ * back over the loopback here. */
+static int multicast_works (const char *ep)
+{
+    struct sockaddr_in any, to;
+    struct ip_mreq mreq;
+    struct timeval tv = {0, 300000};
+    char host[64], buf[4];
+    const char *colon = strrchr (ep, ':');
+    int r = socket (AF_INET, SOCK_DGRAM, 0), w = socket (AF_INET, SOCK_DGRAM, 0);
+    int one = 1, ok = 0;
+    if (colon == NULL || colon - ep - 6 >= (long) sizeof host)
+        die ("bad multicast endpoint %s", ep);
+    snprintf (host, sizeof host, "%.*s", (int) (colon - ep - 6), ep + 6);
+    memset (&any, 0, sizeof any);
+    any.sin_family = AF_INET;
+    any.sin_port = htons ((uint16_t) atoi (colon + 1));
+    to = any;
+    any.sin_addr.s_addr = htonl (INADDR_ANY);
+    inet_pton (AF_INET, host, &to.sin_addr);
+    mreq.imr_multiaddr = to.sin_addr;
+    mreq.imr_interface.s_addr = htonl (INADDR_ANY);
+    if (r >= 0 && w >= 0
+        && setsockopt (r, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0
+        && bind (r, (struct sockaddr *) &any, sizeof any) == 0
+        && setsockopt (r, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq)
+             == 0
+        && setsockopt (r, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0
+        && sendto (w, "m", 1, 0, (struct sockaddr *) &to, sizeof to) == 1)
+        ok = recv (r, buf, sizeof buf, 0) == 1;
+    if (r >= 0)
+        close (r);
+    if (w >= 0)
+        close (w);
+    return ok;
+}
+
+/* dishradio's server: the DISH binds a udp endpoint and publishes it (a
+ * udp LAST_ENDPOINT has no scheme, so the endpoint itself). */
+static int run_dish_server (const char *bind_ep, const char *scenario,
+                            const char *epfile, long count)
+{
+    char ep[512], skip[1100];
+    void *s;
+    if (strcmp (scenario, "groups") != 0)
+        die ("dishradio has the groups scenario only");
+    udp_free_port (bind_ep, ep, sizeof ep);
+    if (strncmp (ep, "udp://2", 7) == 0 && !multicast_works (ep)) {
+        printf ("SKIP: no multicast on this machine\n");
+        snprintf (skip, sizeof skip, "%s.skip", epfile);
+        write_file (skip, "skip\n");
+        write_file (epfile, ep);
+        return 0;
+    }
+    s = make_socket (ZMQ_DISH);
+    /* libzmq drops a datagram its full pipe cannot take. */
+    set_int (s, ZMQ_RCVHWM, 0);
+    if (bind_retry (s, ep) != 0)
+        die ("bind %s", ep);
+    write_file (epfile, ep);
+    dish_run (s, epfile, count);
+    barrier (epfile, "server");
+    if (zmq_close (s) != 0)
+        die ("zmq_close");
+    return 0;
+}
+
 static int run_server (const char *pattern, const char *bind_ep,
                        const char *scenario, const char *epfile, long count)
 {
@@ -1357,6 +1572,8 @@ static int run_server (const char *pattern, const char *bind_ep,
     char ep[512], path[1100];
     if (!strcmp (pattern, "proxy"))
         return run_proxy_server (bind_ep, epfile);
+    if (!strcmp (pattern, "dishradio"))
+        return run_dish_server (bind_ep, scenario, epfile, count);
     if (security_of (scenario, &bad)) {
         if (strcmp (pattern, "dealerrouter") != 0)
             die ("the security scenarios need dealerrouter");
@@ -1373,6 +1590,10 @@ static int run_server (const char *pattern, const char *bind_ep,
         if (strcmp (scenario, "basic") != 0)
             die ("xpubsub has the basic scenario only");
         pubsub_server (s);
+    } else if (type == ZMQ_RADIO) {
+        if (strcmp (scenario, "groups") != 0)
+            die ("radiodish has the groups scenario only");
+        radio_run (s, epfile, count, 0);
     } else if (!strcmp (scenario, "basic")) {
         if (type == ZMQ_PUSH)
             basic_sender (s, 0);
@@ -1467,7 +1688,20 @@ static int run_client (const char *pattern, const char *epfile,
     if (zmq_connect (s, ep) != 0)
         die ("connect %s", ep);
 
-    if (type == ZMQ_SUB)
+    if (type == ZMQ_DISH || type == ZMQ_RADIO) {
+        char skip[1100];
+        if (strcmp (scenario, "groups") != 0)
+            die ("radio/dish have the groups scenario only");
+        snprintf (skip, sizeof skip, "%s.skip", epfile);
+        if (type == ZMQ_DISH)
+            dish_run (s, epfile, count);
+        else
+            radio_run (s, epfile, count, 1);
+        if (file_exists (skip)) {
+            zmq_close (s);
+            return 0;
+        }
+    } else if (type == ZMQ_SUB)
         pubsub_client (s);
     else if (!strcmp (scenario, "basic")) {
         if (type == ZMQ_PULL)

@@ -182,7 +182,7 @@ for direction in ours-theirs theirs-ours; do
         fi
         run_one "$transport proxy xsub-xpub ($plabel)" \
             "$slib" "$clib" proxy "$ep" basic
-        # The draft CLIENT/SERVER, against a libzmq built with drafts.
+        # The draft socket types, against a libzmq built with drafts.
         if [ -n "$DRAFT" ]; then
             if [ "$direction" = ours-theirs ]; then
                 dslib=$OURS; dclib=$DRAFT
@@ -198,6 +198,22 @@ for direction in ours-theirs theirs-ours; do
                 run_one "$transport $pattern seq ($label, draft libzmq)" \
                     "$dslib" "$dclib" "$pattern" "$ep" seq
             done
+            # RADIO/DISH: the RADIO binds over tcp and ipc (JOIN and LEAVE
+            # commands, group frames); over udp the DISH binds, unicast
+            # and multicast (skipped where multicast does not work).
+            if [ "$transport" = tcp ]; then
+                ep="tcp://127.0.0.1:*"
+            else
+                ep="ipc://$WORK/radiodish-$direction.sock"
+            fi
+            run_one "$transport radiodish groups ($label, draft libzmq)" \
+                "$dslib" "$dclib" radiodish "$ep" groups
+            if [ "$transport" = tcp ]; then
+                run_one "udp dishradio groups ($label, draft libzmq)" \
+                    "$dslib" "$dclib" dishradio "udp://127.0.0.1:*" groups
+                run_one "udp multicast dishradio groups ($label, draft libzmq)" \
+                    "$dslib" "$dclib" dishradio "udp://239.0.0.77:*" groups
+            fi
         fi
     done
 done
