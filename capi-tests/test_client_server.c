@@ -410,6 +410,71 @@ static void test_thread_safe_sockets (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* One thread waits in zmq_poll (or zmq_poller_wait) on a SERVER; the
+ * main thread meanwhile uses the same SERVER (as libzmq allows), then the
+ * CLIENT sends. The wait must end with POLLIN: had it held the SERVER
+ * while waiting, the main thread's calls would have waited for its 5 s
+ * timeout, and it would have reported nothing. */
+struct poll_waiter
+{
+    void *server;
+    int use_poller;
+    int rc;
+    short revents;
+};
+
+static void poll_waiter_run (void *arg)
+{
+    struct poll_waiter *w = (struct poll_waiter *) arg;
+    if (w->use_poller) {
+        void *poller = zmq_poller_new ();
+        zmq_poller_event_t ev;
+        zmq_poller_add (poller, w->server, NULL, ZMQ_POLLIN);
+        w->rc = zmq_poller_wait (poller, &ev, 5000);
+        w->revents = ev.events;
+        zmq_poller_destroy (&poller);
+    } else {
+        zmq_pollitem_t item = {w->server, 0, ZMQ_POLLIN, 0};
+        w->rc = zmq_poll (&item, 1, 5000);
+        w->revents = item.revents;
+    }
+}
+
+static void test_poll_does_not_hold_the_socket (void)
+{
+    int use_poller;
+    for (use_poller = 0; use_poller < 2; use_poller++) {
+        void *ctx = zmq_ctx_new (), *server, *client, *thread;
+        struct poll_waiter w;
+        int v = 0, hwm = 500;
+        size_t len = sizeof v;
+        uint32_t id;
+        CHECK_OK (tu_bind_connect (ctx, ZMQ_SERVER, ZMQ_CLIENT,
+                                   "inproc://poll-shared", &server, &client));
+        w.server = server;
+        w.use_poller = use_poller;
+        w.rc = -2;
+        w.revents = 0;
+        thread = zmq_threadstart (poll_waiter_run, &w);
+        tu_sleep_ms (100);
+        /* The SERVER is free for this thread while the other one waits. */
+        CHECK_OK (zmq_setsockopt (server, ZMQ_SNDHWM, &hwm, sizeof hwm));
+        CHECK_OK (zmq_getsockopt (server, ZMQ_SNDHWM, &v, &len));
+        CHECK_EQ_INT (500, v);
+        CHECK_ERR (EHOSTUNREACH, server_send (server, 12345, "nobody"));
+        CHECK_EQ_INT (-2, w.rc);
+        SEND_STR (client, "wake", 0);
+        zmq_threadclose (thread);
+        /* zmq_poll counts the ready items; zmq_poller_wait returns 0. */
+        CHECK_EQ_INT (use_poller ? 0 : 1, w.rc);
+        CHECK_EQ_INT (ZMQ_POLLIN, w.revents);
+        CHECK_STEP (server_recv (server, "wake", &id));
+        zmq_close (client);
+        zmq_close (server);
+        CHECK_OK (zmq_ctx_term (ctx));
+    }
+}
+
 /* zmq_poller_fd: a poller holding a thread-safe socket has an fd, which
  * turns readable when something comes for the socket; zmq_poller_wait then
  * reports it. A poller of classic sockets has none (EINVAL). */
@@ -568,6 +633,7 @@ int main (void)
     RUN (test_hello_and_disconnect_by_disconnect);
     RUN (test_thread_safe_sockets);
     RUN (test_poller_fd);
+    RUN (test_poll_does_not_hold_the_socket);
     RUN (test_peer_inproc);
     RUN (test_peer_tcp);
     RUN (test_peer_immediate);

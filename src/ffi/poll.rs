@@ -28,29 +28,11 @@ pub(crate) struct Item {
 // poller is used by one thread at a time.
 unsafe impl Send for Item {}
 
-/// Polls `items` (the C view: socket handles and fds) with the core's
-/// loop, writing each one's ready events into `revents`; returns how many
-/// are ready. `timeout_ms` < 0 waits without limit.
-///
-/// # Safety
-/// Socket handles must be NULL or handles this library returned (checked
-/// for liveness), used by no other thread meanwhile; a non-NULL `sigmask`
-/// must point to a signal set.
-pub(crate) unsafe fn poll(
-    items: &[Item],
-    revents: &mut [c_short],
-    timeout_ms: c_long,
-    sigmask: *const libc::sigset_t,
-) -> Result<usize> {
-    let handles: Vec<*mut c_void> = items
-        .iter()
-        .filter(|i| !i.socket.is_null())
-        .map(|i| i.socket)
-        .collect();
-    // SAFETY: forwarded from the caller.
-    let (mut sockets, index) = unsafe { sockets_of(&handles) }?;
+/// The core's items for `items`: sockets by their index among the
+/// distinct sockets `sockets_of` resolves, fds as they are.
+fn core_items(items: &[Item], index: Vec<usize>) -> Vec<core::Item> {
     let mut next = index.into_iter();
-    let core: Vec<core::Item> = items
+    items
         .iter()
         .map(|i| core::Item {
             source: if i.socket.is_null() {
@@ -60,12 +42,132 @@ pub(crate) unsafe fn poll(
             },
             events: i.events,
         })
+        .collect()
+}
+
+/// Polls `items` (the C view: socket handles and fds) with the core's
+/// loop, writing each one's ready events into `revents`; returns how many
+/// are ready. `timeout_ms` < 0 waits without limit.
+///
+/// Thread-safe sockets are never waited on under their locks, so other
+/// threads may use them meanwhile, as libzmq allows: each look takes the
+/// locks, and the wait between looks is on a signaler their mailboxes
+/// raise (`watcher`, a poller's, or one made for this call), beside the
+/// classic sockets and plain fds.
+///
+/// # Safety
+/// Socket handles must be NULL or handles this library returned (checked
+/// for liveness), classic ones used by no other thread meanwhile; a
+/// non-NULL `sigmask` must point to a signal set.
+pub(crate) unsafe fn poll(
+    items: &[Item],
+    revents: &mut [c_short],
+    timeout_ms: c_long,
+    sigmask: *const libc::sigset_t,
+    watcher: Option<&Arc<Signaler>>,
+) -> Result<usize> {
+    let handles: Vec<*mut c_void> = items
+        .iter()
+        .filter(|i| !i.socket.is_null())
+        .map(|i| i.socket)
         .collect();
+    // SAFETY: forwarded from the caller.
+    let (mut sockets, index) = unsafe { sockets_of(&handles) }?;
+    let core = core_items(items, index);
     // SAFETY: NULL or a signal set, per the contract.
     let mask = unsafe { sigmask.as_ref() };
-    let mut borrowed: Vec<&mut crate::socket::Socket> =
-        sockets.iter_mut().map(|s| &mut **s).collect();
-    core::poll(&mut borrowed, &core, revents, timeout_ms, mask)
+    let shared: Vec<Arc<Mailbox>> = sockets
+        .iter()
+        .filter(|s| s.is_thread_safe())
+        .map(|s| Arc::clone(&s.mailbox))
+        .collect();
+    if shared.is_empty() || timeout_ms == 0 {
+        let mut borrowed: Vec<&mut crate::socket::Socket> =
+            sockets.iter_mut().map(|s| &mut **s).collect();
+        return core::poll(&mut borrowed, &core, revents, timeout_ms, mask);
+    }
+    drop(sockets);
+    let own;
+    let sig = match watcher {
+        Some(sig) => sig,
+        None => {
+            own = Arc::new(Signaler::new()?);
+            for mb in &shared {
+                mb.watch(&own);
+            }
+            &own
+        }
+    };
+    // SAFETY: forwarded from the caller.
+    let r = unsafe { poll_unlocked(items, &handles, revents, timeout_ms, mask, sig) };
+    if watcher.is_none() {
+        for mb in &shared {
+            mb.unwatch(sig);
+        }
+    }
+    r
+}
+
+/// `poll` with thread-safe sockets: look under the locks, wait without.
+///
+/// # Safety
+/// As `poll`.
+unsafe fn poll_unlocked(
+    items: &[Item],
+    handles: &[*mut c_void],
+    revents: &mut [c_short],
+    timeout_ms: c_long,
+    mask: Option<&libc::sigset_t>,
+    sig: &Signaler,
+) -> Result<usize> {
+    let deadline = (timeout_ms > 0)
+        .then(|| std::time::Instant::now() + std::time::Duration::from_millis(timeout_ms as u64));
+    loop {
+        // Taken back before the look: what comes after it raises it again.
+        sig.drain();
+        {
+            // SAFETY: forwarded from the caller.
+            let (mut sockets, index) = unsafe { sockets_of(handles) }?;
+            let core = core_items(items, index);
+            let mut borrowed: Vec<&mut crate::socket::Socket> =
+                sockets.iter_mut().map(|s| &mut **s).collect();
+            let n = core::poll(&mut borrowed, &core, revents, 0, mask)?;
+            if n > 0 {
+                return Ok(n);
+            }
+        }
+        let left = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    return Ok(0);
+                }
+                left.as_millis().max(1) as c_long
+            }
+        };
+        // The wait: the signaler, the classic sockets (no lock to hold)
+        // and the plain fds.
+        let mut waits: Vec<Item> = vec![Item {
+            socket: std::ptr::null_mut(),
+            fd: sig.fd(),
+            events: ZMQ_POLLIN as c_short,
+            user_data: std::ptr::null_mut(),
+        }];
+        for item in items {
+            if !item.socket.is_null() {
+                // SAFETY: forwarded from the caller.
+                if unsafe { socket_of(item.socket) }?.is_thread_safe() {
+                    continue;
+                }
+            }
+            waits.push(*item);
+        }
+        let mut ignored = vec![0; waits.len()];
+        // SAFETY: only classic sockets and fds are left: no lock is held.
+        let sigmask = mask.map_or(std::ptr::null(), |m| m as *const libc::sigset_t);
+        unsafe { poll(&waits, &mut ignored, left, sigmask, None) }?;
+    }
 }
 
 /// `zmq_poll` / `zmq_ppoll` over the caller's item array.
@@ -105,7 +207,7 @@ unsafe fn poll_items(
         .collect();
     let mut revents = vec![0; list.len()];
     // SAFETY: forwarded from the caller.
-    let n = unsafe { poll(&list, &mut revents, timeout, sigmask) }?;
+    let n = unsafe { poll(&list, &mut revents, timeout, sigmask, None) }?;
     for (c, r) in c_items.iter_mut().zip(revents) {
         c.revents = r;
     }
@@ -486,13 +588,13 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
 ) -> c_int {
     boundary(|| {
         // SAFETY: forwarded from the caller.
-        let items = {
+        let (items, signaler) = {
             let p = unsafe { poller_of(poller) }?;
             // The signal of what is about to be looked at is taken back.
             if let Some(sig) = &p.signaler {
                 sig.drain();
             }
-            p.items.clone()
+            (p.items.clone(), p.signaler.clone())
         };
         if events.is_null() {
             return Err(Error::EFAULT);
@@ -515,7 +617,15 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
         let mut revents = vec![0; active.len()];
         // SAFETY: the poller's sockets were checked when added and are
         // checked again by `poll`.
-        let ready = unsafe { poll(&active, &mut revents, timeout, std::ptr::null()) }?;
+        let ready = unsafe {
+            poll(
+                &active,
+                &mut revents,
+                timeout,
+                std::ptr::null(),
+                signaler.as_ref(),
+            )
+        }?;
         if ready == 0 {
             return Err(Error::EAGAIN);
         }
