@@ -273,8 +273,9 @@ static void test_poll (void)
 
 /* Draft HELLO_MSG / DISCONNECT_MSG over inproc: the SERVER hears of a
  * client that connected (its hello) and of its going (the server's own
- * disconnect message), whether the client closes or disconnects. */
-static void hello_and_disconnect (int by_close)
+ * disconnect message), whether the client closes or disconnects, and
+ * whether it connected before or after the SERVER bound. */
+static void hello_and_disconnect (int by_close, int connect_first)
 {
     void *ctx = zmq_ctx_new (), *server, *client;
     uint32_t id, gone;
@@ -284,8 +285,11 @@ static void hello_and_disconnect (int by_close)
     CHECK (server != NULL && client != NULL);
     CHECK_OK (zmq_setsockopt (server, ZMQ_DISCONNECT_MSG, "bye", 3));
     CHECK_OK (zmq_setsockopt (client, ZMQ_HELLO_MSG, "hi", 2));
+    if (connect_first)
+        CHECK_OK (zmq_connect (client, "inproc://hello-bye"));
     CHECK_OK (zmq_bind (server, "inproc://hello-bye"));
-    CHECK_OK (zmq_connect (client, "inproc://hello-bye"));
+    if (!connect_first)
+        CHECK_OK (zmq_connect (client, "inproc://hello-bye"));
     CHECK_STEP (server_recv (server, "hi", &id));
     if (by_close)
         CHECK_OK (zmq_close (client));
@@ -302,12 +306,18 @@ static void hello_and_disconnect (int by_close)
 
 static void test_hello_and_disconnect_by_close (void)
 {
-    hello_and_disconnect (1);
+    hello_and_disconnect (1, 0);
 }
 
 static void test_hello_and_disconnect_by_disconnect (void)
 {
-    hello_and_disconnect (0);
+    hello_and_disconnect (0, 0);
+}
+
+static void test_hello_and_disconnect_connect_first (void)
+{
+    hello_and_disconnect (1, 1);
+    hello_and_disconnect (0, 1);
 }
 
 /* Thread safety: ZMQ_THREAD_SAFE reads 1, ZMQ_FD is refused (EINVAL, as
@@ -631,6 +641,7 @@ int main (void)
     RUN (test_poll);
     RUN (test_hello_and_disconnect_by_close);
     RUN (test_hello_and_disconnect_by_disconnect);
+    RUN (test_hello_and_disconnect_connect_first);
     RUN (test_thread_safe_sockets);
     RUN (test_poller_fd);
     RUN (test_poll_does_not_hold_the_socket);

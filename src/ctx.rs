@@ -361,6 +361,11 @@ impl Ctx {
                 }
                 end.routing_id = c.routing_id.clone();
                 send_hello(&mut end, &me.hello);
+                // The connector's end, made before this bind, learns what
+                // to leave us when it goes.
+                if let Some(d) = &me.disconnect {
+                    end.set_peer_disconnect_msg(d.clone());
+                }
                 if p.connector_closed {
                     end.peer_terminated();
                 }
@@ -408,7 +413,9 @@ impl Ctx {
                 theirs.routing_id = me.routing_id.clone();
                 send_hello(&mut mine, &me.hello);
                 send_hello(&mut theirs, &peer.hello);
-                mine.disconnect_msg = peer.disconnect.clone();
+                if let Some(d) = &peer.disconnect {
+                    mine.set_disconnect_msg(d.clone());
+                }
                 peer.mailbox.send(Command::Bind(Box::new(theirs)));
                 Ok(mine)
             }

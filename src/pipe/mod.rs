@@ -55,6 +55,11 @@ pub struct EndAddr {
     key: u64,
     owner: OnceLock<Arc<dyn PipeEvents>>,
     early: Mutex<Vec<Early>>,
+    /// Draft ZMQ_DISCONNECT_MSG of the peer's owner (inproc): written to
+    /// the peer, in place of any unfinished message, when this end goes.
+    /// Set by either side (the binder sets it on a connector's end that
+    /// was made before the bind).
+    disconnect_msg: OnceLock<Vec<u8>>,
 }
 
 /// News for an end not attached yet.
@@ -91,6 +96,7 @@ impl EndAddr {
             key,
             owner: OnceLock::new(),
             early: Mutex::new(Vec::new()),
+            disconnect_msg: OnceLock::new(),
         }
     }
 
@@ -183,9 +189,6 @@ pub struct Pipe {
     pub endpoint: String,
     /// The connection's endpoints, for ZMQ_EVENT_PIPES_STATS (wire pipes).
     pub stats_endpoints: (String, String),
-    /// Draft ZMQ_DISCONNECT_MSG of the peer's owner (inproc): written to
-    /// the peer, in place of any unfinished message, when this end goes.
-    pub disconnect_msg: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Pipe {
@@ -253,7 +256,6 @@ pub fn pipe_pair(ab: Direction, ba: Direction) -> (Pipe, Pipe) {
                 identity_pending: false,
                 endpoint: String::new(),
                 stats_endpoints: (String::new(), String::new()),
-                disconnect_msg: None,
             }
         };
     let a = end(&a_addr, &b_addr, a_in, a_out, ab, ba);
@@ -265,6 +267,18 @@ impl Pipe {
     /// This end's key: what commands for it carry.
     pub fn key(&self) -> u64 {
         self.me.key
+    }
+
+    /// Draft ZMQ_DISCONNECT_MSG: what the peer receives when this end
+    /// goes (the first one set holds).
+    pub fn set_disconnect_msg(&self, msg: Vec<u8>) {
+        let _ = self.me.disconnect_msg.set(msg);
+    }
+
+    /// As `set_disconnect_msg`, for the peer's end: what this end's owner
+    /// receives when the peer goes.
+    pub fn set_peer_disconnect_msg(&self, msg: Vec<u8>) {
+        let _ = self.peer.disconnect_msg.set(msg);
     }
 
     /// Gives this end an owner: what its peer end does is told to `owner`.
@@ -524,7 +538,8 @@ impl Pipe {
     pub fn terminate(&mut self) {
         self.rollback();
         if !self.peer_gone {
-            if let Some(Ok(m)) = self.disconnect_msg.take().as_deref().map(Msg::from_slice) {
+            let last = self.me.disconnect_msg.get().map(|d| Msg::from_slice(d));
+            if let Some(Ok(m)) = last {
                 self.write_unchecked(m);
             }
             self.write_unchecked(Msg::delimiter());
