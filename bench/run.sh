@@ -15,6 +15,12 @@
 # throughput, below 1 is better for latency); "ref" is the same traffic
 # over a plain socket (tcp for tcp, a unix socket for ipc) and "of ref" our
 # fraction of it; the RSS columns are the median peak resident sets.
+#
+# The draft socket rows (csthr, cslat: CLIENT/SERVER; rdthr: RADIO/DISH)
+# need draft functions Debian's libzmq does not export: their libzmq side
+# is Debian's same libzmq 4.3.4 source built with drafts
+# (capi-tests/interop/draft-libzmq.sh, cached; ZMQRS_DRAFT_LIB names
+# another), run by zbench-draft. Without it those rows are skipped.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -42,6 +48,8 @@ fi
 
 CC=${CC:-cc}
 $CC -O2 -Wall -Wextra -I include bench/zbench.c -o "$OUT/zbench" -L "$OURS" -lzmq -lpthread
+$CC -O2 -Wall -Wextra -DZMQ_BUILD_DRAFT_API -I include bench/zbench.c -o "$OUT/zbench-draft" \
+    -L "$OURS" -lzmq -lpthread
 $CC -O2 -Wall -Wextra bench/rawbench.c -o "$OUT/rawbench"
 
 # kind transport size count [reference transport]
@@ -73,16 +81,23 @@ for t in inproc tcp; do
     ROW_LIST+=("fanout $t 64 200000 -" "fanout $t 1024 100000 -")
 done
 ROW_LIST+=("mem tcp 1000 - -")
+# draft socket types, against libzmq built with drafts
+ROW_LIST+=("csthr tcp 64 $(thr_count 64) -" "csthr tcp 1024 $(thr_count 1024) -")
+ROW_LIST+=("cslat tcp 64 $(lat_count 64) -")
+ROW_LIST+=("rdthr tcp 64 $(thr_count 64) -" "rdthr udp 64 200000 -")
 
 median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print "-"}else if(NR%2){print v[(NR+1)/2]}else{print (v[NR/2]+v[NR/2+1])/2}}'; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+
+is_draft() { case $1 in csthr | cslat | rdthr) return 0 ;; *) return 1 ;; esac; }
 
 # run LIBDIR VERSION ARGS... -> the RESULT line, checked to come from VERSION
 run_one() {
     local libdir=$1 want=$2
     shift 2
-    local line
-    line=$(LD_LIBRARY_PATH=$libdir "$OUT/zbench" "$@" | grep '^RESULT') || {
+    local line zb=$OUT/zbench
+    is_draft "$1" && zb=$OUT/zbench-draft
+    line=$(LD_LIBRARY_PATH=$libdir "$zb" "$@" | grep '^RESULT') || {
         echo "bench: zbench $* failed on ${libdir:-the system libzmq}" >&2
         exit 1
     }
@@ -100,8 +115,22 @@ if [ "$SYSVERSION" = "$OURVERSION" ]; then
     exit 1
 fi
 
+DRAFTLIB=${ZMQRS_DRAFT_LIB:-}
+DRAFTVERSION=
+if printf '%s\n' "${ROW_LIST[@]}" | awk '{print $1, $2, $3}' | grep -E -- "$ROWS" | grep -Eq '^(csthr|cslat|rdthr) '; then
+    if [ -z "$DRAFTLIB" ]; then
+        DRAFTLIB=$(capi-tests/interop/draft-libzmq.sh 2>/dev/null) || DRAFTLIB=
+    fi
+    if [ -n "$DRAFTLIB" ]; then
+        DRAFTVERSION=$(LD_LIBRARY_PATH=$DRAFTLIB "$OUT/zbench-draft" mem inproc 1 | field version)
+    fi
+fi
+
 printf '# %s, %s cores, %s; zmqrs (%s) vs %s (%s), %s reps\n' \
     "$(uname -m)" "$(nproc)" "$(uname -r)" "$OURVERSION" "$SYSLIB" "$SYSVERSION" "$REPS"
+if [ -n "$DRAFTVERSION" ]; then
+    printf '# draft rows: vs %s (%s, built with drafts)\n' "$DRAFTLIB" "$DRAFTVERSION"
+fi
 printf '%-24s %14s %14s %7s %14s %7s %10s %10s\n' row ours libzmq ratio ref 'of ref' 'rss ours' 'rss lzmq'
 for r in "${ROW_LIST[@]}"; do
     read -r kind t s n ref <<<"$r"
@@ -113,6 +142,14 @@ for r in "${ROW_LIST[@]}"; do
         args=("$kind" "$t" "$s" "$n")
     fi
     echo "$label" | grep -Eq -- "$ROWS" || continue
+    syslib="" sysversion=$SYSVERSION
+    if is_draft "$kind"; then
+        if [ -z "$DRAFTVERSION" ]; then
+            echo "$label: skipped (no libzmq with drafts to compare with)"
+            continue
+        fi
+        syslib=$DRAFTLIB sysversion=$DRAFTVERSION
+    fi
     ours=() lz=() ours_rss=() lz_rss=() ours_x=() lz_x=() raw=()
     for ((i = 0; i < REPS; i++)); do
         # alternate which library goes first
@@ -124,7 +161,7 @@ for r in "${ROW_LIST[@]}"; do
                 ours_rss+=("$(echo "$line" | field rss_kb)")
                 ours_x+=("$(echo "$line" | field per_conn)")
             else
-                line=$(run_one "" "$SYSVERSION" "${args[@]}")
+                line=$(run_one "$syslib" "$sysversion" "${args[@]}")
                 lz+=("$(echo "$line" | field value)")
                 lz_rss+=("$(echo "$line" | field rss_kb)")
                 lz_x+=("$(echo "$line" | field per_conn)")
@@ -164,4 +201,4 @@ for r in "${ROW_LIST[@]}"; do
             "$(awk -v a="$xo" -v b="$xl" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
     fi
 done
-echo "units: thr msg/s, lat and latpoll one-way us, fanout deliveries/s (10 subscribers), mem bytes"
+echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), mem bytes"

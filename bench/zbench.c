@@ -10,6 +10,18 @@
  *   zbench fanout TRANSPORT SIZE COUNT   PUB -> 10 SUBs, deliveries/s
  *   zbench mem    TRANSPORT N            bytes per idle socket / connection
  *
+ * Built with -DZMQ_BUILD_DRAFT_API (as zbench-draft, run against a libzmq
+ * with the draft API) it also has the draft socket types:
+ *
+ *   zbench csthr  TRANSPORT SIZE COUNT   CLIENT -> SERVER, messages/s
+ *   zbench cslat  TRANSPORT SIZE COUNT   CLIENT <-> SERVER round trips,
+ *                                        one-way latency in us
+ *   zbench rdthr  TRANSPORT SIZE COUNT   RADIO -> DISH (one group), messages
+ *                                        received/s; TRANSPORT tcp (no loss:
+ *                                        XPUB_NODROP) or udp (lossy: the
+ *                                        receiver counts what came, and
+ *                                        the lost share is printed)
+ *
  * TRANSPORT is inproc, ipc, tcp, or curve (tcp with CURVE security: the
  * bound side is the server, keys made at start-up, no ZAP handler).  For
  * ipc, tcp and curve the two ends of thr and lat live in two processes (a forked peer with its own context), as real
@@ -22,7 +34,11 @@
  * rss_kb the larger peak resident set of the two processes. */
 #include "common.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <zmq.h>
 
 #define FANOUT_SUBS 10
@@ -145,6 +161,11 @@ struct job {
     double elapsed;
 };
 
+/* The socket types of thr (sender, receiver) and lat (requester,
+ * replier): PUSH/PULL and REQ/REP, or CLIENT/SERVER for csthr/cslat. */
+static int g_send_type = ZMQ_PUSH, g_recv_type = ZMQ_PULL;
+static int g_req_type = ZMQ_REQ, g_rep_type = ZMQ_REP;
+
 /* ---- throughput: PULL receives COUNT messages, timed from the first ---- */
 
 static double pull_run(void *pull, size_t size, int count)
@@ -183,7 +204,7 @@ static void push_run(void *push, size_t size, int count)
 static void *pull_thread(void *arg)
 {
     struct job *j = arg;
-    void *pull = new_socket(j->ctx, ZMQ_PULL);
+    void *pull = new_socket(j->ctx, g_recv_type);
     /* bound before the thread started (inproc needs the bind first) */
     check(zmq_connect(pull, j->ep), "zmq_connect");
     j->elapsed = pull_run(pull, j->size, j->count);
@@ -198,7 +219,7 @@ static void thr_peer(int rd, int wr, void *arg)
     struct job *j = arg;
     (void) rd;
     void *ctx = zmq_ctx_new();
-    void *pull = new_socket(ctx, ZMQ_PULL);
+    void *pull = new_socket(ctx, g_recv_type);
     char ep[ENDPOINT_LEN];
     bind_any(pull, j->transport, ep, sizeof ep);
     send_endpoint(wr, ep);
@@ -214,7 +235,7 @@ static void run_thr(struct job *j)
     long peer_rss = 0;
     if (strcmp(j->transport, "inproc") == 0) {
         void *ctx = zmq_ctx_new();
-        void *push = new_socket(ctx, ZMQ_PUSH);
+        void *push = new_socket(ctx, g_send_type);
         bind_any(push, "inproc", j->ep, sizeof j->ep);
         j->ctx = ctx;
         pthread_t t;
@@ -230,7 +251,7 @@ static void run_thr(struct job *j)
         char ep[ENDPOINT_LEN];
         recv_endpoint(rd, ep);
         void *ctx = zmq_ctx_new();
-        void *push = new_socket(ctx, ZMQ_PUSH);
+        void *push = new_socket(ctx, g_send_type);
         secure_client(push, j->transport);
         check(zmq_connect(push, ep), "zmq_connect");
         push_run(push, j->size, j->count);
@@ -305,7 +326,7 @@ static double req_run(void *req, size_t size, int count)
 static void *rep_thread(void *arg)
 {
     struct job *j = arg;
-    void *rep = new_socket(j->ctx, ZMQ_REP);
+    void *rep = new_socket(j->ctx, g_rep_type);
     check(zmq_connect(rep, j->ep), "zmq_connect");
     rep_run(rep, LAT_WARMUP + j->count);
     zmq_close(rep);
@@ -317,7 +338,7 @@ static void lat_peer(int rd, int wr, void *arg)
     struct job *j = arg;
     (void) rd;
     void *ctx = zmq_ctx_new();
-    void *rep = new_socket(ctx, ZMQ_REP);
+    void *rep = new_socket(ctx, g_rep_type);
     char ep[ENDPOINT_LEN];
     bind_any(rep, j->transport, ep, sizeof ep);
     send_endpoint(wr, ep);
@@ -335,7 +356,7 @@ static void run_lat(struct job *j)
     int inproc = strcmp(j->transport, "inproc") == 0;
     if (inproc) {
         ctx = zmq_ctx_new();
-        req = new_socket(ctx, ZMQ_REQ);
+        req = new_socket(ctx, g_req_type);
         bind_any(req, "inproc", j->ep, sizeof j->ep);
         j->ctx = ctx;
         pthread_create(&t, NULL, rep_thread, j);
@@ -346,7 +367,7 @@ static void run_lat(struct job *j)
         char ep[ENDPOINT_LEN];
         recv_endpoint(rd, ep);
         ctx = zmq_ctx_new();
-        req = new_socket(ctx, ZMQ_REQ);
+        req = new_socket(ctx, g_req_type);
         secure_client(req, j->transport);
         check(zmq_connect(req, ep), "zmq_connect");
     }
@@ -459,6 +480,131 @@ static void run_fanout(struct job *j)
     report(rate, "deliveries/s", peak_rss_kb(), extra);
 }
 
+#ifdef ZMQ_BUILD_DRAFT_API
+/* ---- RADIO -> DISH: one group, the DISH in the peer process ---- */
+
+static void radio_send(void *radio, const void *buf, size_t size)
+{
+    zmq_msg_t m;
+    check(zmq_msg_init_size(&m, size), "zmq_msg_init_size");
+    memcpy(zmq_msg_data(&m), buf, size);
+    check(zmq_msg_set_group(&m, "g"), "zmq_msg_set_group");
+    while (zmq_msg_send(&m, radio, 0) < 0) {
+        if (zmq_errno() != EINTR)
+            die("zmq_msg_send: %s", zmq_strerror(zmq_errno()));
+    }
+}
+
+/* Results the DISH sends back. */
+struct rd_result {
+    double elapsed;
+    int received;
+};
+
+/* The DISH: joins "g", binds, answers the first probe ('P', 1 byte) with
+ * 'R' on the pipe, then counts data messages from the first until COUNT
+ * came or an end marker ('E', 1 byte; udp may lose data). */
+static void dish_peer(int rd, int wr, void *arg)
+{
+    struct job *j = arg;
+    (void) rd;
+    void *ctx = zmq_ctx_new();
+    void *dish = new_socket(ctx, ZMQ_DISH);
+    set_int(dish, ZMQ_RCVHWM, 0);
+    check(zmq_join(dish, "g"), "zmq_join");
+    char ep[ENDPOINT_LEN];
+    if (strcmp(j->transport, "udp") == 0) {
+        /* a udp LAST_ENDPOINT has no scheme: a free port, found here */
+        struct sockaddr_in sa;
+        socklen_t len = sizeof sa;
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        memset(&sa, 0, sizeof sa);
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd < 0 || bind(fd, (struct sockaddr *) &sa, sizeof sa) != 0
+            || getsockname(fd, (struct sockaddr *) &sa, &len) != 0)
+            die("no free udp port");
+        close(fd);
+        snprintf(ep, sizeof ep, "udp://127.0.0.1:%d", ntohs(sa.sin_port));
+        check(zmq_bind(dish, ep), "zmq_bind udp");
+    } else {
+        bind_any(dish, j->transport, ep, sizeof ep);
+    }
+    send_endpoint(wr, ep);
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    int ready = 0;
+    struct rd_result r = {0, 0};
+    double t0 = 0, last = 0;
+    while (r.received < j->count) {
+        recv_msg(dish, &m);
+        const char *p = zmq_msg_data(&m);
+        if (zmq_msg_size(&m) == 1 && p[0] == 'P') {
+            if (!ready)
+                write_all(wr, "R", 1, "ready pipe");
+            ready = 1;
+            continue;
+        }
+        if (zmq_msg_size(&m) == 1 && p[0] == 'E')
+            break;
+        if (zmq_msg_size(&m) != j->size)
+            die("rdthr: message of %zu bytes, want %zu", zmq_msg_size(&m), j->size);
+        last = now_s();
+        if (r.received++ == 0)
+            t0 = last;
+    }
+    r.elapsed = last - t0;
+    write_all(wr, &r, sizeof r, "result pipe");
+    zmq_msg_close(&m);
+    zmq_close(dish);
+    zmq_ctx_term(ctx);
+}
+
+static void run_rdthr(struct job *j)
+{
+    int rd, wr, udp = strcmp(j->transport, "udp") == 0;
+    spawn_peer(dish_peer, j, &rd, &wr);
+    char ep[ENDPOINT_LEN];
+    recv_endpoint(rd, ep);
+    void *ctx = zmq_ctx_new();
+    void *radio = new_socket(ctx, ZMQ_RADIO);
+    set_int(radio, ZMQ_XPUB_NODROP, 1);
+    check(zmq_connect(radio, ep), "zmq_connect");
+    /* Probes until the DISH has one: its JOIN has reached us. */
+    struct pollfd pfd = {rd, POLLIN, 0};
+    char r;
+    do
+        radio_send(radio, "P", 1);
+    while (poll(&pfd, 1, 2) == 0);
+    read_all(rd, &r, 1, "ready pipe");
+    char *buf = calloc(1, j->size);
+    memset(buf, 'D', j->size);
+    for (int i = 0; i < j->count; i++) {
+        radio_send(radio, buf, j->size);
+    }
+    struct rd_result res;
+    if (udp) {
+        /* what got lost is lost: end markers until the DISH answers */
+        do
+            radio_send(radio, "E", 1);
+        while (poll(&pfd, 1, 20) == 0);
+    }
+    read_all(rd, &res, sizeof res, "result pipe");
+    free(buf);
+    zmq_close(radio);
+    zmq_ctx_term(ctx);
+    long peer_rss = reap_peer();
+    g_unlink_path[0] = '\0';
+    if (res.elapsed <= 0)
+        res.elapsed = 1e-9;
+    double rate = (double) (res.received > 1 ? res.received - 1 : 0) / res.elapsed;
+    char extra[96];
+    snprintf(extra, sizeof extra, "mbps=%.1f lost=%.1f%%", rate * (double) j->size * 8 / 1e6,
+             100.0 * (j->count - res.received) / j->count);
+    report(rate, "msg/s", max_l(peak_rss_kb(), peer_rss), extra);
+}
+#endif
+
 /* ---- memory: N idle sockets, then N connections to one ROUTER ---- */
 
 static void run_mem(const char *transport, int n)
@@ -535,6 +681,18 @@ int main(int argc, char **argv)
     }
     else if (strcmp(argv[1], "fanout") == 0)
         run_fanout(&j);
+#ifdef ZMQ_BUILD_DRAFT_API
+    else if (strcmp(argv[1], "csthr") == 0) {
+        g_send_type = ZMQ_CLIENT;
+        g_recv_type = ZMQ_SERVER;
+        run_thr(&j);
+    } else if (strcmp(argv[1], "cslat") == 0) {
+        g_req_type = ZMQ_CLIENT;
+        g_rep_type = ZMQ_SERVER;
+        run_lat(&j);
+    } else if (strcmp(argv[1], "rdthr") == 0)
+        run_rdthr(&j);
+#endif
     else
         die("unknown benchmark %s", argv[1]);
     return 0;
