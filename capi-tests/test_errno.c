@@ -131,6 +131,18 @@ static void test_has (void)
     CHECK (is_bool (zmq_has ("draft")));
     CHECK (is_bool (zmq_has ("WS")));
     CHECK (is_bool (zmq_has ("WSS")));
+    /* What this build has: libzmq's test_capabilities asks the same
+     * (there, "tipc" is 1 when built with TIPC, which zmqrs is not). */
+    CHECK_EQ_INT (1, zmq_has ("ipc"));
+    CHECK_EQ_INT (1, zmq_has ("curve"));
+    CHECK_EQ_INT (1, zmq_has ("draft"));
+    CHECK_EQ_INT (0, zmq_has ("pgm"));
+    CHECK_EQ_INT (0, zmq_has ("tipc"));
+    CHECK_EQ_INT (0, zmq_has ("norm"));
+    CHECK_EQ_INT (0, zmq_has ("gssapi"));
+    CHECK_EQ_INT (0, zmq_has ("vmci"));
+    CHECK_EQ_INT (0, zmq_has ("vsock"));
+    CHECK_EQ_INT (0, zmq_has ("udp"));
     CHECK_EQ_INT (0, zmq_has ("nonsense"));
     CHECK_EQ_INT (0, zmq_has (""));
     /* transports that exist but are not capability names */

@@ -224,3 +224,101 @@ impl UdpSession {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipe::{pipe_pair, Direction};
+    use crate::transport::address::resolve_udp;
+    use std::net::UdpSocket;
+    use std::time::{Duration, Instant};
+
+    fn role(send: bool, recv: bool, raw: bool) -> UdpRole {
+        UdpRole {
+            send,
+            recv,
+            raw,
+            multicast_loop: true,
+            multicast_hops: 1,
+            device: Vec::new(),
+        }
+    }
+
+    /// A session bound on a free loopback port, the socket's pipe end, and
+    /// the port.
+    fn bound(r: UdpRole) -> (UdpSession, Pipe, u16) {
+        let port = UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = resolve_udp(&format!("127.0.0.1:{port}"), true, false).unwrap();
+        let sock = udp::open(&addr, &r).unwrap();
+        let (socket_end, session_end) = pipe_pair(Direction::default(), Direction::default());
+        let s = UdpSession::new(1, String::new(), sock, session_end, r, addr.target);
+        (s, socket_end, port)
+    }
+
+    /// Pumps until `n` messages are in the pipe (or a second passed).
+    fn read_n(s: &mut UdpSession, p: &mut Pipe, n: usize) -> Vec<Msg> {
+        let mut got = Vec::new();
+        let end = Instant::now() + Duration::from_secs(1);
+        while got.len() < n && Instant::now() < end {
+            s.pump();
+            p.activate_read();
+            while let Read::Msg(m) = p.read() {
+                got.push(m);
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        got
+    }
+
+    #[test]
+    fn bad_datagrams_are_dropped_and_counted() {
+        let (mut s, mut p, port) = bound(role(false, true, false));
+        let tx = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let to = ("127.0.0.1", port);
+        let mut huge = vec![2u8, b'T', b'V'];
+        huge.resize(MAX_DATAGRAM + 1, b'h');
+        for bad in [&b""[..], b"\x05TV", b"\x03T\0V", &huge] {
+            tx.send_to(bad, to).unwrap();
+        }
+        tx.send_to(b"\x02TVok", to).unwrap();
+        let got = read_n(&mut s, &mut p, 1);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].data(), b"ok");
+        assert_eq!(got[0].group().to_bytes(), b"TV");
+        assert_eq!(s.dropped, 4);
+    }
+
+    #[test]
+    fn dgram_names_the_sender_and_answers_it() {
+        let (mut s, mut p, port) = bound(role(true, true, true));
+        let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+        peer.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+        peer.send_to(b"hello", ("127.0.0.1", port)).unwrap();
+        let got = read_n(&mut s, &mut p, 2);
+        let name = format!("127.0.0.1:{}\0", peer.local_addr().unwrap().port());
+        assert_eq!(got[0].data(), name.as_bytes());
+        assert!(got[0].more());
+        assert_eq!(got[1].data(), b"hello");
+        // An address that does not parse drops its body; the next goes.
+        for (part, more) in [(&b"nowhere"[..], true), (b"lost", false)]
+            .into_iter()
+            .chain([(name.as_bytes(), true), (&b"back"[..], false)])
+        {
+            let mut m = Msg::from_slice(part).unwrap();
+            if more {
+                m.set_flags(flags::MORE);
+            }
+            p.write(m).unwrap();
+        }
+        p.flush();
+        s.activate_read(s.pipe.as_ref().unwrap().key());
+        s.pump();
+        let mut buf = [0u8; 16];
+        let n = peer.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"back");
+    }
+}
