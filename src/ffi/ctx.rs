@@ -1,5 +1,6 @@
 //! `zmq_ctx_*`, `zmq_init`, `zmq_term`: context handles.
 
+use super::caller::{self, LongValue, OptionValue};
 use super::handle::{Pool, Slot};
 use super::{boundary, deref_mut};
 use crate::constants::ZMQ_IO_THREADS;
@@ -29,6 +30,7 @@ pub(crate) unsafe fn ctx_of(p: *mut c_void) -> Result<Arc<Ctx>> {
 }
 
 fn new_ctx() -> *mut c_void {
+    super::quiet_panics();
     let ctx = Arc::new(Ctx::new());
     let slot: &'static Slot<CtxSlot> = CONTEXTS.take(
         || Mutex::new(Some(Arc::clone(&ctx))),
@@ -106,16 +108,10 @@ pub unsafe extern "C" fn zmq_ctx_set_ext(
     boundary(|| {
         // SAFETY: forwarded from the caller.
         let ctx = unsafe { ctx_of(context_) }?;
-        if optval_.is_null() && optvallen_ != 0 {
-            return Err(Error::EFAULT);
-        }
-        let value: &[u8] = if optvallen_ == 0 {
-            &[]
-        } else {
-            // SAFETY: the caller gives `optvallen_` readable bytes.
-            unsafe { std::slice::from_raw_parts(optval_ as *const u8, optvallen_) }
-        };
-        ctx.set_option(option_, value)?;
+        // SAFETY: the caller gives `optvallen_` readable bytes; lengths
+        // past the trusted ones are checked (no context option takes one).
+        let value = unsafe { caller::option_value(optval_, optvallen_, || LongValue::Refused) }?;
+        ctx.set_option(option_, value.as_ref().map_or(&[], OptionValue::as_slice))?;
         Ok(0)
     })
 }
@@ -136,9 +132,9 @@ pub unsafe extern "C" fn zmq_ctx_get_ext(
         if optval_.is_null() {
             return Err(Error::EFAULT);
         }
-        // SAFETY: the caller gives `*len` writable bytes.
-        let out = unsafe { std::slice::from_raw_parts_mut(optval_ as *mut u8, *len) };
-        ctx.get_option(option_, out)?;
+        // SAFETY: the caller gives `*len` writable bytes; lengths past the
+        // trusted ones are checked.
+        unsafe { caller::fill_out(optval_, *len, |out| ctx.get_option(option_, out)) }?;
         Ok(0)
     })
 }

@@ -8,6 +8,7 @@ pub mod types;
 pub(crate) mod handle;
 
 mod atomic;
+mod caller;
 mod ctx;
 mod msg;
 pub(crate) mod poll;
@@ -65,6 +66,23 @@ impl<T> Failure for *const T {
 
 pub(crate) fn set_errno(e: Error) {
     errno::set_errno(errno::Errno(e.0));
+}
+
+/// A panic inside zmqrs is a bug of ours: `boundary` turns it into
+/// ENOTRECOVERABLE, and its message must not land on the host's stderr
+/// either. Installed with the first context the C API makes (so a Rust
+/// program that uses the crate directly keeps its own hook); set
+/// ZMQRS_PANIC_TRACE in the environment to see the messages again.
+pub(crate) fn quiet_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::env::var_os("ZMQRS_PANIC_TRACE").is_some() {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Runs the body of an exported function: `Err` and panics become the

@@ -3,6 +3,7 @@
 //! proxy functions share (`sockets_of`), and the draft socket functions
 //! (`zmq_join`, `zmq_leave`, `zmq_connect_peer`, `zmq_disconnect_peer`).
 
+use super::caller::{self, OptionValue};
 use super::ctx::ctx_of;
 use super::handle::Pool;
 use super::msg::msg_mut;
@@ -12,7 +13,7 @@ use crate::constants::ZMQ_DONTWAIT;
 use crate::constants::ZMQ_SNDMORE;
 use crate::error::{Error, Result};
 use crate::msg::Msg;
-use crate::socket::Socket;
+use crate::socket::{options, Socket};
 use libc::{c_char, c_int, c_void, iovec, size_t};
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -292,16 +293,11 @@ pub unsafe extern "C" fn zmq_setsockopt(
     boundary(|| {
         // SAFETY: forwarded from the caller.
         let mut s = unsafe { socket_of(s_) }?;
-        let value = if optval_.is_null() {
-            if optvallen_ != 0 {
-                return Err(Error::EFAULT);
-            }
-            None
-        } else {
-            // SAFETY: the caller gives `optvallen_` bytes.
-            Some(unsafe { bytes(optval_, optvallen_) }?)
-        };
-        s.setsockopt(option_, value)?;
+        // SAFETY: the caller gives `optvallen_` bytes; lengths past the
+        // trusted ones are checked.
+        let value =
+            unsafe { caller::option_value(optval_, optvallen_, || options::long_value(option_)) }?;
+        s.setsockopt(option_, value.as_ref().map(OptionValue::as_slice))?;
         Ok(0)
     })
 }
@@ -318,16 +314,9 @@ pub unsafe extern "C" fn zmq_getsockopt(
         let mut s = unsafe { socket_of(s_) }?;
         // SAFETY: forwarded from the caller.
         let len = unsafe { deref_mut(optvallen_) }?;
-        if optval_.is_null() && *len != 0 {
-            return Err(Error::EFAULT);
-        }
-        let out: &mut [u8] = if *len == 0 {
-            &mut []
-        } else {
-            // SAFETY: the caller gives `*len` writable bytes.
-            unsafe { std::slice::from_raw_parts_mut(optval_ as *mut u8, *len) }
-        };
-        *len = s.getsockopt(option_, out)?;
+        // SAFETY: the caller gives `*len` writable bytes; lengths past the
+        // trusted ones are checked.
+        *len = unsafe { caller::fill_out(optval_, *len, |out| s.getsockopt(option_, out)) }?;
         Ok(0)
     })
 }

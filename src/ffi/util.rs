@@ -1,6 +1,7 @@
 //! The small utilities of `zmq.h`: errno and error texts, version and
 //! capabilities, Z85 and CURVE keys, stopwatch, sleep and threads.
 
+use super::caller;
 use super::types::{as_fn, zmq_thread_fn, ThreadFn};
 use super::{boundary, c_str};
 use crate::constants::{EFSM, EMTHREAD, ENOCOMPATPROTO, ETERM};
@@ -80,21 +81,34 @@ pub unsafe extern "C" fn zmq_z85_encode(
         if dest_.is_null() || (data_.is_null() && size_ != 0) {
             return Err(Error::EFAULT);
         }
-        let out_len = size_ / 4 * 5;
-        // SAFETY: the caller gives `size_` readable bytes and room for
-        // `size_ * 5 / 4 + 1` characters, as the man page requires.
-        let (data, out) = unsafe {
-            (
-                if size_ == 0 {
-                    &[][..]
-                } else {
-                    std::slice::from_raw_parts(data_, size_)
-                },
-                std::slice::from_raw_parts_mut(dest_ as *mut u8, out_len + 1),
-            )
-        };
-        z85::encode_into(data, &mut out[..out_len]).ok_or(Error::EINVAL)?;
-        out[out_len] = 0;
+        let out_len = (size_ / 4).checked_mul(5).ok_or(Error::EINVAL)?;
+        if size_ <= caller::TRUSTED_LEN {
+            // SAFETY: the caller gives `size_` readable bytes and room for
+            // `size_ * 5 / 4 + 1` characters, as the man page requires.
+            let (data, out) = unsafe {
+                (
+                    if size_ == 0 {
+                        &[][..]
+                    } else {
+                        std::slice::from_raw_parts(data_, size_)
+                    },
+                    std::slice::from_raw_parts_mut(dest_ as *mut u8, out_len + 1),
+                )
+            };
+            z85::encode_into(data, &mut out[..out_len]).ok_or(Error::EINVAL)?;
+            out[out_len] = 0;
+        } else {
+            // A length that may lie: read and write through checked copies.
+            // SAFETY: checked copy.
+            let data = unsafe { caller::copy_in(data_ as *const c_void, size_) }?;
+            let mut text = Vec::new();
+            text.try_reserve_exact(out_len + 1)
+                .map_err(|_| Error::ENOMEM)?;
+            text.resize(out_len + 1, 0);
+            z85::encode_into(&data, &mut text[..out_len]).ok_or(Error::EINVAL)?;
+            // SAFETY: checked copy.
+            unsafe { caller::copy_out(dest_ as *mut c_void, &text) }?;
+        }
         Ok(dest_)
     })
 }
@@ -110,9 +124,19 @@ pub unsafe extern "C" fn zmq_z85_decode(dest_: *mut u8, string_: *const c_char) 
         if dest_.is_null() {
             return Err(Error::EFAULT);
         }
-        // SAFETY: the caller gives room for `strlen * 4 / 5` bytes.
-        let out = unsafe { std::slice::from_raw_parts_mut(dest_, text.len() / 5 * 4) };
-        z85::decode_into(text, out).ok_or(Error::EINVAL)?;
+        let out_len = text.len() / 5 * 4;
+        if out_len <= caller::TRUSTED_LEN {
+            // SAFETY: the caller gives room for `strlen * 4 / 5` bytes.
+            let out = unsafe { std::slice::from_raw_parts_mut(dest_, out_len) };
+            z85::decode_into(text, out).ok_or(Error::EINVAL)?;
+        } else {
+            let mut out = Vec::new();
+            out.try_reserve_exact(out_len).map_err(|_| Error::ENOMEM)?;
+            out.resize(out_len, 0);
+            z85::decode_into(text, &mut out).ok_or(Error::EINVAL)?;
+            // SAFETY: checked copy.
+            unsafe { caller::copy_out(dest_ as *mut c_void, &out) }?;
+        }
         Ok(dest_)
     })
 }

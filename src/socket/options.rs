@@ -357,6 +357,47 @@ fn int_value(v: &[u8]) -> Option<i32> {
     Some(i32::from_ne_bytes(bytes))
 }
 
+/// How much of an option value longer than the C boundary trusts (4 KiB)
+/// is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LongValue {
+    /// None of it: the length alone is refused (EINVAL).
+    Refused,
+    /// Only its first bytes (an int read from a longer value).
+    Prefix(usize),
+    /// All of it (topics, messages, strings without a limit).
+    Whole,
+}
+
+/// How much of a value longer than the C boundary trusts an option reads: the boundary copies that much in, checked, and refuses
+/// the rest with EINVAL unread. Every option not named here has a fixed
+/// size or a limit of at most 255 bytes, which libzmq checks before it
+/// reads the value.
+pub fn long_value(option: i32) -> LongValue {
+    match option {
+        ZMQ_SUBSCRIBE
+        | ZMQ_UNSUBSCRIBE
+        | ZMQ_CONNECT_ROUTING_ID
+        | ZMQ_SOCKS_PROXY
+        | ZMQ_XPUB_WELCOME_MSG => LongValue::Whole,
+        #[cfg(feature = "draft")]
+        ZMQ_HELLO_MSG | ZMQ_DISCONNECT_MSG | ZMQ_HICCUP_MSG | ZMQ_METADATA => LongValue::Whole,
+        // Reads an int from the front of whatever it is given.
+        #[cfg(feature = "draft")]
+        ZMQ_XSUB_VERBOSE_UNSUBSCRIBE => LongValue::Prefix(INT_SIZE),
+        _ => LongValue::Refused,
+    }
+}
+
+/// A copy of a value the caller sized: ENOMEM when there is no room for
+/// it, never an abort.
+pub(crate) fn owned(v: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(v.len()).map_err(|_| Error::ENOMEM)?;
+    out.extend_from_slice(v);
+    Ok(out)
+}
+
 /// An int within `ok`, else EINVAL.
 fn int_where(v: &[u8], ok: impl Fn(i32) -> bool) -> Result<i32> {
     match int_value(v) {
@@ -386,7 +427,7 @@ fn bool_nonneg(optval: Option<&[u8]>) -> Result<bool> {
 fn string_strict(optval: Option<&[u8]>, max: usize) -> Result<Vec<u8>> {
     match optval {
         None => Ok(Vec::new()),
-        Some(v) if !v.is_empty() && v.len() <= max => Ok(v.to_vec()),
+        Some(v) if !v.is_empty() && v.len() <= max => owned(v),
         Some(_) => Err(Error::EINVAL),
     }
 }
@@ -482,13 +523,13 @@ fn bytes(min: usize, max: usize) -> impl Fn(Option<&[u8]>) -> Result<Vec<u8>> {
         if v.len() < min || v.len() > max {
             return Err(Error::EINVAL);
         }
-        Ok(v.to_vec())
+        owned(v)
     }
 }
 
 /// An optional message: empty (or NULL) means none.
 fn optional_bytes(optval: Option<&[u8]>) -> Result<Option<Vec<u8>>> {
-    Ok(optval.filter(|v| !v.is_empty()).map(<[u8]>::to_vec))
+    optval.filter(|v| !v.is_empty()).map(owned).transpose()
 }
 
 /// The first `sizeof (int)` bytes as an int, non-zero true (longer values
@@ -803,9 +844,9 @@ impl Options {
         if !key.starts_with(b"X-") || key.len() > UCHAR_MAX {
             return Err(Error::EINVAL);
         }
-        self.metadata
-            .entry(key.to_vec())
-            .or_insert_with(|| value.to_vec());
+        if !self.metadata.contains_key(key) {
+            self.metadata.insert(key.to_vec(), owned(value)?);
+        }
         Ok(())
     }
 

@@ -23,7 +23,8 @@ use std::collections::VecDeque;
 
 /// A (un)subscription message: `flag`, then the topic.
 fn subscription(subscribe: bool, topic: &[u8]) -> Option<Msg> {
-    let mut body = Vec::with_capacity(topic.len() + 1);
+    let mut body = Vec::new();
+    body.try_reserve_exact(topic.len().checked_add(1)?).ok()?;
     body.push(subscribe as u8);
     body.extend_from_slice(topic);
     Msg::from_slice(&body).ok()
