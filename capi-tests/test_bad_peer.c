@@ -693,11 +693,105 @@ static void test_heartbeat_pong (void)
     len = read_frame (fd, &flags, buf, sizeof buf);
     CHECK_EQ_INT (5, len);
     CHECK_MEM ("\x04PONG", buf, 5);
+    /* a TTL cut short (one octet, or none): answered as libzmq answers
+     * it, the TTL taken as 0 (libzmq reads it from past the frame) */
+    CHECK_OK (raw_write (fd, "\x04\x06\x04PING\x00", 8));
+    len = read_frame (fd, &flags, buf, sizeof buf);
+    CHECK_EQ_INT (5, len);
+    CHECK_MEM ("\x04PONG", buf, 5);
+    CHECK_OK (raw_write (fd, "\x04\x05\x04PING", 7));
+    len = read_frame (fd, &flags, buf, sizeof buf);
+    CHECK_EQ_INT (5, len);
+    CHECK_MEM ("\x04PONG", buf, 5);
     /* the connection is fine afterwards */
     CHECK_OK (raw_write (fd, "\x00\x02ok", 4));
     RECV_STR (server, "ok", 0);
     close (fd);
     CHECK_OK (zmq_close (server));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+/* A command frame with MORE set (flags 0x05) is a command like any other,
+ * as in libzmq: a PING is answered, an unknown one dropped, and the MORE
+ * does not join the next message to anything. */
+static void test_command_with_more (void)
+{
+    void *ctx = zmq_ctx_new ();
+    char ep[256];
+    void *server = pull_server (ctx, ep, sizeof ep);
+    unsigned char buf[64];
+    int fd, flags, len;
+    CHECK (server != NULL);
+    fd = raw_connect (tu_port_of (ep));
+    CHECK (fd >= 0);
+    CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
+    CHECK_OK (raw_write (fd, "\x05\x0b\x04PING\x00\x00" "ctx2", 13));
+    len = read_frame (fd, &flags, buf, sizeof buf);
+    CHECK_EQ_INT (0x04, flags);
+    CHECK_EQ_INT (9, len);
+    CHECK_MEM ("\x04PONGctx2", buf, 9);
+    CHECK_OK (raw_write (fd, "\x05\x07\x06" "FOOBAR", 9));
+    CHECK_OK (raw_write (fd, "\x00\x03one", 5));
+    RECV_STR (server, "one", 0);
+    CHECK_RCVMORE (server, 0);
+    /* and in the middle of a multipart message */
+    CHECK_OK (raw_write (fd, "\x01\x01" "a", 3));
+    CHECK_OK (raw_write (fd, "\x05\x07\x04PING\x00\x00", 9));
+    len = read_frame (fd, &flags, buf, sizeof buf);
+    CHECK_MEM ("\x04PONG", buf, 5);
+    CHECK_OK (raw_write (fd, "\x00\x01" "b", 3));
+    RECV_STR (server, "a", 0);
+    CHECK_RCVMORE (server, 1);
+    RECV_STR (server, "b", 0);
+    CHECK_RCVMORE (server, 0);
+    CHECK_NO_MSG (server);
+    close (fd);
+    CHECK (still_serves (ctx, server, ep));
+    CHECK_OK (zmq_close (server));
+
+    /* A READY with MORE completes the handshake. */
+    server = pull_server (ctx, ep, sizeof ep);
+    CHECK (server != NULL);
+    fd = raw_connect (tu_port_of (ep));
+    CHECK (fd >= 0);
+    {
+        unsigned char g[64], peer[64], cmd[256];
+        raw_greeting (g, 1, "NULL");
+        CHECK_OK (raw_write (fd, g, 64));
+        CHECK_OK (raw_read (fd, peer, 64));
+        size_t n = make_ready (cmd, "PUSH", NULL, NULL);
+        cmd[0] = 0x05;
+        CHECK_OK (raw_write (fd, cmd, n));
+        len = read_frame (fd, &flags, buf, sizeof buf);
+        CHECK_EQ_INT (0x04, flags);
+        CHECK_MEM ("\x05READY", buf, 6);
+    }
+    CHECK_OK (raw_write (fd, "\x00\x03two", 5));
+    RECV_STR (server, "two", 0);
+    CHECK_RCVMORE (server, 0);
+    close (fd);
+    CHECK_OK (zmq_close (server));
+
+    /* A SUBSCRIBE with MORE subscribes. */
+    void *pub = tu_socket (ctx, ZMQ_PUB);
+    CHECK (pub != NULL);
+    CHECK_OK (zmq_bind (pub, "tcp://127.0.0.1:*"));
+    CHECK_OK (tu_last_endpoint (pub, ep, sizeof ep));
+    fd = raw_connect (tu_port_of (ep));
+    CHECK (fd >= 0);
+    CHECK_OK (raw_handshake (fd, 1, "SUB", NULL, NULL));
+    CHECK_OK (raw_write (fd, "\x05\x0e\x09SUBSCRIBEtopic", 16));
+    len = -1;
+    for (int i = 0; i < 100 && len < 0; i++) {
+        CHECK_OK (zmq_send (pub, "topic-1", 7, 0));
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll (&p, 1, 20) == 1)
+            len = read_frame (fd, &flags, buf, sizeof buf);
+    }
+    CHECK_EQ_INT (7, len);
+    CHECK_MEM ("topic-1", buf, 7);
+    close (fd);
+    CHECK_OK (zmq_close (pub));
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
@@ -811,6 +905,7 @@ int main (void)
     RUN (test_zmtp10_peer);
     RUN (test_heartbeat_ping_timeout);
     RUN (test_heartbeat_pong);
+    RUN (test_command_with_more);
     RUN (test_heartbeat_peer_ttl);
     RUN (test_sub_to_zmtp31_pub);
     RUN (test_sub_to_zmtp30_pub);

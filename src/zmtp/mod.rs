@@ -276,8 +276,8 @@ pub enum ProtocolError {
     LegacyPeerRefused,
     /// A command (or a message) the handshake did not expect at this point.
     UnexpectedCommand,
-    /// A command whose name does not fit in its frame, or a PING without
-    /// its TTL.
+    /// A command whose name does not fit in its frame (or, in the
+    /// handshake, a command the mechanism cannot read).
     MalformedCommand,
     /// An ERROR command whose reason does not fit in its frame.
     MalformedError,
