@@ -1101,6 +1101,37 @@ static void test_reconnect_stop_after_disconnect (void)
     run_stop_after_disconnect (0);
 }
 
+/* The endpoint disconnected itself, with ZMQ_RECONNECT_STOP_AFTER_DISCONNECT:
+ * the retry it was waiting for still happens and, refused, reports CLOSED
+ * once more, then nothing (libzmq's connecter lives until the socket
+ * acknowledges the disconnect; test_reconnect_options waits for that
+ * CLOSED). */
+static void test_disconnect_retrying_ipc_reports_closed (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *s = tu_socket (ctx, ZMQ_SUB);
+    void *mon;
+    char a[64];
+    int last = 0;
+    tu_event_t ev;
+    CHECK (s != NULL);
+    snprintf (a, sizeof a, "ipc://@zmqrs-drc-%d", (int) getpid ());
+    CHECK_OK (tu_set_int (s, ZMQ_RECONNECT_STOP,
+                          ZMQ_RECONNECT_STOP_AFTER_DISCONNECT));
+    mon = tu_monitor (ctx, s, "inproc://mon-drc", ZMQ_EVENT_ALL);
+    CHECK (mon != NULL);
+    CHECK_OK (zmq_connect (s, a));
+    CHECK (next_is (mon, ZMQ_EVENT_CLOSED, &ev));
+    CHECK (next_is (mon, ZMQ_EVENT_CONNECT_RETRIED, &ev));
+    CHECK_OK (zmq_disconnect (s, a));
+    CHECK (events_for (mon, a, 600, &last) == 1);
+    CHECK_EQ_INT (ZMQ_EVENT_CLOSED, last);
+    CHECK (events_for (mon, a, 400, &last) == 0);
+    CHECK (close_and_drain (s, mon));
+    CHECK_OK (zmq_close (mon));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 static void test_versioned_errors (void)
 {
     void *ctx = zmq_ctx_new ();
@@ -1423,6 +1454,7 @@ int main (void)
 #ifndef ZMQRS_SKIP_DRAFT
     RUN (test_reconnect_stop);
     RUN (test_reconnect_stop_after_disconnect);
+    RUN (test_disconnect_retrying_ipc_reports_closed);
     RUN (test_versioned_errors);
     RUN (test_versioned_tcp_pair);
     RUN (test_versioned_tcp_push);

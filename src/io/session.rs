@@ -334,6 +334,20 @@ impl Session {
         self.event(ZMQ_EVENT_CONNECTED, fd as u64);
     }
 
+    /// A disconnected ipc session that was waiting to retry, on a socket
+    /// with ZMQ_RECONNECT_STOP_AFTER_DISCONNECT: libzmq's connecter lives
+    /// on until the socket acknowledges the disconnect, so its retry still
+    /// happens, and a refused one reports CLOSED and ends there. Programs
+    /// (libzmq's test_reconnect_options among them) wait for that CLOSED;
+    /// the session keeps this one retry, whatever the LINGER.
+    pub(crate) fn last_retry_pending(&self) -> bool {
+        self.engine.is_none()
+            && self.reconnect_at.is_some()
+            && self.opts.options.reconnect_stop & ZMQ_RECONNECT_STOP_AFTER_DISCONNECT != 0
+            && self.opts.disconnected.load(Ordering::Relaxed)
+            && matches!(self.connect, Some(ConnectAddr::Ipc(_)))
+    }
+
     /// Plans the next connect attempt, with libzmq's backoff.
     pub fn schedule_reconnect(&mut self, now: Instant, errno: i32) {
         if self.closing && self.pipe.is_none() {
@@ -868,7 +882,7 @@ impl Session {
     /// Whether a closing session has sent all it must (or its LINGER ran
     /// out).
     pub fn finished_closing(&mut self, now: Instant) -> bool {
-        if !self.closing {
+        if !self.closing || self.last_retry_pending() {
             return false;
         }
         if self.linger_deadline.is_some_and(|d| now >= d) {

@@ -680,7 +680,7 @@ impl Session {
     /// deliver ends now; one with a pipe finishes within its LINGER (and a
     /// connecting one keeps trying to connect meanwhile, as libzmq does).
     pub fn connect_stop(&mut self) {
-        if self.pipe.is_none() {
+        if self.pipe.is_none() && !self.last_retry_pending() {
             self.done = true;
         }
     }

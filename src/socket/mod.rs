@@ -920,6 +920,11 @@ impl Socket {
         }
         let mut found = false;
         while let Some(pos) = self.connects.iter().position(|(a, _)| a == addr) {
+            if !found && scheme != "inproc" {
+                // Before the session hears of it: it decides on its last
+                // retry by this flag.
+                self.note_disconnect();
+            }
             let (endpoint, io) = self.connects.swap_remove(pos);
             io.send(Command::Io(Box::new(IoCommand::CloseEndpoint {
                 socket_id: self.id,
