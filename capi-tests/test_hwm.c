@@ -595,6 +595,61 @@ static void test_hwm_change_right_after_connect (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* A DONTWAIT sender that runs ahead of its peer meets its HWM, as with
+ * libzmq, even where the peer's I/O thread drains the pipe as fast as it
+ * is filled: a send looks at the credit the reader returns at most once a
+ * millisecond (libzmq's command throttle). XPUB with NODROP and SNDHWM
+ * 2000, 6000 empty messages (libzmq's test_hwm_pubsub): EAGAIN at least
+ * once, and everything sent arrives. */
+static void run_sender_meets_hwm (const char *endpoint)
+{
+    void *ctx = zmq_ctx_new ();
+    void *pub = tu_bound (ctx, ZMQ_XPUB, endpoint);
+    void *sub = tu_socket (ctx, ZMQ_SUB);
+    char ep[256], buf[16];
+    int sent = 0, received = 0, blocked = 0, ended = 0, n;
+    CHECK (pub != NULL && sub != NULL);
+    CHECK_OK (tu_last_endpoint (pub, ep, sizeof ep));
+    CHECK_OK (zmq_connect (sub, ep));
+    CHECK_OK (tu_set_int (pub, ZMQ_SNDHWM, 2000));
+    CHECK_OK (tu_set_int (pub, ZMQ_XPUB_NODROP, 1));
+    CHECK_OK (tu_set_int (sub, ZMQ_RCVTIMEO, 10));
+    CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, NULL, 0));
+    CHECK_EQ_INT (1, zmq_recv (pub, buf, sizeof buf, 0));
+    while (sent < 6000) {
+        if (zmq_send (pub, NULL, 0, ZMQ_DONTWAIT) == 0) {
+            sent++;
+            continue;
+        }
+        CHECK_EQ_INT (EAGAIN, errno);
+        blocked++;
+        while ((n = zmq_recv (sub, buf, sizeof buf, 0)) >= 0)
+            received++;
+    }
+    CHECK (blocked > 0);
+    while ((n = zmq_recv (sub, buf, sizeof buf, 0)) >= 0)
+        received++;
+    CHECK_EQ_INT (3, zmq_send (pub, "end", 3, 0));
+    while (!ended) {
+        n = zmq_recv (sub, buf, sizeof buf, 0);
+        if (n == 3 && memcmp (buf, "end", 3) == 0)
+            ended = 1;
+        else if (n >= 0)
+            received++;
+    }
+    CHECK_EQ_INT (sent, received);
+    zmq_close (sub);
+    zmq_close (pub);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void test_sender_meets_hwm (void)
+{
+    run_sender_meets_hwm ("tcp://127.0.0.1:*");
+    run_sender_meets_hwm ("ipc://*");
+    run_sender_meets_hwm ("inproc://meets-hwm");
+}
+
 int main (void)
 {
     RUN (test_options);
@@ -613,5 +668,6 @@ int main (void)
     RUN (test_tcp_queue_bounded);
     RUN (test_ipc_queue_bounded);
     RUN (test_hwm_change_right_after_connect);
+    RUN (test_sender_meets_hwm);
     return test_summary ();
 }

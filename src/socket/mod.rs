@@ -95,6 +95,10 @@ pub(crate) trait Pattern: Send {
     }
 }
 
+/// How long a send goes without looking at the socket's commands (libzmq's
+/// `max_command_delay`, 3M TSC ticks: about 1 ms).
+const SEND_COMMAND_DELAY: Duration = Duration::from_millis(1);
+
 /// Which socket types may connect to which (ZMTP's compatibility table).
 pub fn compatible(ours: i32, theirs: i32) -> bool {
     matches!(
@@ -191,6 +195,8 @@ pub struct Socket {
     /// A zmq_disconnect or zmq_unbind has been made with
     /// ZMQ_RECONNECT_STOP_AFTER_DISCONNECT set (the sessions read it).
     disconnected: Arc<AtomicBool>,
+    /// When a send last looked at the mailbox (see `SEND_COMMAND_DELAY`).
+    send_commands_seen: Instant,
 }
 
 /// Milliseconds until `deadline` (-1 for none), for a blocking wait;
@@ -277,6 +283,7 @@ impl Socket {
             io_used: Vec::new(),
             monitor: MonitorSlot::default(),
             disconnected: Arc::default(),
+            send_commands_seen: Instant::now() - SEND_COMMAND_DELAY,
         })
     }
 
@@ -419,6 +426,27 @@ impl Socket {
         Ok(())
     }
 
+    /// As `poll_commands`, at most once per `SEND_COMMAND_DELAY`: libzmq's
+    /// send looks at its commands only when about a millisecond has passed
+    /// since it last did, so a sender that runs ahead of its peer meets its
+    /// HWM (EAGAIN without ZMQ_DONTWAIT's wait) before the credit the peer
+    /// returns in the meantime is seen. Programs count on meeting it
+    /// (libzmq's test_hwm_pubsub, also on a loaded machine). A send that
+    /// has to wait looks at the commands at once.
+    fn poll_commands_for_send(&mut self) -> Result<()> {
+        if self.mailbox.has_pending() {
+            let now = Instant::now();
+            if now.duration_since(self.send_commands_seen) >= SEND_COMMAND_DELAY {
+                self.send_commands_seen = now;
+                self.process_commands(0)?;
+            }
+        }
+        if self.ctx_terminated {
+            return Err(Error::ETERM);
+        }
+        Ok(())
+    }
+
     /// Retries `attempt` until it stops saying EAGAIN, waiting for commands
     /// in between, up to `timeout_ms` (-1: forever, 0: not at all).
     fn blocking<T>(
@@ -450,7 +478,7 @@ impl Socket {
     /// Sends one part (`ZMQ_SNDMORE` in `flags` for more to come). On
     /// success `msg` is left empty; on failure it is untouched.
     pub fn send(&mut self, msg: &mut Msg, flags: i32) -> Result<()> {
-        self.poll_commands()?;
+        self.poll_commands_for_send()?;
         if flags & ZMQ_SNDMORE != 0 {
             msg.set_flags(flags::MORE);
         } else {
