@@ -650,6 +650,46 @@ static void test_sender_meets_hwm (void)
     run_sender_meets_hwm ("inproc://meets-hwm");
 }
 
+/* Credit for a pipe whose connection has ended must not reach the session
+ * that takes its place in the I/O thread: a PULL holds 1000 unread
+ * messages from a PUSH that has gone, a second PUSH connects, the backlog
+ * is read (returning credit for the dead pipe), then the second PUSH's
+ * messages arrive (they did not: the stale credit wrapped the new pipe's
+ * count and it looked full forever). */
+static void test_credit_of_a_dead_pipe (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *peers = zmq_ctx_new ();
+    void *pull = tu_bound (ctx, ZMQ_PULL, "tcp://127.0.0.1:*");
+    void *first, *second;
+    char ep[256], buf[16];
+    int i, backlog = 0;
+    CHECK (pull != NULL);
+    CHECK_OK (tu_last_endpoint (pull, ep, sizeof ep));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVTIMEO, 2000));
+    first = tu_socket (peers, ZMQ_PUSH);
+    CHECK_OK (zmq_connect (first, ep));
+    for (i = 0; i < 1000; i++)
+        CHECK_EQ_INT (7, zmq_send (first, "backlog", 7, 0));
+    usleep (300000);
+    CHECK_OK (zmq_close (first));
+    usleep (300000);
+    second = tu_socket (peers, ZMQ_PUSH);
+    CHECK_OK (zmq_connect (second, ep));
+    usleep (300000);
+    while (zmq_recv (pull, buf, sizeof buf, ZMQ_DONTWAIT) == 7)
+        backlog++;
+    CHECK_EQ_INT (1000, backlog);
+    for (i = 0; i < 3; i++)
+        CHECK_EQ_INT (5, zmq_send (second, "hello", 5, 0));
+    for (i = 0; i < 3; i++)
+        RECV_STR (pull, "hello", 0);
+    zmq_close (second);
+    zmq_close (pull);
+    CHECK_OK (zmq_ctx_term (peers));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 int main (void)
 {
     RUN (test_options);
@@ -669,5 +709,6 @@ int main (void)
     RUN (test_ipc_queue_bounded);
     RUN (test_hwm_change_right_after_connect);
     RUN (test_sender_meets_hwm);
+    RUN (test_credit_of_a_dead_pipe);
     return test_summary ();
 }

@@ -142,6 +142,11 @@ pub struct Session {
     groups: std::collections::BTreeSet<Vec<u8>>,
     /// The socket is done with us: finish sending (LINGER) and go.
     pub closing: bool,
+    /// The pipe keys the I/O thread routes to this session (data pipe,
+    /// ZAP pipe): kept in step with the pipes it holds, so that commands
+    /// for a pipe it let go of find nobody, not a later session in the
+    /// same slot.
+    pub registered_keys: [Option<u64>; 2],
     pub linger_deadline: Option<Instant>,
     /// ZAP is required (enforced domain) but no handler is bound: the
     /// handshake fails.
@@ -196,6 +201,7 @@ impl Session {
             subscriptions: Default::default(),
             groups: Default::default(),
             closing: false,
+            registered_keys: [None; 2],
             linger_deadline: None,
             zap_refused: false,
             local_ep: String::new(),

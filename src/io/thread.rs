@@ -357,7 +357,7 @@ impl Reactor {
             }
             Command::ActivateWrite(key, n) => {
                 if let Some((idx, s)) = self.session_by_key(key) {
-                    if let Some(p) = s.pipe.as_mut() {
+                    if let Some(p) = s.pipe.as_mut().filter(|p| p.key() == key) {
                         p.activate_write(n);
                     }
                     self.wake(idx);
@@ -375,7 +375,7 @@ impl Reactor {
                         key, inhwm, outhwm, ..
                     } => {
                         if let Some((idx, s)) = self.session_by_key(key) {
-                            if let Some(p) = s.pipe.as_mut() {
+                            if let Some(p) = s.pipe.as_mut().filter(|p| p.key() == key) {
                                 p.apply_hwms(inhwm, outhwm);
                             }
                             self.drive(idx);
@@ -631,11 +631,17 @@ impl Reactor {
                 break;
             }
         }
-        if let Some(p) = s.pipe.as_ref() {
-            self.keys.insert(p.key(), idx);
-        }
-        if let Some(k) = s.zap_key() {
-            self.keys.insert(k, idx);
+        let keys = [s.pipe.as_ref().map(|p| p.key()), s.zap_key()];
+        if keys != s.registered_keys {
+            for old in s.registered_keys.into_iter().flatten() {
+                if !keys.contains(&Some(old)) {
+                    self.keys.remove(&old);
+                }
+            }
+            for k in keys.into_iter().flatten() {
+                self.keys.insert(k, idx);
+            }
+            s.registered_keys = keys;
         }
         if s.done || s.finished_closing(now) {
             self.remove_session(idx);
@@ -645,6 +651,9 @@ impl Reactor {
     fn remove_session(&mut self, idx: usize) {
         if let Some(Obj::Session(mut s)) = self.objs[idx].take() {
             Self::deregister_stream(&self.poll, &mut s);
+            for k in s.registered_keys.into_iter().flatten() {
+                self.keys.remove(&k);
+            }
             if let Some(mut p) = s.pipe.take() {
                 self.keys.remove(&p.key());
                 p.terminate();

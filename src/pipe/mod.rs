@@ -290,12 +290,12 @@ impl Pipe {
     /// Whether the HWM leaves room for another message (libzmq's
     /// `check_hwm`), without changing any state.
     pub fn has_room(&self) -> bool {
-        self.hwm == 0 || self.msgs_written - self.peers_msgs_read < self.hwm
+        self.hwm == 0 || self.msgs_written.saturating_sub(self.peers_msgs_read) < self.hwm
     }
 
     /// Messages written that the reader has not acknowledged yet.
     pub fn queued_out(&self) -> u64 {
-        self.msgs_written - self.peers_msgs_read
+        self.msgs_written.saturating_sub(self.peers_msgs_read)
     }
 
     /// The peer's (SNDHWM, RCVHWM) on an inproc pipe: added to ours, as
@@ -347,7 +347,8 @@ impl Pipe {
 
     /// Re-activates writing when the HWM now leaves room. True when it did.
     pub fn activate_write_room(&mut self) -> bool {
-        let room = self.hwm == 0 || self.msgs_written - self.peers_msgs_read < self.hwm;
+        let room =
+            self.hwm == 0 || self.msgs_written.saturating_sub(self.peers_msgs_read) < self.hwm;
         if !self.out_active && !self.peer_gone && room {
             self.out_active = true;
             return true;
@@ -443,7 +444,7 @@ impl Pipe {
         if !self.out_active || self.peer_gone {
             return false;
         }
-        if self.hwm > 0 && self.msgs_written - self.peers_msgs_read >= self.hwm {
+        if self.hwm > 0 && self.msgs_written.saturating_sub(self.peers_msgs_read) >= self.hwm {
             self.out_active = false;
             return false;
         }
