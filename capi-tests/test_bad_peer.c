@@ -82,23 +82,7 @@ static void *pull_server (void *ctx, char *ep, size_t len)
  * 1 on success. */
 static int still_serves (void *ctx, void *server, const char *ep)
 {
-    void *push = tu_socket (ctx, ZMQ_PUSH);
-    char buf[32];
-    int ok = 0, i;
-    if (push == NULL)
-        return 0;
-    if (zmq_connect (push, ep) == 0
-        && zmq_send (push, "well-behaved", 12, 0) == 12) {
-        /* skip anything a bad peer managed to deliver */
-        for (i = 0; i < 10 && !ok; i++) {
-            int n = zmq_recv (server, buf, sizeof buf, 0);
-            if (n < 0)
-                break;
-            ok = n == 12 && memcmp (buf, "well-behaved", 12) == 0;
-        }
-    }
-    zmq_close (push);
-    return ok;
+    return tu_push_reaches (tu_socket (ctx, ZMQ_PUSH), ep, server);
 }
 
 /* ---- the greeting ------------------------------------------------------ */

@@ -170,6 +170,29 @@ static inline void *tu_bound (void *ctx, int type, const char *endpoint)
 }
 
 /* ZMQ_LAST_ENDPOINT of s into buf; 0 or -1. */
+/* A well-behaved PUSH (made by the caller, closed here) connects to ep and
+ * gets "well-behaved" through to pull, skipping whatever a bad peer
+ * managed to deliver before it (20 messages at most; pull's RCVTIMEO
+ * bounds the wait).  1 on success. */
+static inline int tu_push_reaches (void *push, const char *ep, void *pull)
+{
+    char buf[32];
+    int ok = 0, i;
+    if (push == NULL)
+        return 0;
+    if (zmq_connect (push, ep) == 0
+        && zmq_send (push, "well-behaved", 12, 0) == 12) {
+        for (i = 0; i < 20 && !ok; i++) {
+            int n = zmq_recv (pull, buf, sizeof buf, 0);
+            if (n < 0)
+                break;
+            ok = n == 12 && memcmp (buf, "well-behaved", 12) == 0;
+        }
+    }
+    zmq_close (push);
+    return ok;
+}
+
 static inline int tu_last_endpoint (void *s, char *buf, size_t len)
 {
     size_t n = len;
