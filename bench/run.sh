@@ -83,6 +83,10 @@ for t in inproc tcp; do
     ROW_LIST+=("fanout $t 64 200000 -" "fanout $t 1024 100000 -")
 done
 ROW_LIST+=("mem tcp 1000 - -")
+# subscription tries: long topics (16 MiB in all; libzmq 4.3.4 overflows its
+# stack on a single topic of 1 MiB), and many short ones
+ROW_LIST+=("subset inproc 65536 256 -" "submem inproc 65536 256 -")
+ROW_LIST+=("subset inproc 32 20000 -" "submem inproc 32 20000 -")
 # draft socket types, against libzmq built with drafts
 ROW_LIST+=("csthr tcp 64 $(thr_count 64) -" "csthr tcp 1024 $(thr_count 1024) -")
 ROW_LIST+=("cslat tcp 64 $(lat_count 64) -")
@@ -140,6 +144,9 @@ for r in "${ROW_LIST[@]}"; do
     if [ "$kind" = mem ]; then
         label="mem $t x$s"
         args=(mem "$t" "$s")
+    elif [ "$kind" = subset ] || [ "$kind" = submem ]; then
+        label="$kind $t $s x$n"
+        args=("$kind" "$t" "$s" "$n")
     else
         label="$kind $t $s"
         args=("$kind" "$t" "$s" "$n")
@@ -204,4 +211,4 @@ for r in "${ROW_LIST[@]}"; do
             "$(awk -v a="$xo" -v b="$xl" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
     fi
 done
-echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), mem bytes"
+echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), mem bytes, subset ms to subscribe the set, submem resident bytes per topic byte per trie"

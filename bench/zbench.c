@@ -9,6 +9,12 @@
  *                                        programs with event loops do)
  *   zbench fanout TRANSPORT SIZE COUNT   PUB -> 10 SUBs, deliveries/s
  *   zbench mem    TRANSPORT N            bytes per idle socket / connection
+ *   zbench subset inproc SIZE COUNT      a SUB subscribes to COUNT topics of
+ *                                        SIZE bytes, until its XPUB has them:
+ *                                        milliseconds
+ *   zbench submem inproc SIZE COUNT      the same: resident bytes added per
+ *                                        byte of topic in each of the two
+ *                                        subscription tries
  *
  * Built with -DZMQ_BUILD_DRAFT_API (as zbench-draft, run against a libzmq
  * with the draft API) it also has the draft socket types:
@@ -649,6 +655,55 @@ static void run_mem(const char *transport, int n)
     report(per_socket, "B/socket", peak_rss_kb(), extra);
 }
 
+/* A SUB subscribes to COUNT topics of SIZE bytes each (distinct from the
+ * first byte on) over inproc to an XPUB, which receives every one: both
+ * ends hold the whole set in their subscription tries.  subset reports the
+ * milliseconds until the XPUB has them all, submem the resident memory
+ * this added per byte of topic in each trie (growth / (2 * SIZE * COUNT)). */
+static void run_sub(struct job *j, int memory)
+{
+    void *ctx = zmq_ctx_new();
+    void *xpub = new_socket(ctx, ZMQ_XPUB);
+    void *sub = new_socket(ctx, ZMQ_SUB);
+    /* (libzmq's setsockopt never reads the credit its peer returns: with
+     * a limit, its subscriptions past the HWM would be dropped) */
+    set_int(sub, ZMQ_SNDHWM, 0);
+    set_int(xpub, ZMQ_RCVHWM, 0);
+    check(zmq_bind(xpub, "inproc://zbench-sub"), "zmq_bind");
+    check(zmq_connect(sub, "inproc://zbench-sub"), "zmq_connect");
+    char *topic = malloc(j->size);
+    if (!topic)
+        die("out of memory");
+    memset(topic, 'x', j->size);
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    long before = current_rss_bytes();
+    double t0 = now_s();
+    for (long i = 0; i < j->count; i++) {
+        char head[16];
+        snprintf(head, sizeof head, "%08x", (unsigned) ((unsigned long) i * 2654435761u));
+        memcpy(topic, head, j->size < 8 ? j->size : 8);
+        check(zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic, j->size), "ZMQ_SUBSCRIBE");
+        recv_msg(xpub, &m);
+    }
+    double ms = (now_s() - t0) * 1000;
+    long after = current_rss_bytes();
+    zmq_msg_close(&m);
+    double per_byte = (double) (after - before) / (2.0 * (double) j->size * (double) j->count);
+    free(topic);
+    set_int(sub, ZMQ_LINGER, 0);
+    set_int(xpub, ZMQ_LINGER, 0);
+    zmq_close(sub);
+    zmq_close(xpub);
+    zmq_ctx_term(ctx);
+    char extra[64];
+    snprintf(extra, sizeof extra, "ms=%.1f", ms);
+    if (memory)
+        report(per_byte, "B/topic-byte", peak_rss_kb(), extra);
+    else
+        report(ms, "ms", peak_rss_kb(), extra);
+}
+
 int main(int argc, char **argv)
 {
     g_prog = "zbench";
@@ -681,6 +736,10 @@ int main(int argc, char **argv)
     }
     else if (strcmp(argv[1], "fanout") == 0)
         run_fanout(&j);
+    else if (strcmp(argv[1], "subset") == 0)
+        run_sub(&j, 0);
+    else if (strcmp(argv[1], "submem") == 0)
+        run_sub(&j, 1);
 #ifdef ZMQ_BUILD_DRAFT_API
     else if (strcmp(argv[1], "csthr") == 0) {
         g_send_type = ZMQ_CLIENT;
