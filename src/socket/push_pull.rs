@@ -62,6 +62,9 @@ impl Pattern for Pull {
         self.fq.activated(idx);
     }
     fn write_activated(&mut self, _idx: PipeIdx, _cx: &mut Cx) {}
+    fn peer_gone(&mut self, idx: PipeIdx, _cx: &mut Cx) {
+        self.fq.peer_gone(idx);
+    }
     fn terminated(&mut self, idx: PipeIdx, _cx: &mut Cx) {
         self.fq.terminated(idx);
     }

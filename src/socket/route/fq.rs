@@ -1,6 +1,18 @@
 //! Fair queueing: receive from each pipe with a message in turn, one whole
 //! multipart message at a time. Pipes with nothing to read are moved out of
 //! the active range until an `ActivateRead` brings them back.
+//!
+//! A pipe whose peer is gone (its connection ended) is read to its end
+//! before any other, in the order the peers went: what it holds is all the
+//! peer will ever send there and is bounded by the HWM, so live pipes wait
+//! at most that long, and a peer that reconnects on a new pipe has its
+//! messages from before the reconnect delivered before those after it.
+//! That is complete for a connecting socket with ZMQ_IMMEDIATE (its
+//! session ends the old pipe before it binds the new one, in one mailbox);
+//! on a binding socket it holds once the old connection's session has
+//! ended. libzmq round-robins the dead pipe with the new one (fq.cpp), and
+//! with ZMQ_IMMEDIATE drops the dead pipe's backlog instead
+//! (socket_base_t::hiccuped).
 
 use crate::error::{Error, Result};
 use crate::msg::Msg;
@@ -14,6 +26,8 @@ pub struct Fq {
     current: usize,
     /// In the middle of a multipart message from `pipes[current]`.
     more: bool,
+    /// Pipes whose peer is gone, read first, oldest loss first.
+    gone: Vec<PipeIdx>,
 }
 
 impl Fq {
@@ -33,7 +47,15 @@ impl Fq {
         }
     }
 
+    /// The peer of pipe `idx` is gone: drain it before the others.
+    pub fn peer_gone(&mut self, idx: PipeIdx) {
+        if self.pipes.contains(&idx) && !self.gone.contains(&idx) {
+            self.gone.push(idx);
+        }
+    }
+
     pub fn terminated(&mut self, idx: PipeIdx) {
+        self.gone.retain(|&p| p != idx);
         let Some(pos) = self.pipes.iter().position(|&p| p == idx) else {
             return;
         };
@@ -62,6 +84,20 @@ impl Fq {
     /// The next message part, and the pipe it came from.
     #[inline]
     pub fn recv(&mut self, pipes: &mut Pipes) -> Result<(Msg, PipeIdx)> {
+        // A message under way from a live pipe is finished first; then the
+        // pipes whose peer went, each to its delimiter. A multipart message
+        // from `gone[0]` keeps it first until its last part (a pipe whose
+        // peer is gone holds whole messages: the peer rolled back the rest).
+        if !self.more {
+            while let Some(&idx) = self.gone.first() {
+                if let Some(msg) = pipes.read(idx) {
+                    return Ok((msg, idx));
+                }
+                // Its delimiter (the socket removes it) or, should it not
+                // be readable, back to the round robin.
+                self.gone.remove(0);
+            }
+        }
         while self.active > 0 {
             let idx = self.pipes[self.current];
             if let Some(msg) = pipes.read(idx) {
@@ -83,6 +119,12 @@ impl Fq {
         if self.more {
             return true;
         }
+        while let Some(&idx) = self.gone.first() {
+            if pipes.check_read(idx) {
+                return true;
+            }
+            self.gone.remove(0);
+        }
         while self.active > 0 {
             if pipes.check_read(self.pipes[self.current]) {
                 return true;
@@ -90,5 +132,48 @@ impl Fq {
             self.deactivate_current();
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipe::{pipe_pair, Direction};
+
+    fn msg(n: u8) -> Msg {
+        Msg::from_slice(&[n]).unwrap()
+    }
+
+    #[test]
+    fn a_pipe_whose_peer_went_is_drained_before_a_newer_one() {
+        let mut pipes = Pipes::default();
+        let mut fq = Fq::default();
+        let d = Direction::default();
+        // The old connection's pipe holds a backlog when its peer goes.
+        let (old_end, mut old_peer) = pipe_pair(d, d);
+        for i in 0..3 {
+            old_peer.write(msg(i)).unwrap();
+        }
+        old_peer.flush();
+        let old = pipes.insert(old_end);
+        fq.attach(old);
+        old_peer.terminate();
+        pipes.get(old).peer_terminated();
+        fq.peer_gone(old);
+        // The reconnected peer's new pipe brings more.
+        let (new_end, mut new_peer) = pipe_pair(d, d);
+        for i in 10..13 {
+            new_peer.write(msg(i)).unwrap();
+        }
+        new_peer.flush();
+        let new = pipes.insert(new_end);
+        fq.attach(new);
+        let got: Vec<u8> = (0..6)
+            .map(|_| fq.recv(&mut pipes).unwrap().0.data()[0])
+            .collect();
+        // Round robin alone gives 0, 10, 1, 11, 2, 12.
+        assert_eq!(got, [0, 1, 2, 10, 11, 12]);
+        assert!(pipes.dead.contains(&old));
+        assert!(fq.recv(&mut pipes).is_err());
     }
 }
