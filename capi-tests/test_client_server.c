@@ -450,6 +450,46 @@ static void poll_waiter_run (void *arg)
     }
 }
 
+/* Two threads in blocking sends on one CLIENT, far past the HWM, over tcp
+ * (libzmq's test_thread_safe): the sends wait for the credit the peer
+ * returns and all arrive (a send skipping its commands for a while must
+ * still look at them before it waits). */
+#define FLOOD_COUNT 15000
+static void flood_sender (void *client)
+{
+    for (int i = 0; i < FLOOD_COUNT; i++)
+        zmq_send (client, "0", 1, 0);
+    zmq_send (client, "1", 1, 0);
+}
+
+static void test_two_threads_flood_one_client (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *server = tu_bound (ctx, ZMQ_SERVER, "tcp://127.0.0.1:*");
+    void *client = tu_socket (ctx, ZMQ_CLIENT);
+    char ep[256], data;
+    int ended = 0, got = 0;
+    CHECK (server != NULL && client != NULL);
+    CHECK_OK (tu_last_endpoint (server, ep, sizeof ep));
+    CHECK_OK (zmq_connect (client, ep));
+    CHECK_OK (tu_set_int (server, ZMQ_RCVTIMEO, 5000));
+    void *t1 = zmq_threadstart (flood_sender, client);
+    void *t2 = zmq_threadstart (flood_sender, client);
+    while (ended < 2) {
+        CHECK_EQ_INT (1, zmq_recv (server, &data, 1, 0));
+        if (data == '1')
+            ended++;
+        else
+            got++;
+    }
+    zmq_threadclose (t1);
+    zmq_threadclose (t2);
+    CHECK_EQ_INT (2 * FLOOD_COUNT, got);
+    zmq_close (client);
+    zmq_close (server);
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 static void test_poll_does_not_hold_the_socket (void)
 {
     int use_poller;
@@ -645,6 +685,7 @@ int main (void)
     RUN (test_thread_safe_sockets);
     RUN (test_poller_fd);
     RUN (test_poll_does_not_hold_the_socket);
+    RUN (test_two_threads_flood_one_client);
     RUN (test_peer_inproc);
     RUN (test_peer_tcp);
     RUN (test_peer_immediate);

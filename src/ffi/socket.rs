@@ -146,6 +146,14 @@ impl SocketRef {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(Error::EAGAIN);
             }
+            // A send looks at its commands only now and then (see
+            // `Socket::send`); one about to wait must look now: they may
+            // be what it would wait for.
+            if s.mailbox.has_pending() {
+                s.poll_commands_now()?;
+                s.mailbox.bump();
+                continue;
+            }
             let mailbox = Arc::clone(&s.mailbox);
             self.guard = None;
             mailbox.wait_change(seen, deadline);

@@ -426,6 +426,11 @@ impl Socket {
         Ok(())
     }
 
+    /// `poll_commands` for the C boundary's waits on thread-safe sockets.
+    pub(crate) fn poll_commands_now(&mut self) -> Result<()> {
+        self.poll_commands()
+    }
+
     /// As `poll_commands`, at most once per `SEND_COMMAND_DELAY`: libzmq's
     /// send looks at its commands only when about a millisecond has passed
     /// since it last did, so a sender that runs ahead of its peer meets its
