@@ -25,7 +25,7 @@ VERSION := 4.3.5
 # Libraries the static library needs (cargo's native-static-libs).
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all build header install demo examples test unit-test capi-test consumer-test clean bench
+.PHONY: all build header install demo examples test unit-test capi-test consumer-test clean bench fuzz
 
 all: build
 
@@ -84,3 +84,7 @@ clean:
 
 bench: build
 	SKIP_BUILD=1 bench/run.sh
+
+# Every fuzz target for FUZZ_SECONDS (60) each; fails on a crash.
+fuzz:
+	fuzz/run.sh
