@@ -29,6 +29,47 @@ pub(crate) fn check_range(p: *const c_void, len: usize) -> Result<()> {
     }
 }
 
+/// Moves `len` bytes between our own memory at `local` and the caller's
+/// at `remote` through the kernel (`to_caller`: local to remote), which
+/// stops at the first unmapped page: EFAULT when it could not move them
+/// all, `Ok(false)` when the kernel refuses such calls on ourselves (a
+/// seccomp filter, an old kernel) and nothing was moved yet.
+///
+/// # Safety
+/// `local` must be `len` bytes of ours (writable unless `to_caller`).
+unsafe fn kernel_copy(local: *mut u8, remote: usize, len: usize, to_caller: bool) -> Result<bool> {
+    let mut done = 0;
+    while done < len {
+        let ours = iovec {
+            // SAFETY: within the `len` bytes of `local`.
+            iov_base: unsafe { local.add(done) } as *mut c_void,
+            iov_len: len - done,
+        };
+        let theirs = iovec {
+            iov_base: (remote + done) as *mut c_void,
+            iov_len: len - done,
+        };
+        // SAFETY: `ours` is our own memory; the kernel checks `theirs`.
+        let n = unsafe {
+            if to_caller {
+                libc::process_vm_writev(libc::getpid(), &ours, 1, &theirs, 1, 0)
+            } else {
+                libc::process_vm_readv(libc::getpid(), &ours, 1, &theirs, 1, 0)
+            }
+        };
+        match n {
+            n if n > 0 => done += n as usize,
+            0 => return Err(Error::EFAULT),
+            _ => match errno::errno().0 {
+                libc::EINTR => {}
+                libc::ENOSYS | libc::EPERM if done == 0 => return Ok(false),
+                _ => return Err(Error::EFAULT),
+            },
+        }
+    }
+    Ok(true)
+}
+
 /// Copies `len` bytes from the caller's `p` into memory of our own.
 /// EFAULT for NULL or a buffer shorter than `len`, EINVAL for a range
 /// that cannot exist, ENOMEM when `len` bytes cannot be had.
@@ -48,39 +89,13 @@ pub(crate) unsafe fn copy_in(p: *const c_void, len: usize) -> Result<Vec<u8>> {
     check_range(p, len)?;
     let mut out = Vec::new();
     out.try_reserve_exact(len).map_err(|_| Error::ENOMEM)?;
-    let mut done = 0;
-    while done < len {
-        let local = iovec {
-            iov_base: out.spare_capacity_mut().as_mut_ptr() as *mut c_void,
-            iov_len: len - done,
-        };
-        let remote = iovec {
-            iov_base: (p as usize + done) as *mut c_void,
-            iov_len: len - done,
-        };
-        // SAFETY: `local` is our own spare capacity of `len - done` bytes;
-        // the kernel checks `remote`.
-        let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
-        match n {
-            n if n > 0 => {
-                done += n as usize;
-                // SAFETY: the kernel wrote `n` more bytes.
-                unsafe { out.set_len(done) };
-            }
-            0 => return Err(Error::EFAULT),
-            _ => match errno::errno().0 {
-                libc::EINTR => {}
-                libc::ENOSYS | libc::EPERM => {
-                    // SAFETY: no checked copy here: the caller's word.
-                    let rest = unsafe {
-                        std::slice::from_raw_parts((p as *const u8).add(done), len - done)
-                    };
-                    out.extend_from_slice(rest);
-                    done = len;
-                }
-                _ => return Err(Error::EFAULT),
-            },
-        }
+    // SAFETY: the spare capacity holds `len` bytes.
+    if unsafe { kernel_copy(out.as_mut_ptr(), p as usize, len, false) }? {
+        // SAFETY: the kernel wrote all `len` bytes.
+        unsafe { out.set_len(len) };
+    } else {
+        // SAFETY: no checked copy here: the caller's word.
+        out.extend_from_slice(unsafe { std::slice::from_raw_parts(p as *const u8, len) });
     }
     Ok(out)
 }
@@ -99,38 +114,10 @@ pub(crate) unsafe fn copy_out(dest: *mut c_void, data: &[u8]) -> Result<()> {
         return Err(Error::EFAULT);
     }
     check_range(dest, data.len())?;
-    let mut done = 0;
-    while done < data.len() {
-        let rest = &data[done..];
-        let local = iovec {
-            iov_base: rest.as_ptr() as *mut c_void,
-            iov_len: rest.len(),
-        };
-        let remote = iovec {
-            iov_base: (dest as usize + done) as *mut c_void,
-            iov_len: rest.len(),
-        };
-        // SAFETY: `local` is our own slice; the kernel checks `remote`.
-        let n = unsafe { libc::process_vm_writev(libc::getpid(), &local, 1, &remote, 1, 0) };
-        match n {
-            n if n > 0 => done += n as usize,
-            0 => return Err(Error::EFAULT),
-            _ => match errno::errno().0 {
-                libc::EINTR => {}
-                libc::ENOSYS | libc::EPERM => {
-                    // SAFETY: no checked copy here: the caller's word.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(
-                            rest.as_ptr(),
-                            (dest as *mut u8).add(done),
-                            rest.len(),
-                        )
-                    };
-                    done = data.len();
-                }
-                _ => return Err(Error::EFAULT),
-            },
-        }
+    // SAFETY: `data` is ours; the kernel only reads it.
+    if !unsafe { kernel_copy(data.as_ptr() as *mut u8, dest as usize, data.len(), true) }? {
+        // SAFETY: no checked copy here: the caller's word.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), dest as *mut u8, data.len()) };
     }
     Ok(())
 }
