@@ -645,6 +645,19 @@ static void test_heartbeat_ping_timeout (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* Writes the PING frame `ping` (n octets) and CHECKs that the PONG command
+ * `pong` (its body, m octets) comes back. */
+#define PING_GETS_PONG(fd, ping, n, pong, m)                                  \
+    do {                                                                      \
+        unsigned char pg_buf_[64];                                            \
+        int pg_flags_, pg_len_;                                               \
+        CHECK_OK (raw_write ((fd), (ping), (n)));                             \
+        pg_len_ = read_frame ((fd), &pg_flags_, pg_buf_, sizeof pg_buf_);     \
+        CHECK_EQ_INT (0x04, pg_flags_);                                       \
+        CHECK_EQ_INT ((m), pg_len_);                                          \
+        CHECK_MEM ((pong), pg_buf_, (m));                                     \
+    } while (0)
+
 /* A PING is answered with PONG echoing the context (at most 16 bytes),
  * heartbeats configured or not. */
 static void test_heartbeat_pong (void)
@@ -652,41 +665,22 @@ static void test_heartbeat_pong (void)
     void *ctx = zmq_ctx_new ();
     char ep[256];
     void *server = pull_server (ctx, ep, sizeof ep);
-    unsigned char buf[64];
-    int fd, flags, len;
+    int fd;
     CHECK (server != NULL);
     fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
-    CHECK_OK (raw_write (fd, "\x04\x0b\x04PING\x00\x00" "ctx1", 13));
-    len = read_frame (fd, &flags, buf, sizeof buf);
-    CHECK_EQ_INT (0x04, flags);
-    CHECK_EQ_INT (9, len);
-    CHECK_MEM ("\x04PONGctx1", buf, 9);
+    PING_GETS_PONG (fd, "\x04\x0b\x04PING\x00\x00" "ctx1", 13,
+                    "\x04PONGctx1", 9);
     /* a 20-byte context comes back cut to 16 */
-    CHECK_OK (raw_write (fd,
-                        "\x04\x1b\x04PING\x00\x00"
-                        "0123456789abcdefWXYZ",
-                        29));
-    len = read_frame (fd, &flags, buf, sizeof buf);
-    CHECK_EQ_INT (0x04, flags);
-    CHECK_EQ_INT (21, len);
-    CHECK_MEM ("\x04PONG0123456789abcdef", buf, 21);
+    PING_GETS_PONG (fd, "\x04\x1b\x04PING\x00\x00" "0123456789abcdefWXYZ",
+                    29, "\x04PONG0123456789abcdef", 21);
     /* without context */
-    CHECK_OK (raw_write (fd, "\x04\x07\x04PING\x00\x00", 9));
-    len = read_frame (fd, &flags, buf, sizeof buf);
-    CHECK_EQ_INT (5, len);
-    CHECK_MEM ("\x04PONG", buf, 5);
+    PING_GETS_PONG (fd, "\x04\x07\x04PING\x00\x00", 9, "\x04PONG", 5);
     /* a TTL cut short (one octet, or none): answered as libzmq answers
      * it, the TTL taken as 0 (libzmq reads it from past the frame) */
-    CHECK_OK (raw_write (fd, "\x04\x06\x04PING\x00", 8));
-    len = read_frame (fd, &flags, buf, sizeof buf);
-    CHECK_EQ_INT (5, len);
-    CHECK_MEM ("\x04PONG", buf, 5);
-    CHECK_OK (raw_write (fd, "\x04\x05\x04PING", 7));
-    len = read_frame (fd, &flags, buf, sizeof buf);
-    CHECK_EQ_INT (5, len);
-    CHECK_MEM ("\x04PONG", buf, 5);
+    PING_GETS_PONG (fd, "\x04\x06\x04PING\x00", 8, "\x04PONG", 5);
+    PING_GETS_PONG (fd, "\x04\x05\x04PING", 7, "\x04PONG", 5);
     /* the connection is fine afterwards */
     CHECK_OK (raw_write (fd, "\x00\x02ok", 4));
     RECV_STR (server, "ok", 0);
@@ -709,11 +703,8 @@ static void test_command_with_more (void)
     fd = raw_connect (tu_port_of (ep));
     CHECK (fd >= 0);
     CHECK_OK (raw_handshake (fd, 1, "PUSH", NULL, NULL));
-    CHECK_OK (raw_write (fd, "\x05\x0b\x04PING\x00\x00" "ctx2", 13));
-    len = read_frame (fd, &flags, buf, sizeof buf);
-    CHECK_EQ_INT (0x04, flags);
-    CHECK_EQ_INT (9, len);
-    CHECK_MEM ("\x04PONGctx2", buf, 9);
+    PING_GETS_PONG (fd, "\x05\x0b\x04PING\x00\x00" "ctx2", 13,
+                    "\x04PONGctx2", 9);
     CHECK_OK (raw_write (fd, "\x05\x07\x06" "FOOBAR", 9));
     CHECK_OK (raw_write (fd, "\x00\x03one", 5));
     RECV_STR (server, "one", 0);
