@@ -1419,9 +1419,12 @@ static void radio_run (void *s, const char *epfile, long count, int udp)
         radio_send (s, "A", "END", 3);
 }
 
-/* The DISH side of "groups". */
-static void dish_run (void *s, const char *epfile, long count)
+/* The DISH side of "groups". Over udp (`udp`), datagrams the kernel
+ * dropped while the receiver was off the CPU are allowed, as udp allows,
+ * up to 1% of those due; order, groups and content are not. */
+static void dish_run (void *s, const char *epfile, long count, int udp)
 {
+    long lost = 0;
     void *join_sym = draft_symbol ("zmq_join");
     void *group_sym = draft_symbol ("zmq_msg_group");
     int (*join) (void *, const char *);
@@ -1466,14 +1469,20 @@ static void dish_run (void *s, const char *epfile, long count)
         if (seq % 3 == 1 || strcmp (group (&m), group_of (seq)) != 0)
             die ("message %llu in group '%s'", (unsigned long long) seq,
                  group (&m));
-        if (seq != next)
+        if (seq != next && !(udp && seq > next))
             die ("message %llu where %llu was due", (unsigned long long) seq,
                  (unsigned long long) next);
+        for (; next < seq; next++)
+            lost += next % 3 != 1;
         next = seq + (seq % 3 == 0 ? 2 : 1);
         zmq_msg_close (&m);
     }
-    if ((long) next < count)
+    if ((long) next < count - (udp ? count / 100 : 0))
         die ("END after %llu of %ld", (unsigned long long) next, count);
+    if (lost > count / 100)
+        die ("%ld of %ld messages lost", lost, count);
+    if (lost > 0)
+        printf ("(%ld datagrams lost, as udp may)\n", lost);
 }
 
 /* A udp bind endpoint ending in ":*": the same with a free port. */
@@ -1557,7 +1566,7 @@ static int run_dish_server (const char *bind_ep, const char *scenario,
     if (bind_retry (s, ep) != 0)
         die ("bind %s", ep);
     write_file (epfile, ep);
-    dish_run (s, epfile, count);
+    dish_run (s, epfile, count, 1);
     barrier (epfile, "server");
     if (zmq_close (s) != 0)
         die ("zmq_close");
@@ -1694,7 +1703,7 @@ static int run_client (const char *pattern, const char *epfile,
             die ("radio/dish have the groups scenario only");
         snprintf (skip, sizeof skip, "%s.skip", epfile);
         if (type == ZMQ_DISH)
-            dish_run (s, epfile, count);
+            dish_run (s, epfile, count, 0);
         else
             radio_run (s, epfile, count, 1);
         if (file_exists (skip)) {
