@@ -60,13 +60,16 @@ impl Fq {
             return;
         };
         if pos < self.active {
+            if pos == self.current {
+                self.more = false;
+            }
             self.active -= 1;
             self.pipes.swap(pos, self.active);
             if self.current == self.active {
-                self.current = 0;
-            }
-            if pos == self.current {
-                self.more = false;
+                // The current pipe was the last active one and has just
+                // moved to `pos` (unless it is the one going): it stays
+                // current, so a message under way goes on from it.
+                self.current = if pos < self.active { pos } else { 0 };
             }
         }
         self.pipes
@@ -175,5 +178,43 @@ mod tests {
         assert_eq!(got, [0, 1, 2, 10, 11, 12]);
         assert!(pipes.dead.contains(&old));
         assert!(fq.recv(&mut pipes).is_err());
+    }
+
+    /// Found with the `routing` fuzz target (its load-balancing twin):
+    /// another pipe going while a multipart message is being read from the
+    /// last active pipe does not switch the rest of the read elsewhere.
+    #[test]
+    fn a_message_under_way_stays_on_its_pipe_when_another_goes() {
+        let mut pipes = Pipes::default();
+        let mut fq = Fq::default();
+        let d = Direction::default();
+        let mut idx = Vec::new();
+        let mut peers = Vec::new();
+        for n in 0..3u8 {
+            let (ours, mut theirs) = pipe_pair(d, d);
+            let mut first = Msg::from_slice(&[n, 0]).unwrap();
+            first.set_flags(crate::msg::flags::MORE);
+            theirs.write(first).unwrap();
+            theirs.write(Msg::from_slice(&[n, 1]).unwrap()).unwrap();
+            if n == 0 {
+                // More to read on the first pipe: the wrong choice shows.
+                theirs.write(Msg::from_slice(&[9]).unwrap()).unwrap();
+            }
+            theirs.flush();
+            let i = pipes.insert(ours);
+            fq.attach(i);
+            idx.push(i);
+            peers.push(theirs);
+        }
+        // Whole messages from 0 and 1, then the first part from 2.
+        for _ in 0..4 {
+            fq.recv(&mut pipes).unwrap();
+        }
+        let (m, from) = fq.recv(&mut pipes).unwrap();
+        assert_eq!((m.data(), from), (&[2u8, 0][..], idx[2]));
+        fq.terminated(idx[1]);
+        pipes.remove(idx[1]);
+        let (m, from) = fq.recv(&mut pipes).unwrap();
+        assert_eq!((m.data(), from), (&[2u8, 1][..], idx[2]));
     }
 }
