@@ -20,6 +20,9 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(addr) = udp::parse_peer_name(data) {
         assert_ne!(addr.port(), 0);
-        assert_eq!(udp::parse_peer_name(&udp::peer_name(&addr)).ok(), Some(addr));
+        assert_eq!(
+            udp::parse_peer_name(&udp::peer_name(&addr)).ok(),
+            Some(addr)
+        );
     }
 });

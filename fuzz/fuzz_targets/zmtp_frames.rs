@@ -15,8 +15,16 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, mut rest)) = data.split_first() else {
         return;
     };
-    let framing = if mode & 1 == 0 { Framing::V2 } else { Framing::V1 };
-    let max = if mode & 2 != 0 { i64::from(mode >> 3) * 8 } else { -1 };
+    let framing = if mode & 1 == 0 {
+        Framing::V2
+    } else {
+        Framing::V1
+    };
+    let max = if mode & 2 != 0 {
+        i64::from(mode >> 3) * 8
+    } else {
+        -1
+    };
     let direct = mode & 4 != 0;
     let mut d = Decoder::new(framing, max);
     while !rest.is_empty() {
