@@ -12,6 +12,7 @@
 #   make header          refresh include/zmq.h from the Rust declarations
 #   make bench           side-by-side benchmark against the system libzmq
 #                        (bench/run.sh; REPS=, ROWS= narrow it)
+#   make sanitize        ASan, TSan and Miri over the tests (nightly)
 
 PREFIX ?= $(CURDIR)/_install
 DESTDIR ?=
@@ -25,7 +26,7 @@ VERSION := 4.3.5
 # Libraries the static library needs (cargo's native-static-libs).
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all build header install demo examples test unit-test capi-test consumer-test clean bench fuzz
+.PHONY: all build header install demo examples test unit-test capi-test consumer-test clean bench fuzz sanitize
 
 all: build
 
@@ -88,3 +89,9 @@ bench: build
 # Every fuzz target for FUZZ_SECONDS (60) each; fails on a crash.
 fuzz:
 	fuzz/run.sh
+
+# AddressSanitizer and ThreadSanitizer over the C API tests (and TSan over
+# the Rust unit tests), Miri over the pipe and body-pool tests; fails on
+# any report (sanitize/run.sh; SANITIZERS= picks some).
+sanitize:
+	sanitize/run.sh

@@ -4,8 +4,8 @@
  * abort, a panic or a read or write past the buffer, and the socket keeps
  * working. libzmq 4.3.4 aborts or crashes on most of these.
  *
- * The caller's buffer sits at the end of a mapped page with an unmapped
- * page after it, so any access past the buffer would fault. Every case
+ * The caller's buffer sits at the end of a mapped page with an
+ * inaccessible page after it, so any access past the buffer would fault. Every case
  * runs in a child process whose stderr is captured: the host's stderr must
  * stay empty. */
 #include <zmq.h>
@@ -22,7 +22,8 @@
 static const size_t lies[] = {SIZE_MAX, (size_t) 1 << 62, (size_t) 1 << 40,
                               (size_t) 1 << 34, 1 << 20};
 
-/* BUF_LEN bytes right before an unmapped page. */
+/* BUF_LEN bytes right before a page nobody may touch (PROT_NONE: an
+ * unmapped hole could be reused by another thread's mmap meanwhile). */
 static char *edge_buffer (void)
 {
     long page = sysconf (_SC_PAGESIZE);
@@ -30,13 +31,14 @@ static char *edge_buffer (void)
                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return NULL;
-    munmap (m + page, page);
+    if (mprotect (m + page, page, PROT_NONE) != 0)
+        return NULL;
     return m + page - BUF_LEN;
 }
 
 /* A refused length: -1 with EINVAL (the range cannot exist or the option
  * takes no such length), ENOMEM (no room for a copy) or EFAULT (the copy
- * met the unmapped page). SIZE_MAX is always EINVAL. */
+ * met the inaccessible page). SIZE_MAX is always EINVAL. */
 #define CHECK_REFUSED(len, call)                                              \
     do {                                                                      \
         errno = 0;                                                            \

@@ -108,6 +108,24 @@ static int tu_case_failed = 0;
         }                                                                     \
     } while (0)
 
+/* 1 when `make sanitize` runs this test under the named sanitizer
+ * ("address", "thread"; from ZMQRS_SANITIZER). */
+static inline int tu_under_sanitizer (const char *name)
+{
+    const char *s = getenv ("ZMQRS_SANITIZER");
+    return s != NULL && strcmp (s, name) == 0;
+}
+
+/* RUN, except under the named sanitizer, where the case cannot run
+ * (`why` says why); a skipped case counts as neither passed nor failed. */
+#define RUN_UNLESS_SANITIZER(san, fn, why)                                    \
+    do {                                                                      \
+        if (tu_under_sanitizer (san))                                         \
+            printf ("skip %s under %s sanitizer: %s\n", #fn, san, why);      \
+        else                                                                  \
+            RUN (fn);                                                         \
+    } while (0)
+
 static int test_summary (void)
 {
     printf ("cases: %d passed, %d failed\n", tu_passed_cases,

@@ -239,8 +239,9 @@ mod tests {
 
     #[test]
     fn unmapped_memory_is_efault() {
-        // One mapped page followed by one unmapped.
-        // SAFETY: an anonymous mapping of our own, unmapped in part.
+        // One page followed by one nobody may touch (PROT_NONE rather than
+        // a hole, which another test thread's mmap could fill meanwhile).
+        // SAFETY: an anonymous mapping of our own.
         unsafe {
             let page = 4096;
             let m = libc::mmap(
@@ -252,13 +253,14 @@ mod tests {
                 0,
             );
             assert_ne!(m, libc::MAP_FAILED);
-            libc::munmap((m as usize + page) as *mut c_void, page);
+            let guard = (m as usize + page) as *mut c_void;
+            assert_eq!(libc::mprotect(guard, page, libc::PROT_NONE), 0);
             let start = (m as usize + page - 100) as *mut c_void;
             assert_eq!(copy_in(start, 100).unwrap().len(), 100);
             assert_eq!(copy_in(start, 10_000).unwrap_err(), Error::EFAULT);
             assert_eq!(copy_out(start, &[1; 200]).unwrap_err(), Error::EFAULT);
             assert_eq!(*(start as *const u8), 1);
-            libc::munmap(m, page);
+            libc::munmap(m, 2 * page);
         }
     }
 
