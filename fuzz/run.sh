@@ -4,6 +4,8 @@
 # crashed. Exits non-zero when any target crashed (its input is kept in
 # fuzz/artifacts/TARGET/ and named in the output).
 #
+# An input that runs longer than 25 s counts as a crash (a hang).
+#
 # Environment: FUZZ_SECONDS (default 60) per target; FUZZ_TARGETS (default:
 # all, from `cargo fuzz list`). Needs a nightly toolchain and cargo-fuzz:
 # both are installed when missing (rustup, cargo install).
@@ -31,7 +33,7 @@ for t in $targets; do
     seeds=()
     [ -d "seeds/$t" ] && seeds=("seeds/$t")
     cargo +nightly fuzz run "$t" "corpus/$t" "${seeds[@]}" -- \
-        -max_total_time="$SECS" -print_final_stats=1 >"$log" 2>&1
+        -max_total_time="$SECS" -timeout=25 -print_final_stats=1 >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
