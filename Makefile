@@ -12,6 +12,10 @@
 #   make header          refresh include/zmq.h from the Rust declarations
 #   make bench           side-by-side benchmark against the system libzmq
 #                        (bench/run.sh; REPS=, ROWS= narrow it)
+#   make soak            soak test: every socket pattern over inproc, ipc and
+#                        tcp with reconnects, slow consumers and peer restarts
+#                        for SOAK_SECONDS (600); checks loss, duplicates and
+#                        RSS growth (soak/run.sh; SOAK_LIB=system compares)
 #   make sanitize        ASan, TSan and Miri over the tests (nightly)
 
 PREFIX ?= $(CURDIR)/_install
@@ -26,7 +30,7 @@ VERSION := 4.3.5
 # Libraries the static library needs (cargo's native-static-libs).
 STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all build header install demo examples test unit-test capi-test consumer-test clean bench fuzz sanitize
+.PHONY: all build header install demo examples test unit-test capi-test consumer-test clean bench fuzz soak sanitize
 
 all: build
 
@@ -89,6 +93,10 @@ bench: build
 # Every fuzz target for FUZZ_SECONDS (60) each; fails on a crash.
 fuzz:
 	fuzz/run.sh
+
+# The soak test (soak/run.sh) for SOAK_SECONDS (600); fails on loss or RSS growth.
+soak: build
+	soak/run.sh
 
 # AddressSanitizer and ThreadSanitizer over the C API tests (and TSan over
 # the Rust unit tests), Miri over the pipe and body-pool tests; fails on
