@@ -2,7 +2,7 @@
 # Side-by-side benchmark: zmqrs against the system's libzmq (Debian libzmq5)
 # and against plain sockets, in one run.
 #
-#   bench/run.sh                 every row, 5 repetitions each
+#   bench/run.sh                 every row, 5 repetitions each (alternating)
 #   REPS=3 ROWS='^thr tcp' bench/run.sh    fewer repetitions, rows matching a regex
 #   SKIP_BUILD=1 bench/run.sh    use target/release as it is
 #
@@ -82,6 +82,13 @@ done
 for t in inproc tcp; do
     ROW_LIST+=("fanout $t 64 200000 -" "fanout $t 1024 100000 -")
 done
+# paced: 64 B messages (pthr) or requests (plat) at a fixed rate for two
+# seconds; what they are for is the cpu columns at ordinary rates
+for t in ipc tcp; do
+    for r in 1000 5000 20000; do
+        ROW_LIST+=("pthr $t $r $((r * 2)) -" "plat $t $r $((r * 2)) -")
+    done
+done
 ROW_LIST+=("mem tcp 1000 - -")
 # subscription tries: long topics (16 MiB in all; libzmq 4.3.4 overflows its
 # stack on a single topic of 1 MiB), and many short ones
@@ -138,7 +145,8 @@ printf '# %s, %s cores, %s; zmqrs (%s) vs %s (%s), %s reps\n' \
 if [ -n "$DRAFTVERSION" ]; then
     printf '# draft rows: vs %s (%s, built with drafts)\n' "$DRAFTLIB" "$DRAFTVERSION"
 fi
-printf '%-24s %14s %14s %7s %14s %7s %10s %10s\n' row ours libzmq ratio ref 'of ref' 'rss ours' 'rss lzmq'
+printf '%-24s %14s %14s %7s %11s %14s %7s %9s %9s %10s %10s\n' row ours libzmq ratio spread ref 'of ref' \
+    'cpu ours' 'cpu lzmq' 'rss ours' 'rss lzmq'
 for r in "${ROW_LIST[@]}"; do
     read -r kind t s n ref <<<"$r"
     if [ "$kind" = mem ]; then
@@ -160,7 +168,7 @@ for r in "${ROW_LIST[@]}"; do
         fi
         syslib=$DRAFTLIB sysversion=$DRAFTVERSION
     fi
-    ours=() lz=() ours_rss=() lz_rss=() ours_x=() lz_x=() raw=()
+    ours=() lz=() ours_rss=() lz_rss=() ours_x=() lz_x=() raw=() ours_cpu=() lz_cpu=()
     for ((i = 0; i < REPS; i++)); do
         # alternate which library goes first
         if ((i % 2)); then order="system ours"; else order="ours system"; fi
@@ -170,11 +178,13 @@ for r in "${ROW_LIST[@]}"; do
                 ours+=("$(echo "$line" | field value)")
                 ours_rss+=("$(echo "$line" | field rss_kb)")
                 ours_x+=("$(echo "$line" | field per_conn)")
+                ours_cpu+=("$(echo "$line" | field cpu_us)")
             else
                 line=$(run_one "$syslib" "$sysversion" "${args[@]}")
                 lz+=("$(echo "$line" | field value)")
                 lz_rss+=("$(echo "$line" | field rss_kb)")
                 lz_x+=("$(echo "$line" | field per_conn)")
+                lz_cpu+=("$(echo "$line" | field cpu_us)")
             fi
         done
         if [ "$ref" != - ]; then
@@ -191,6 +201,12 @@ for r in "${ROW_LIST[@]}"; do
     ro=$(printf '%s\n' "${ours_rss[@]}" | median)
     rl=$(printf '%s\n' "${lz_rss[@]}" | median)
     ratio=$(awk -v a="$mo" -v b="$ml" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')
+    # the spread: the lowest and highest ratio of one repetition's pair
+    spread=$(paste -d' ' <(printf '%s\n' "${ours[@]}") <(printf '%s\n' "${lz[@]}") |
+        awk '$2 > 0 { r = $1 / $2; if (n++ == 0 || r < lo) lo = r; if (n == 1 || r > hi) hi = r }
+             END { if (n) printf "%.2f-%.2f", lo, hi; else print "-" }')
+    co=$(printf '%s\n' "${ours_cpu[@]}" | awk 'NF' | median)
+    cl=$(printf '%s\n' "${lz_cpu[@]}" | awk 'NF' | median)
     if [ ${#raw[@]} -gt 0 ]; then
         mr=$(printf '%s\n' "${raw[@]}" | median)
         if [ "$kind" = lat ] || [ "$kind" = latpoll ]; then
@@ -202,8 +218,9 @@ for r in "${ROW_LIST[@]}"; do
         mr=- frac=-
     fi
     fmt() { awk -v v="$1" 'BEGIN{ if (v == "-") print "-"; else if (v >= 1000) printf "%.0f", v; else printf "%.2f", v }'; }
-    printf '%-24s %14s %14s %7s %14s %7s %9sK %9sK\n' "$label" "$(fmt "$mo")" "$(fmt "$ml")" \
-        "$ratio" "$(fmt "$mr")" "$frac" "$ro" "$rl"
+    printf '%-24s %14s %14s %7s %11s %14s %7s %9s %9s %9sK %9sK\n' "$label" "$(fmt "$mo")" \
+        "$(fmt "$ml")" "$ratio" "$spread" "$(fmt "$mr")" "$frac" "$(fmt "$co")" "$(fmt "$cl")" \
+        "$ro" "$rl"
     if [ "$kind" = mem ]; then
         xo=$(printf '%s\n' "${ours_x[@]}" | median)
         xl=$(printf '%s\n' "${lz_x[@]}" | median)
@@ -211,4 +228,6 @@ for r in "${ROW_LIST[@]}"; do
             "$(awk -v a="$xo" -v b="$xl" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
     fi
 done
+echo "cpu: user + system CPU microseconds of both processes per message (per round trip for lat, latpoll, cslat, plat), medians; spread: lowest-highest ratio of the repetitions"
+echo "units: pthr RATE: msg/s sent at RATE (compare cpu); plat RATE: one-way us of requests at RATE/s"
 echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), mem bytes, subset ms to subscribe the set, submem resident bytes per topic byte per trie"

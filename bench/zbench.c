@@ -8,6 +8,11 @@
  *                                        zmq_poll before each receive (as
  *                                        programs with event loops do)
  *   zbench fanout TRANSPORT SIZE COUNT   PUB -> 10 SUBs, deliveries/s
+ *   zbench pthr   TRANSPORT RATE COUNT   PUSH -> PULL, 64 B messages sent
+ *                                        at RATE per second: messages/s (the
+ *                                        row is for its CPU per message)
+ *   zbench plat   TRANSPORT RATE COUNT   REQ <-> REP, a 64 B request every
+ *                                        1/RATE s: one-way latency in us
  *   zbench mem    TRANSPORT N            bytes per idle socket / connection
  *   zbench subset inproc SIZE COUNT      a SUB subscribes to COUNT topics of
  *                                        SIZE bytes, until its XPUB has them:
@@ -34,10 +39,14 @@
  * programs do; inproc and fanout use threads of one process.  Each run
  * prints one line:
  *
- *   RESULT version=4.3.5 value=... unit=... rss_kb=...
+ *   RESULT version=4.3.5 value=... unit=... rss_kb=... [cpu_us=...]
  *
  * value is the row's figure (messages/s, deliveries/s or microseconds) and
- * rss_kb the larger peak resident set of the two processes. */
+ * rss_kb the larger peak resident set of the two processes. cpu_us (thr,
+ * lat, latpoll, csthr, cslat, rdthr) is the CPU time, user and system, of
+ * the whole run (this process with all its threads, and the forked peer,
+ * reaped by then) per message sent (per round trip for the latency rows);
+ * the run's set-up and tear-down are in it, a few milliseconds. */
 #include "common.h"
 
 #include <arpa/inet.h>
@@ -151,10 +160,31 @@ static const char *version_string(void)
     return v;
 }
 
+/* Messages (round trips for the latency rows) the run moved; report()
+ * divides the run's CPU time by it. 0: the row has no CPU figure. */
+static long g_msgs;
+
+static double tv_s(struct timeval t)
+{
+    return (double) t.tv_sec + (double) t.tv_usec / 1e6;
+}
+
+/* User and system CPU of this process and of its reaped children. */
+static double cpu_s(void)
+{
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    return tv_s(self.ru_utime) + tv_s(self.ru_stime) + tv_s(kids.ru_utime) + tv_s(kids.ru_stime);
+}
+
 static void report(double value, const char *unit, long rss_kb, const char *extra)
 {
-    printf("RESULT version=%s value=%.3f unit=%s rss_kb=%ld%s%s\n", version_string(), value,
-           unit, rss_kb, extra[0] ? " " : "", extra);
+    char cpu[48] = "";
+    if (g_msgs > 0)
+        snprintf(cpu, sizeof cpu, " cpu_us=%.3f", cpu_s() * 1e6 / (double) g_msgs);
+    printf("RESULT version=%s value=%.3f unit=%s rss_kb=%ld%s%s%s\n", version_string(), value,
+           unit, rss_kb, extra[0] ? " " : "", extra, cpu);
     fflush(stdout);
 }
 
@@ -171,6 +201,21 @@ struct job {
  * replier): PUSH/PULL and REQ/REP, or CLIENT/SERVER for csthr/cslat. */
 static int g_send_type = ZMQ_PUSH, g_recv_type = ZMQ_PULL;
 static int g_req_type = ZMQ_REQ, g_rep_type = ZMQ_REP;
+
+/* Paced rows (pthr, plat): messages or requests per second, 0 for as
+ * fast as possible. */
+static long g_rate = 0;
+
+/* Waits until message `i` of a paced run that started at `t0` is due. */
+static void pace(double t0, int i)
+{
+    if (g_rate <= 0)
+        return;
+    double due = t0 + (double) i / (double) g_rate;
+    struct timespec ts = {(time_t) due, (long) ((due - (double) (time_t) due) * 1e9)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+    }
+}
 
 /* ---- throughput: PULL receives COUNT messages, timed from the first ---- */
 
@@ -195,8 +240,10 @@ static void push_run(void *push, size_t size, int count)
     /* A new message per send, every byte written, as a program sending
      * fresh data does (left unwritten, a large message costs libzmq only
      * its malloc, which measures the allocator more than messaging). */
+    double t0 = now_s();
     for (int i = 0; i < count; i++) {
         zmq_msg_t m;
+        pace(t0, i);
         check(zmq_msg_init_size(&m, size), "zmq_msg_init_size");
         memset(zmq_msg_data(&m), (unsigned char) i, size);
         put_seq(zmq_msg_data(&m), size, (unsigned) i);
@@ -313,17 +360,22 @@ static double req_run(void *req, size_t size, int count)
     char *buf = calloc(1, size ? size : 1);
     zmq_msg_t m;
     zmq_msg_init(&m);
-    double t0 = 0;
+    double t0 = 0, paced_t0 = now_s(), in_flight = 0;
     for (int i = 0; i < LAT_WARMUP + count; i++) {
         if (i == LAT_WARMUP)
             t0 = now_s();
+        pace(paced_t0, i);
+        double sent = now_s();
         send_buf(req, buf, size, 0);
         wait_readable(req);
         recv_msg(req, &m);
+        if (i >= LAT_WARMUP)
+            in_flight += now_s() - sent;
         if (zmq_msg_size(&m) != size)
             die("lat: reply of %zu bytes, want %zu", zmq_msg_size(&m), size);
     }
-    double t = now_s() - t0;
+    /* paced: the round trips alone, not the waits between them */
+    double t = g_rate > 0 ? in_flight : now_s() - t0;
     zmq_msg_close(&m);
     free(buf);
     return t;
@@ -714,6 +766,7 @@ int main(int argc, char **argv)
     }
     if (argc != 5) {
         fprintf(stderr, "usage: zbench thr|lat|latpoll|fanout TRANSPORT SIZE COUNT\n"
+                        "       zbench pthr|plat TRANSPORT RATE COUNT\n"
                         "       zbench mem TRANSPORT N\n");
         return 2;
     }
@@ -726,9 +779,25 @@ int main(int argc, char **argv)
         die("COUNT must be 2 or more");
     if (is_curve(j.transport))
         make_curve_keys();
+    if (strcmp(argv[1], "pthr") == 0 || strcmp(argv[1], "plat") == 0) {
+        /* paced: SIZE is the rate (messages or requests per second) of 64 B messages */
+        g_rate = atol(argv[3]);
+        if (g_rate <= 0)
+            die("RATE must be positive");
+        j.size = 64;
+    }
+    static const char *const per_msg[] = {"thr",   "lat",   "latpoll", "csthr",
+                                          "cslat", "rdthr", "pthr",    "plat"};
+    for (size_t k = 0; k < sizeof per_msg / sizeof per_msg[0]; k++)
+        if (strcmp(argv[1], per_msg[k]) == 0)
+            g_msgs = j.count;
     if (strcmp(argv[1], "thr") == 0)
         run_thr(&j);
     else if (strcmp(argv[1], "lat") == 0)
+        run_lat(&j);
+    else if (strcmp(argv[1], "pthr") == 0)
+        run_thr(&j);
+    else if (strcmp(argv[1], "plat") == 0)
         run_lat(&j);
     else if (strcmp(argv[1], "latpoll") == 0) {
         g_poll_first = 1;
