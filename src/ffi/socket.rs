@@ -150,7 +150,7 @@ impl SocketRef {
             // `Socket::send`); one about to wait must look now: they may
             // be what it would wait for.
             if s.mailbox.has_pending() {
-                s.poll_commands_now()?;
+                s.poll_commands()?;
                 s.mailbox.bump();
                 continue;
             }

@@ -414,9 +414,10 @@ impl Socket {
         Ok(())
     }
 
-    /// The hot-path check: handle commands only when some are waiting.
+    /// The hot-path check: handle commands only when some are waiting
+    /// (also for the C boundary's waits on thread-safe sockets).
     #[inline]
-    fn poll_commands(&mut self) -> Result<()> {
+    pub(crate) fn poll_commands(&mut self) -> Result<()> {
         if self.mailbox.has_pending() {
             self.process_commands(0)?;
         }
@@ -424,11 +425,6 @@ impl Socket {
             return Err(Error::ETERM);
         }
         Ok(())
-    }
-
-    /// `poll_commands` for the C boundary's waits on thread-safe sockets.
-    pub(crate) fn poll_commands_now(&mut self) -> Result<()> {
-        self.poll_commands()
     }
 
     /// As `poll_commands`, at most once per `SEND_COMMAND_DELAY`: libzmq's

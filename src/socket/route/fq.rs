@@ -14,17 +14,15 @@
 //! with ZMQ_IMMEDIATE drops the dead pipe's backlog instead
 //! (socket_base_t::hiccuped).
 
+use super::rr::RoundRobin;
 use crate::error::{Error, Result};
 use crate::msg::Msg;
 use crate::pipe::{PipeIdx, Pipes};
 
 #[derive(Debug, Default)]
 pub struct Fq {
-    /// Active pipes first: `pipes[..active]`.
-    pipes: Vec<PipeIdx>,
-    active: usize,
-    current: usize,
-    /// In the middle of a multipart message from `pipes[current]`.
+    rr: RoundRobin,
+    /// In the middle of a multipart message from the current pipe.
     more: bool,
     /// Pipes whose peer is gone, read first, oldest loss first.
     gone: Vec<PipeIdx>,
@@ -32,55 +30,24 @@ pub struct Fq {
 
 impl Fq {
     pub fn attach(&mut self, idx: PipeIdx) {
-        self.pipes.push(idx);
-        let last = self.pipes.len() - 1;
-        self.pipes.swap(self.active, last);
-        self.active += 1;
+        self.rr.attach(idx);
     }
 
     pub fn activated(&mut self, idx: PipeIdx) {
-        if let Some(pos) = self.pipes.iter().position(|&p| p == idx) {
-            if pos >= self.active {
-                self.pipes.swap(pos, self.active);
-                self.active += 1;
-            }
-        }
+        self.rr.activated(idx);
     }
 
     /// The peer of pipe `idx` is gone: drain it before the others.
     pub fn peer_gone(&mut self, idx: PipeIdx) {
-        if self.pipes.contains(&idx) && !self.gone.contains(&idx) {
+        if self.rr.contains(idx) && !self.gone.contains(&idx) {
             self.gone.push(idx);
         }
     }
 
     pub fn terminated(&mut self, idx: PipeIdx) {
         self.gone.retain(|&p| p != idx);
-        let Some(pos) = self.pipes.iter().position(|&p| p == idx) else {
-            return;
-        };
-        if pos < self.active {
-            if pos == self.current {
-                self.more = false;
-            }
-            self.active -= 1;
-            self.pipes.swap(pos, self.active);
-            if self.current == self.active {
-                // The current pipe was the last active one and has just
-                // moved to `pos` (unless it is the one going): it stays
-                // current, so a message under way goes on from it.
-                self.current = if pos < self.active { pos } else { 0 };
-            }
-        }
-        self.pipes
-            .swap_remove(if pos < self.active { self.active } else { pos });
-    }
-
-    fn deactivate_current(&mut self) {
-        self.active -= 1;
-        self.pipes.swap(self.current, self.active);
-        if self.current == self.active {
-            self.current = 0;
+        if self.rr.remove(idx) {
+            self.more = false;
         }
     }
 
@@ -101,19 +68,18 @@ impl Fq {
                 self.gone.remove(0);
             }
         }
-        while self.active > 0 {
-            let idx = self.pipes[self.current];
+        while let Some(idx) = self.rr.current() {
             if let Some(msg) = pipes.read(idx) {
                 self.more = msg.more();
                 if !self.more {
-                    self.current = (self.current + 1) % self.active;
+                    self.rr.advance();
                 }
                 return Ok((msg, idx));
             }
             // A pipe never holds half a message (a message is flushed
             // whole), unless its peer died mid-message.
             self.more = false;
-            self.deactivate_current();
+            self.rr.deactivate_current();
         }
         Err(Error::EAGAIN)
     }
@@ -128,11 +94,11 @@ impl Fq {
             }
             self.gone.remove(0);
         }
-        while self.active > 0 {
-            if pipes.check_read(self.pipes[self.current]) {
+        while let Some(idx) = self.rr.current() {
+            if pipes.check_read(idx) {
                 return true;
             }
-            self.deactivate_current();
+            self.rr.deactivate_current();
         }
         false
     }

@@ -2,16 +2,15 @@
 //! it, round robin. Pipes at their HWM are moved out of the active range
 //! until credit comes back.
 
+use super::rr::RoundRobin;
 use crate::error::{Error, Result};
 use crate::msg::Msg;
 use crate::pipe::{PipeIdx, Pipes};
 
 #[derive(Debug, Default)]
 pub struct Lb {
-    pipes: Vec<PipeIdx>,
-    active: usize,
-    current: usize,
-    /// In the middle of a multipart message to `pipes[current]`.
+    rr: RoundRobin,
+    /// In the middle of a multipart message to the current pipe.
     more: bool,
     /// Dropping the rest of a message whose pipe went away.
     dropping: bool,
@@ -19,38 +18,17 @@ pub struct Lb {
 
 impl Lb {
     pub fn attach(&mut self, idx: PipeIdx) {
-        self.pipes.push(idx);
-        self.activated(idx);
+        self.rr.attach(idx);
     }
 
     pub fn activated(&mut self, idx: PipeIdx) {
-        if let Some(pos) = self.pipes.iter().position(|&p| p == idx) {
-            if pos >= self.active {
-                self.pipes.swap(pos, self.active);
-                self.active += 1;
-            }
-        }
+        self.rr.activated(idx);
     }
 
     pub fn terminated(&mut self, idx: PipeIdx) {
-        let Some(pos) = self.pipes.iter().position(|&p| p == idx) else {
-            return;
-        };
-        if pos == self.current && self.more {
+        if self.rr.remove(idx) && self.more {
             self.dropping = true;
         }
-        if pos < self.active {
-            self.active -= 1;
-            self.pipes.swap(pos, self.active);
-            if self.current == self.active {
-                // The current pipe was the last active one and has just
-                // moved to `pos` (unless it is the one going): it stays
-                // current, so a message under way goes on to it.
-                self.current = if pos < self.active { pos } else { 0 };
-            }
-        }
-        let last = if pos < self.active { self.active } else { pos };
-        self.pipes.swap_remove(last);
     }
 
     /// Sends one part; on success `msg` is left empty. Returns the pipe it
@@ -66,14 +44,13 @@ impl Lb {
             *msg = Msg::new();
             return Ok(None);
         }
-        while self.active > 0 {
-            let idx = self.pipes[self.current];
+        while let Some(idx) = self.rr.current() {
             match pipes.get(idx).write(msg.take()) {
                 Ok(()) => {
                     self.more = more;
                     if !more {
                         pipes.get(idx).flush();
-                        self.current = (self.current + 1) % self.active;
+                        self.rr.advance();
                     }
                     return Ok(Some(idx));
                 }
@@ -87,30 +64,22 @@ impl Lb {
                         self.dropping = more;
                         return Err(Error::EAGAIN);
                     }
-                    self.deactivate_current();
+                    self.rr.deactivate_current();
                 }
             }
         }
         Err(Error::EAGAIN)
     }
 
-    fn deactivate_current(&mut self) {
-        self.active -= 1;
-        self.pipes.swap(self.current, self.active);
-        if self.current == self.active {
-            self.current = 0;
-        }
-    }
-
     pub fn has_out(&mut self, pipes: &mut Pipes) -> bool {
         if self.more {
             return true;
         }
-        while self.active > 0 {
-            if pipes.get(self.pipes[self.current]).check_write() {
+        while let Some(idx) = self.rr.current() {
+            if pipes.get(idx).check_write() {
                 return true;
             }
-            self.deactivate_current();
+            self.rr.deactivate_current();
         }
         false
     }
