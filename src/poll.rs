@@ -12,7 +12,7 @@
 use crate::constants::{ZMQ_POLLERR, ZMQ_POLLIN, ZMQ_POLLOUT, ZMQ_POLLPRI};
 use crate::error::Result;
 use crate::io::signaler::wait_fds;
-use crate::io::SPIN;
+use crate::io::spin;
 use crate::socket::Socket;
 use libc::{c_int, c_short, pollfd};
 use std::time::{Duration, Instant};
@@ -93,12 +93,13 @@ pub fn poll(
     }
     let deadline =
         (timeout_ms > 0).then(|| Instant::now() + Duration::from_millis(timeout_ms as u64));
-    // After a first look finds nothing, the thread yields for a while
-    // before it sleeps in ppoll, as a blocking receive does (`io::SPIN`):
-    // the reply of a round trip usually comes sooner than a sleeping
-    // thread wakes. Not for zmq_ppoll with a signal mask, whose mask must
-    // be in force whenever it waits.
-    let spin_until = (timeout_ms != 0 && sigmask.is_none()).then(|| Instant::now() + SPIN);
+    // After a first look finds nothing, the thread may yield for a while
+    // before it sleeps in ppoll, as a blocking receive does (`io::spin`):
+    // when its recent waits were short, the reply of a round trip usually
+    // comes sooner than a sleeping thread wakes. Not for zmq_ppoll with a
+    // signal mask, whose mask must be in force whenever it waits.
+    let start = Instant::now();
+    let spin_until = (timeout_ms != 0 && sigmask.is_none()).then(|| start + spin::budget());
     let has_fds = items.iter().any(|i| matches!(i.source, Source::Fd(_)));
     let mut first = true;
     loop {
@@ -131,9 +132,13 @@ pub fn poll(
             }
         }
         if ready > 0 || timeout_ms == 0 {
+            if !first {
+                spin::record(Some(start.elapsed()));
+            }
             return Ok(ready);
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
+            spin::record(None);
             return Ok(0);
         }
         first = false;

@@ -15,6 +15,7 @@
 //! that yields in `recv` sees the `pending` flag instead.
 
 use super::signaler::Signaler;
+use super::spin;
 use crate::command::Command;
 use crate::error::Result;
 use crate::pipe::PipeEvents;
@@ -219,9 +220,11 @@ impl Mailbox {
     }
 
     /// The next command, waiting up to `timeout_ms` (-1: no limit; the
-    /// wait may run over by up to `SPIN`). None on timeout; EINTR when a
-    /// signal interrupted the sleep (one that comes while the thread
-    /// yields is not seen, as one just before poll(2) would not be).
+    /// wait may run over by up to `spin::SPIN`). None on timeout; EINTR
+    /// when a signal interrupted the sleep (one that comes while the
+    /// thread yields is not seen, as one just before poll(2) would not
+    /// be). The thread spins before it sleeps when its recent waits were
+    /// short (`spin`).
     pub fn recv(&self, timeout_ms: i32) -> Result<Option<Command>> {
         if let Some(cmd) = self.try_recv() {
             return Ok(Some(cmd));
@@ -232,9 +235,11 @@ impl Mailbox {
         // try_recv found the queue empty and reset `pending`: seeing it
         // set again means a command has come.
         let start = Instant::now();
-        while start.elapsed() < super::SPIN {
+        let spin = spin::budget();
+        while start.elapsed() < spin {
             std::thread::yield_now();
             if self.has_pending() {
+                spin::record(Some(start.elapsed()));
                 return Ok(self.try_recv());
             }
         }
@@ -245,7 +250,9 @@ impl Mailbox {
         };
         self.woke();
         woken?;
-        Ok(self.try_recv())
+        let cmd = self.try_recv();
+        spin::record(cmd.is_some().then(|| start.elapsed()));
+        Ok(cmd)
     }
 
     /// The receiver is about to sleep on the fd: from now on edges raise
@@ -371,7 +378,7 @@ mod tests {
         let sender = {
             let mb = Arc::clone(&mb);
             std::thread::spawn(move || {
-                // Long past SPIN: the receiver is asleep on the fd by then.
+                // Long past any spin: the receiver is asleep on the fd by then.
                 std::thread::sleep(std::time::Duration::from_millis(50));
                 mb.send(Command::ActivateRead(2));
             })

@@ -213,13 +213,14 @@ impl Reactor {
             return;
         }
         let mut events = Events::with_capacity(256);
-        let mut last_work = Instant::now();
+        // After work the thread looks once more without sleeping; when
+        // that finds nothing it is idle: since when, and how long it spins
+        // (polls without sleeping, yielding in between) before it sleeps
+        // (see `spin`).
+        let mut idle: Option<(Instant, Duration)> = None;
         loop {
             let now = Instant::now();
-            // For SPIN after its last event the thread polls without
-            // sleeping, yielding in between: the next request of a round
-            // trip then finds it awake.
-            let spinning = now.duration_since(last_work) < super::SPIN;
+            let spinning = idle.is_none_or(|(since, spin)| now.duration_since(since) < spin);
             let mut timeout = if spinning {
                 Some(Duration::ZERO)
             } else {
@@ -241,7 +242,18 @@ impl Reactor {
             }
             let mut commands = self.mailbox.has_pending();
             let worked = !events.is_empty() || commands;
-            if !worked && spinning {
+            if worked {
+                if let Some((since, _)) = idle.take() {
+                    super::spin::record(Some(since.elapsed()));
+                }
+            } else if idle.is_none() {
+                idle = Some((now, super::spin::budget()));
+            } else if sleeps {
+                // A timer's wake-up (or a signal): a wait that found no
+                // work; the thread does its timers and looks again.
+                super::spin::record(None);
+                idle = None;
+            } else {
                 std::thread::yield_now();
             }
             for ev in events.iter() {
@@ -257,11 +269,6 @@ impl Reactor {
                 return;
             }
             self.timers(Instant::now());
-            // The spin counts from the end of the work, however long the
-            // work took.
-            if worked {
-                last_work = Instant::now();
-            }
         }
     }
 
