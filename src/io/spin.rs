@@ -9,7 +9,8 @@
 //! does not. So a thread spins only while its recent waits were short:
 //! each wait, from the moment the thread found nothing to do to the moment
 //! work came, is recorded as short or long, and the thread spins when at
-//! least half of its last eight were short.
+//! least half of its last eight were short. Short is within `SHORT` for a
+//! sleeping thread, and within its spin for a spinning one.
 //!
 //! A thread that sleeps sees the wake-up latency of every thread before it
 //! in the chain as part of its own waits, so a busy ping-pong whose threads
@@ -30,7 +31,8 @@ pub(crate) const SPIN: Duration = Duration::from_micros(50);
 /// it costs no more CPU than the sleep and wake-up it saves (a hand-off
 /// between sleeping threads costs 30-40 us of CPU on the bench machine).
 /// 30 us kept a busy tcp ping-pong's threads asleep, 40 us made a
-/// PUSH/PULL at 20,000 messages/s spin (docs/PERFORMANCE.md).
+/// PUSH/PULL at 20,000 messages/s spin (docs/PERFORMANCE.md). A spinning
+/// thread keeps spinning while its spins catch the work (`SPIN`).
 const SHORT: Duration = Duration::from_micros(35);
 
 /// The trial window: `2^TRIAL_SHIFT` ns (about 1 ms) out of every
@@ -61,9 +63,17 @@ impl Spinner {
         }
     }
 
-    /// A wait ended after `gap`: with work, or (`None`) without any.
+    /// A wait ended after `gap`: with work, or (`None`) without any. A
+    /// spinning thread counts a wait its spin caught as short; a sleeping
+    /// one only a wait within `SHORT` (the slack keeps a busy round trip's
+    /// threads spinning through the jitter of a shared machine).
     pub(crate) fn record(&mut self, gap: Option<Duration>) {
-        let short = gap.is_some_and(|g| g <= SHORT);
+        let limit = if self.history.count_ones() >= 4 {
+            SPIN
+        } else {
+            SHORT
+        };
+        let short = gap.is_some_and(|g| g <= limit);
         self.history = (self.history << 1) | short as u8;
     }
 }
@@ -129,6 +139,28 @@ mod tests {
         assert_eq!(s.budget(QUIET), Duration::ZERO, "three of eight short");
         s.record(Some(SHORT));
         assert_eq!(s.budget(QUIET), SPIN, "four of eight short");
+    }
+
+    #[test]
+    fn spinning_threads_count_what_the_spin_caught() {
+        let caught = SHORT + (SPIN - SHORT) / 2;
+        let mut s = Spinner::new();
+        for _ in 0..8 {
+            s.record(Some(caught));
+        }
+        assert_eq!(s.budget(QUIET), SPIN, "caught by the spin: short");
+        for _ in 0..5 {
+            s.record(None);
+        }
+        assert_eq!(s.budget(QUIET), Duration::ZERO);
+        for _ in 0..8 {
+            s.record(Some(caught));
+        }
+        assert_eq!(
+            s.budget(QUIET),
+            Duration::ZERO,
+            "asleep, the same wait is long"
+        );
     }
 
     #[test]
