@@ -189,6 +189,9 @@ pub struct Engine {
     /// the side that has nothing to do.
     readable: bool,
     writable: bool,
+    /// Whether the poller watches the stream for writability (see
+    /// `wants_writable`).
+    pub(crate) watching_out: bool,
     /// The poller reported a hang-up or an error: reads go on until they
     /// say so (a short read then does not mean "nothing more").
     trouble: bool,
@@ -271,8 +274,19 @@ impl Engine {
             refused: false,
             readable: true,
             writable: true,
+            watching_out: false,
             trouble: false,
         }
+    }
+
+    /// Whether the poller must say when the stream becomes writable: while
+    /// a connect or a SOCKS exchange is under way, or a write would block.
+    /// Otherwise the engine just writes, and watching would cost a
+    /// wake-up whenever the peer reads (a unix socket raises EPOLLOUT each
+    /// time its peer consumes data, so an idle sender's I/O thread would
+    /// wake for every message it sent).
+    pub(crate) fn wants_writable(&self) -> bool {
+        self.connecting || self.socks.is_some() || !self.writable
     }
 
     /// The poller's event for the stream: what may make progress again.

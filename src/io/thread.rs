@@ -531,12 +531,47 @@ impl Reactor {
     fn register_stream(&mut self, idx: usize) {
         if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
             if let Some(e) = s.engine.as_mut() {
-                let _ = self.poll.registry().register(
-                    e.stream.source(),
-                    Token(idx),
-                    Interest::READABLE | Interest::WRITABLE,
-                );
+                let out = e.wants_writable();
+                let interest = if out {
+                    Interest::READABLE | Interest::WRITABLE
+                } else {
+                    Interest::READABLE
+                };
+                if self
+                    .poll
+                    .registry()
+                    .register(e.stream.source(), Token(idx), interest)
+                    .is_ok()
+                {
+                    e.watching_out = out;
+                }
             }
+        }
+    }
+
+    /// Watches the stream for writability only while the engine needs to
+    /// hear of it (`Engine::wants_writable`), as libzmq's poller does with
+    /// POLLOUT. Re-arming also reports what is ready now, so no edge is
+    /// lost in between.
+    fn watch_out(poll: &Poll, idx: usize, s: &mut Session) {
+        let Some(e) = s.engine.as_mut() else {
+            return;
+        };
+        let out = e.wants_writable();
+        if out == e.watching_out {
+            return;
+        }
+        let interest = if out {
+            Interest::READABLE | Interest::WRITABLE
+        } else {
+            Interest::READABLE
+        };
+        if poll
+            .registry()
+            .reregister(e.stream.source(), Token(idx), interest)
+            .is_ok()
+        {
+            e.watching_out = out;
         }
     }
 
@@ -638,6 +673,7 @@ impl Reactor {
                 break;
             }
         }
+        Self::watch_out(&self.poll, idx, s);
         let keys = [s.pipe.as_ref().map(|p| p.key()), s.zap_key()];
         if keys != s.registered_keys {
             for old in s.registered_keys.into_iter().flatten() {
