@@ -1,9 +1,12 @@
 /* test_pushpull.c - ZMQ_PUSH / ZMQ_PULL over inproc: round-robin
  * distribution, fair queueing, multipart atomicity, a million messages in
- * order across threads, and the errors of the one-way sockets.
+ * order across threads, and the errors of the one-way sockets; over tcp
+ * and ipc, messages sent in bursts and after pauses, in order.
  * Build with -pthread.
  */
 #include <stdint.h>
+#include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "testutil.h"
@@ -490,6 +493,87 @@ static void test_peer_gone_mid_message (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* Messages that come after a pause are written to the connection by the
+ * sending thread itself, those in a burst by the I/O thread; a large one
+ * after a pause starts on the sending thread and is finished by the I/O
+ * thread.  Whatever the mix, the receiver gets every part, intact and in
+ * order, over tcp and ipc. */
+#define GAPPED 1500
+
+struct gapped_args
+{
+    void *push;
+    int err;
+};
+
+static size_t gapped_size (unsigned i)
+{
+    if (i % 250 == 7)
+        return 1 << 20; /* more than the kernel takes in one write */
+    return (size_t) (i * 37 % 3000) + 1;
+}
+
+static void gapped_sender (void *arg)
+{
+    struct gapped_args *a = arg;
+    unsigned i;
+    for (i = 0; i < GAPPED && !a->err; i++) {
+        unsigned char head[4] = {(unsigned char) (i >> 24), (unsigned char) (i >> 16),
+                                 (unsigned char) (i >> 8), (unsigned char) i};
+        if (zmq_send (a->push, head, sizeof head, ZMQ_SNDMORE) != 4
+            || tu_send_pattern (a->push, gapped_size (i), i, ZMQ_SNDMORE) < 0
+            || zmq_send (a->push, "end", 3, 0) != 3)
+            a->err = zmq_errno ();
+        /* bursts of 1-8 messages, then a pause of 30-230 us */
+        if (i % 8 >= i % 5)
+            usleep (30 + (i * 7919) % 200);
+    }
+}
+
+static void gapped_over (const char *endpoint)
+{
+    void *ctx = zmq_ctx_new ();
+    void *pull, *push, *thread;
+    struct gapped_args args = {NULL, 0};
+    unsigned i, bad = 0;
+    CHECK (ctx != NULL);
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PULL, ZMQ_PUSH, endpoint, &pull, &push));
+    CHECK_OK (tu_set_int (pull, ZMQ_RCVTIMEO, 10000));
+    CHECK_OK (tu_set_int (push, ZMQ_SNDTIMEO, 10000));
+    args.push = push;
+    thread = zmq_threadstart (gapped_sender, &args);
+    CHECK (thread != NULL);
+    for (i = 0; i < GAPPED; i++) {
+        unsigned char head[4];
+        char tail[4];
+        if (zmq_recv (pull, head, sizeof head, 0) != 4)
+            break;
+        CHECK_RCVMORE (pull, 1);
+        if (((unsigned) head[0] << 24 | (unsigned) head[1] << 16
+             | (unsigned) head[2] << 8 | head[3])
+            != i)
+            bad++;
+        if (tu_recv_pattern (pull, gapped_size (i), i, 1) != 0)
+            bad++;
+        if (zmq_recv (pull, tail, sizeof tail, 0) != 3 || memcmp (tail, "end", 3) != 0)
+            bad++;
+    }
+    zmq_threadclose (thread);
+    CHECK_EQ_INT (0, args.err);
+    CHECK_EQ_INT (GAPPED, i);
+    CHECK_EQ_INT (0, bad);
+    CHECK_NO_MSG (pull);
+    CHECK_OK (zmq_close (pull));
+    CHECK_OK (zmq_close (push));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void test_gaps_and_bursts_in_order (void)
+{
+    gapped_over ("tcp://127.0.0.1:*");
+    gapped_over ("ipc://*");
+}
+
 int main (void)
 {
     RUN (test_round_robin_connecting_push);
@@ -503,5 +587,6 @@ int main (void)
     RUN (test_connect_before_bind);
     RUN (test_peer_gone);
     RUN (test_peer_gone_mid_message);
+    RUN (test_gaps_and_bursts_in_order);
     return test_summary ();
 }

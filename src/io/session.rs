@@ -20,16 +20,87 @@ use crate::io::raw::RawWire;
 use crate::io::zap::{self, ReplyRead};
 use crate::monitor::{self, MonitorSlot};
 use crate::msg::{flags, Metadata, MetadataStamp, Msg};
-use crate::pipe::{pipe_pair, Direction, Pipe, Read};
+use crate::pipe::{pipe_pair, Direction, Pipe, PipeEvents, Read};
 use crate::socket::options::Options;
 use crate::transport::filter::AcceptFilters;
 use crate::transport::{ConnectError, Stream, TcpSettings};
 use crate::zmtp::liveness::{ms, Liveness, Timing};
 use crate::zmtp::{self, Connection, Event};
 use std::ffi::CString;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Instant;
+
+/// A session as its I/O thread keeps it: behind a lock, because the
+/// application thread may write to the session's connection itself
+/// (`SessionEvents`).
+pub type SessionCell = Mutex<Box<Session>>;
+
+/// Takes a session's lock (a panic while it was held leaves the session
+/// as it was, still usable).
+pub fn lock(cell: &SessionCell) -> MutexGuard<'_, Box<Session>> {
+    cell.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The owner of a session's data pipe end: what the socket's end does
+/// reaches the session's I/O thread as commands, except that a message
+/// written to a sleeping pipe whose connection is idle is written to the
+/// connection by the sending thread itself. That saves waking the I/O
+/// thread, which costs both threads more CPU than the write (and puts the
+/// wake-up on the path of every round trip). When the session is busy (its
+/// I/O thread holds it), not up, or the write cannot finish at once, the
+/// I/O thread is told as usual and does the rest.
+///
+/// Only a message that comes `DIRECT_GAP` or more after the previous wake
+/// of the pipe is written directly: a stream of messages goes through the
+/// I/O thread, which gathers many into each write.
+pub struct SessionEvents {
+    mailbox: Arc<Mailbox>,
+    session: Weak<SessionCell>,
+    /// When the pipe last woke the session (monotonic ns).
+    last_wake: AtomicU64,
+}
+
+/// See `SessionEvents`.
+const DIRECT_GAP_NS: u64 = 20_000;
+
+impl SessionEvents {
+    pub fn new(mailbox: Arc<Mailbox>, session: Weak<SessionCell>) -> SessionEvents {
+        SessionEvents {
+            mailbox,
+            session,
+            last_wake: AtomicU64::new(0),
+        }
+    }
+}
+
+impl PipeEvents for SessionEvents {
+    fn activate_read(&self, key: u64) {
+        let now = crate::io::spin::mono_ns();
+        let last = self.last_wake.swap(now, Ordering::Relaxed);
+        let idle = now.wrapping_sub(last) >= DIRECT_GAP_NS;
+        if let Some(cell) = self.session.upgrade().filter(|_| idle) {
+            // Never waits: the I/O thread holding it will see the pipe.
+            let done = match cell.try_lock() {
+                Ok(mut s) => s.write_direct(key),
+                Err(_) => false,
+            };
+            if done {
+                return;
+            }
+        }
+        self.mailbox.activate_read(key);
+    }
+    fn activate_write(&self, key: u64, msgs_read: u64) {
+        self.mailbox.activate_write(key, msgs_read);
+    }
+    fn hwm(&self, key: u64, inhwm: i32, outhwm: i32, boosts: Option<(u64, u64)>) {
+        self.mailbox.hwm(key, inhwm, outhwm, boosts);
+    }
+    fn pipe_term(&self, key: u64) {
+        self.mailbox.pipe_term(key);
+    }
+}
 
 /// What a session needs to know of its socket, taken at bind/connect time:
 /// the socket's options as they were then, and what follows from them.
@@ -156,6 +227,8 @@ pub struct Session {
     remote_ep: String,
     /// Set when the session is finished and can be removed.
     pub done: bool,
+    /// The owner its data pipe ends get (set by the I/O thread).
+    pub(crate) events: Option<Arc<SessionEvents>>,
 }
 
 /// Bytes of encoded output a session holds before it stops taking messages
@@ -207,6 +280,7 @@ impl Session {
             local_ep: String::new(),
             remote_ep,
             done: false,
+            events: None,
         }
     }
 
@@ -812,9 +886,40 @@ impl Session {
         if self.connect.is_some() {
             socket_end.endpoint = self.endpoint.clone();
         }
-        session_end.attach(io_mailbox);
+        match self.events.as_ref() {
+            Some(ev) => session_end.attach(ev),
+            None => session_end.attach(io_mailbox),
+        }
         o.socket_mailbox.send(Command::Bind(Box::new(socket_end)));
         self.pipe = Some(session_end);
+    }
+
+    /// The socket wrote to pipe `key` while the session slept on it (see
+    /// `SessionEvents`): when the connection is up and idle, moves what
+    /// the pipe holds to the wire now, on the caller's thread. True when
+    /// all of it went out; false leaves the rest (and any error) to the
+    /// I/O thread, which must then be told.
+    pub(crate) fn write_direct(&mut self, key: u64) -> bool {
+        if self.closing || self.done {
+            return false;
+        }
+        let Some(e) = self.engine.as_ref() else {
+            return false;
+        };
+        if !e.conn.is_handshake_done() || e.conn.has_output() || !e.may_write() {
+            return false;
+        }
+        match self.pipe.as_mut() {
+            Some(p) if p.key() == key => {
+                p.activate_read();
+            }
+            _ => return false,
+        }
+        let more = self.pipe_to_wire();
+        let Some(e) = self.engine.as_mut() else {
+            return false;
+        };
+        e.write_output().is_none() && !more && !e.conn.has_output() && !self.closing
     }
 
     /// Moves messages from the pipe to the encoder until the pipe is empty

@@ -82,7 +82,8 @@ fn in_trial(mono_ns: u64) -> bool {
     (mono_ns >> TRIAL_SHIFT) % TRIAL_EVERY == 0
 }
 
-fn mono_ns() -> u64 {
+/// Now on the monotonic clock, in ns.
+pub(crate) fn mono_ns() -> u64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

@@ -4,7 +4,7 @@
 //! context options.
 
 use super::mailbox::Mailbox;
-use super::session::Session;
+use super::session::{lock, Session, SessionCell, SessionEvents};
 use super::udp::UdpSession;
 use crate::command::Command;
 use crate::constants::*;
@@ -167,7 +167,9 @@ struct ListenerObj {
 
 enum Obj {
     Listener(ListenerObj),
-    Session(Box<Session>),
+    /// Behind a lock: an application thread may write to the session's
+    /// idle connection itself (`SessionEvents`).
+    Session(Arc<SessionCell>),
     Udp(Box<UdpSession>),
 }
 
@@ -289,7 +291,7 @@ impl Reactor {
         self.objs
             .iter()
             .filter_map(|o| match o {
-                Some(Obj::Session(s)) => s.next_deadline(),
+                Some(Obj::Session(s)) => lock(s).next_deadline(),
                 _ => None,
             })
             .min()
@@ -319,12 +321,34 @@ impl Reactor {
         go_on
     }
 
-    fn session_by_key(&mut self, key: u64) -> Option<(usize, &mut Session)> {
+    fn session_by_key(&self, key: u64) -> Option<(usize, Arc<SessionCell>)> {
         let idx = self.keys.get(&key).copied()?;
-        match self.objs.get_mut(idx).and_then(|o| o.as_mut()) {
-            Some(Obj::Session(s)) => Some((idx, s)),
+        Some((idx, self.cell(idx)?))
+    }
+
+    /// The session in slot `idx`, if that is one.
+    fn cell(&self, idx: usize) -> Option<Arc<SessionCell>> {
+        match self.objs.get(idx)? {
+            Some(Obj::Session(c)) => Some(Arc::clone(c)),
             _ => None,
         }
+    }
+
+    /// Puts a session in a slot, and gives its data pipe's end the owner
+    /// that lets the application thread write for it.
+    fn insert_session(&mut self, session: Box<Session>) -> usize {
+        let cell = Arc::new(std::sync::Mutex::new(session));
+        {
+            let mut s = lock(&cell);
+            s.events = Some(Arc::new(SessionEvents::new(
+                Arc::clone(&self.mailbox),
+                Arc::downgrade(&cell),
+            )));
+            if let (Some(p), Some(ev)) = (s.pipe.as_ref(), s.events.as_ref()) {
+                p.attach(ev);
+            }
+        }
+        self.insert(Obj::Session(cell))
     }
 
     fn udp_by_key(&mut self, key: u64) -> Option<(usize, &mut UdpSession)> {
@@ -355,7 +379,7 @@ impl Reactor {
         match cmd {
             Command::ActivateRead(key) => {
                 if let Some((idx, s)) = self.session_by_key(key) {
-                    s.activate_read(key);
+                    lock(&s).activate_read(key);
                     self.wake(idx);
                 } else if let Some((idx, u)) = self.udp_by_key(key) {
                     u.activate_read(key);
@@ -364,7 +388,7 @@ impl Reactor {
             }
             Command::ActivateWrite(key, n) => {
                 if let Some((idx, s)) = self.session_by_key(key) {
-                    if let Some(p) = s.pipe.as_mut().filter(|p| p.key() == key) {
+                    if let Some(p) = lock(&s).pipe.as_mut().filter(|p| p.key() == key) {
                         p.activate_write(n);
                     }
                     self.wake(idx);
@@ -382,7 +406,7 @@ impl Reactor {
                         key, inhwm, outhwm, ..
                     } => {
                         if let Some((idx, s)) = self.session_by_key(key) {
-                            if let Some(p) = s.pipe.as_mut().filter(|p| p.key() == key) {
+                            if let Some(p) = lock(&s).pipe.as_mut().filter(|p| p.key() == key) {
                                 p.apply_hwms(inhwm, outhwm);
                             }
                             self.drive(idx);
@@ -393,7 +417,7 @@ impl Reactor {
                     }
                     Command::PipeTerm(key) => {
                         if let Some((idx, s)) = self.session_by_key(key) {
-                            s.pipe_term(key);
+                            lock(&s).pipe_term(key);
                             self.drive(idx);
                         } else if let Some((idx, u)) = self.udp_by_key(key) {
                             u.pipe_term(key);
@@ -430,10 +454,7 @@ impl Reactor {
             IoCommand::Connect(session) => {
                 // (Counted live by the socket when it sent the command.)
                 let key = session.pipe.as_ref().map(|p| p.key());
-                if let Some(p) = session.pipe.as_ref() {
-                    p.attach(&self.mailbox);
-                }
-                let idx = self.insert(Obj::Session(session));
+                let idx = self.insert_session(session);
                 if let Some(k) = key {
                     self.keys.insert(k, idx);
                 }
@@ -504,7 +525,8 @@ impl Reactor {
                 }
                 continue;
             }
-            if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
+            if let Some(cell) = self.cell(idx) {
+                let mut s = lock(&cell);
                 let child = s.listener.is_some_and(|l| closed_listeners.contains(&l));
                 if child && unbind {
                     // Connections accepted on an unbound endpoint end now:
@@ -514,6 +536,7 @@ impl Reactor {
                         p.terminate();
                     }
                     s.done = true;
+                    drop(s);
                     self.drive(idx);
                 } else if child || matches(s.opts.socket_id, &s.endpoint) {
                     s.closing = true;
@@ -522,6 +545,7 @@ impl Reactor {
                         let d = now + Duration::from_millis(linger as u64);
                         s.linger_deadline = Some(s.linger_deadline.map_or(d, |old| old.min(d)));
                     }
+                    drop(s);
                     self.drive(idx);
                 }
             }
@@ -529,8 +553,8 @@ impl Reactor {
     }
 
     fn register_stream(&mut self, idx: usize) {
-        if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
-            if let Some(e) = s.engine.as_mut() {
+        if let Some(cell) = self.cell(idx) {
+            if let Some(e) = lock(&cell).engine.as_mut() {
                 let out = e.wants_writable();
                 let interest = if out {
                     Interest::READABLE | Interest::WRITABLE
@@ -582,8 +606,9 @@ impl Reactor {
     }
 
     fn connect(&mut self, idx: usize, now: Instant) {
-        if let Some(Obj::Session(s)) = self.objs[idx].as_mut() {
-            if s.try_connect(now).is_some() {
+        if let Some(cell) = self.cell(idx) {
+            let connecting = lock(&cell).try_connect(now).is_some();
+            if connecting {
                 self.register_stream(idx);
             }
         }
@@ -615,7 +640,7 @@ impl Reactor {
                     v
                 }
                 Some(Obj::Session(s)) => {
-                    s.stream_ready(readable, writable, trouble);
+                    lock(s).stream_ready(readable, writable, trouble);
                     self.drive(idx);
                     return;
                 }
@@ -637,7 +662,7 @@ impl Reactor {
             s.start_engine(stream, false, now);
             s.event(ZMQ_EVENT_ACCEPTED, fd);
             self.live.inc();
-            let sidx = self.insert(Obj::Session(s));
+            let sidx = self.insert_session(s);
             self.register_stream(sidx);
             self.drive(sidx);
         }
@@ -661,9 +686,11 @@ impl Reactor {
             }
             return;
         }
-        let Some(Some(Obj::Session(s))) = self.objs.get_mut(idx) else {
+        let Some(cell) = self.cell(idx) else {
             return;
         };
+        let mut held = lock(&cell);
+        let s = &mut **held;
         let mut guard = 0;
         while let Some(end) = s.pump(&self.mailbox, now) {
             Self::deregister_stream(&self.poll, s);
@@ -686,13 +713,18 @@ impl Reactor {
             }
             s.registered_keys = keys;
         }
-        if s.done || s.finished_closing(now) {
+        let remove = s.done || s.finished_closing(now);
+        drop(held);
+        if remove {
             self.remove_session(idx);
         }
     }
 
     fn remove_session(&mut self, idx: usize) {
-        if let Some(Obj::Session(mut s)) = self.objs[idx].take() {
+        if let Some(Obj::Session(cell)) = self.objs[idx].take() {
+            let mut s = lock(&cell);
+            // Commands and application threads find it gone from now on.
+            s.events = None;
             Self::deregister_stream(&self.poll, &mut s);
             for k in s.registered_keys.into_iter().flatten() {
                 self.keys.remove(&k);
@@ -708,20 +740,23 @@ impl Reactor {
 
     fn timers(&mut self, now: Instant) {
         for idx in 0..self.objs.len() {
-            let Some(Obj::Session(s)) = self.objs[idx].as_mut() else {
+            let Some(cell) = self.cell(idx) else {
                 continue;
             };
+            let mut s = lock(&cell);
             if s.next_deadline().is_none_or(|d| d > now) {
                 continue;
             }
             if s.reconnect_at.is_some_and(|d| d <= now) && s.engine.is_none() {
+                drop(s);
                 self.connect(idx, now);
                 continue;
             }
             if let Some(end) = s.on_timer(now) {
-                Self::deregister_stream(&self.poll, s);
+                Self::deregister_stream(&self.poll, &mut s);
                 s.engine_stopped(end, now);
             }
+            drop(s);
             self.drive(idx);
         }
     }
