@@ -258,17 +258,20 @@ impl Reactor {
             } else {
                 std::thread::yield_now();
             }
+            // Commands first: an unbind or a close the application made
+            // before its peer's data arrived takes effect before that data
+            // is read (a sender may write to the wire itself, so the data
+            // can come as fast as the command).
+            commands |= events.iter().any(|ev| ev.token() == MAILBOX);
+            if commands && !self.commands() {
+                return;
+            }
             for ev in events.iter() {
-                if ev.token() == MAILBOX {
-                    commands = true;
-                } else {
+                if ev.token() != MAILBOX {
                     // Errors and hang-ups are found by the next read or write.
                     let trouble = ev.is_error() || ev.is_read_closed() || ev.is_write_closed();
                     self.ready(ev.token().0, ev.is_readable(), ev.is_writable(), trouble);
                 }
-            }
-            if commands && !self.commands() {
-                return;
             }
             self.timers(Instant::now());
         }
