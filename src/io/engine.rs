@@ -538,6 +538,48 @@ mod tests {
         ));
     }
 
+    /// The poller is asked to watch writability only after a write would
+    /// block, and the engine writes without waiting for it until then.
+    #[test]
+    fn writability_is_watched_only_after_a_write_blocks() {
+        let now = Instant::now();
+        let (mut e, mut peer) = pair(Wire::Raw(RawWire::new()), Timing::default(), now);
+        assert_eq!(e.finish_connect().unwrap(), ConnectState::Up);
+        assert!(e.may_write() && !e.wants_writable(), "idle: just write");
+        // Fill the socket pair until the kernel refuses more.
+        let chunk = vec![7u8; 64 * 1024];
+        let mut rounds = 0;
+        while !e.wants_writable() {
+            e.conn.send(Msg::from_slice(&chunk).unwrap());
+            assert!(e.write_output().is_none());
+            rounds += 1;
+            assert!(rounds < 10_000, "the kernel never refused a write");
+        }
+        assert!(e.conn.has_output() && !e.may_write());
+        // The peer reads everything; the poller's edge lets the rest out.
+        peer.set_nonblocking(true).unwrap();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut drained = 0;
+        while e.conn.has_output() {
+            while let Ok(n) = peer.read(&mut buf) {
+                drained += n;
+                if n == 0 {
+                    break;
+                }
+            }
+            e.stream_ready(false, true, false);
+            assert!(e.write_output().is_none());
+        }
+        while let Ok(n) = peer.read(&mut buf) {
+            drained += n;
+            if n == 0 {
+                break;
+            }
+        }
+        assert_eq!(drained, rounds * chunk.len());
+        assert!(e.may_write() && !e.wants_writable(), "drained: idle again");
+    }
+
     #[test]
     fn garbage_fails_the_handshake() {
         let now = Instant::now();
