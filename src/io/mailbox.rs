@@ -46,6 +46,8 @@ pub struct Mailbox {
     sleeping: AtomicBool,
     /// Somebody asked for the fd and may wait on it: every edge raises it.
     exported: AtomicBool,
+    /// The receiver has taken commands it has not finished handling.
+    handling: AtomicBool,
     signaler: Signaler,
     /// Threads waiting in `wait_change` (thread-safe sockets only), and
     /// where they wait: a classic socket never has any, and its senders
@@ -65,6 +67,7 @@ impl Mailbox {
             pending: AtomicBool::new(false),
             sleeping: AtomicBool::new(false),
             exported: AtomicBool::new(false),
+            handling: AtomicBool::new(false),
             signaler: Signaler::new()?,
             waiters: AtomicUsize::new(0),
             changed: Condvar::new(),
@@ -181,6 +184,18 @@ impl Mailbox {
     #[inline]
     pub fn has_pending(&self) -> bool {
         self.pending.load(Ordering::Acquire)
+    }
+
+    /// The receiver takes commands to handle (`true`, before it takes
+    /// them) or is done with them (`false`).
+    pub fn handling(&self, on: bool) {
+        self.handling.store(on, Ordering::SeqCst);
+    }
+
+    /// No command sent so far is waiting or being handled: whatever a
+    /// sender did before (an unbind, a close) has taken effect.
+    pub fn quiet(&self) -> bool {
+        !self.pending.load(Ordering::SeqCst) && !self.handling.load(Ordering::SeqCst)
     }
 
     /// Every waiting command, moved into `out` (empty on entry) under one

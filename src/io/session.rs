@@ -48,8 +48,9 @@ pub fn lock(cell: &SessionCell) -> MutexGuard<'_, Box<Session>> {
 /// connection by the sending thread itself. That saves waking the I/O
 /// thread, which costs both threads more CPU than the write (and puts the
 /// wake-up on the path of every round trip). When the session is busy (its
-/// I/O thread holds it), not up, or the write cannot finish at once, the
-/// I/O thread is told as usual and does the rest.
+/// I/O thread holds it or has commands to handle), not up, or the write
+/// cannot finish at once, the I/O thread is told as usual and does the
+/// rest.
 ///
 /// Only a message that comes `DIRECT_GAP` or more after the previous wake
 /// of the pipe is written directly: a stream of messages goes through the
@@ -78,7 +79,9 @@ impl PipeEvents for SessionEvents {
     fn activate_read(&self, key: u64) {
         let now = crate::io::spin::mono_ns();
         let last = self.last_wake.swap(now, Ordering::Relaxed);
-        let idle = now.wrapping_sub(last) >= DIRECT_GAP_NS;
+        // Not while the I/O thread has commands to handle: one of them may
+        // be this socket's unbind or close, which must take effect first.
+        let idle = now.wrapping_sub(last) >= DIRECT_GAP_NS && self.mailbox.quiet();
         if let Some(cell) = self.session.upgrade().filter(|_| idle) {
             // Never waits: the I/O thread holding it will see the pipe.
             let done = match cell.try_lock() {

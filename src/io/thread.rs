@@ -310,6 +310,10 @@ impl Reactor {
     fn commands(&mut self) -> bool {
         let mut batch = std::mem::take(&mut self.batch);
         let mut go_on = true;
+        // Until they are handled, the commands' senders write nothing to
+        // the wire themselves (`SessionEvents`): a message sent after an
+        // unbind must not overtake it.
+        self.mailbox.handling(true);
         while go_on && self.mailbox.try_recv_all(&mut batch) {
             while let Some(cmd) = batch.pop_front() {
                 if !self.command(cmd) {
@@ -319,6 +323,7 @@ impl Reactor {
             }
             self.drive_woken();
         }
+        self.mailbox.handling(false);
         batch.clear();
         self.batch = batch;
         go_on
@@ -726,7 +731,9 @@ impl Reactor {
     fn remove_session(&mut self, idx: usize) {
         if let Some(Obj::Session(cell)) = self.objs[idx].take() {
             let mut s = lock(&cell);
-            // Commands and application threads find it gone from now on.
+            // (An application thread may still hold the cell a moment, and
+            // then drop the session itself; `done` or the missing pipe
+            // stops it writing.)
             s.events = None;
             Self::deregister_stream(&self.poll, &mut s);
             for k in s.registered_keys.into_iter().flatten() {
