@@ -585,6 +585,51 @@ static void test_unbind_rebind (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* zmq_unbind of a tcp or ipc endpoint ends the connections accepted on it:
+ * a message the connected peer sends right after the unbind is not
+ * received, although the peer writes it to the wire itself (libzmq's
+ * test_reconnect_ivl).  (What the binder sends right after its unbind is
+ * dropped by zmqrs and may still go out on libzmq 4.3.4: not checked.) */
+static void unbind_ends_accepted (const char *endpoint)
+{
+    void *ctx = zmq_ctx_new ();
+    void *a, *b;
+    char ep[256], buf[16];
+    int ivl = -1;
+    CHECK (ctx != NULL);
+    a = tu_socket (ctx, ZMQ_PAIR);
+    b = tu_socket (ctx, ZMQ_PAIR);
+    CHECK (a != NULL && b != NULL);
+    CHECK_OK (tu_set_int (b, ZMQ_RECONNECT_IVL, ivl));
+    CHECK_OK (tu_set_int (a, ZMQ_RCVTIMEO, 300));
+    CHECK_OK (tu_set_int (b, ZMQ_RCVTIMEO, 300));
+    CHECK_OK (zmq_bind (a, endpoint));
+    CHECK_OK (tu_last_endpoint (a, ep, sizeof ep));
+    CHECK_OK (zmq_connect (b, ep));
+    SEND_STR (b, "ping", 0);
+    RECV_STR (a, "ping", 0);
+    SEND_STR (a, "pong", 0);
+    RECV_STR (b, "pong", 0);
+    tu_sleep_ms (20); /* both sides idle: sends go to the wire directly */
+    CHECK_OK (zmq_unbind (a, ep));
+    zmq_send (b, "late", 4, ZMQ_DONTWAIT);
+    CHECK_ERR (EAGAIN, zmq_recv (a, buf, sizeof buf, 0));
+    CHECK_OK (tu_set_int (a, ZMQ_LINGER, 0));
+    CHECK_OK (tu_set_int (b, ZMQ_LINGER, 0));
+    CHECK_OK (zmq_close (a));
+    CHECK_OK (zmq_close (b));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
+static void test_unbind_ends_accepted (void)
+{
+    int i;
+    for (i = 0; i < 5; i++) {
+        unbind_ends_accepted ("tcp://127.0.0.1:*");
+        unbind_ends_accepted ("ipc://*");
+    }
+}
+
 /* zmq_disconnect drops the connection: the disconnecting side can neither
  * send nor receive on it any more; what it sent before is still delivered
  * (PAIR pipes drain to the delimiter).  It can connect again. */
@@ -847,6 +892,7 @@ static void test_null_arguments (void)
 int main (void)
 {
     RUN (test_both_directions);
+    RUN (test_unbind_ends_accepted);
     RUN (test_multipart);
     RUN (test_multipart_atomic);
     RUN (test_empty_messages);
