@@ -17,3 +17,19 @@ pub fn now_us() -> u64 {
 pub fn now_ms() -> u64 {
     now_us() / 1000
 }
+
+/// Nanoseconds on the machine's monotonic clock: the same instant reads
+/// the same in every process (unlike `now_us`, which counts from a point
+/// in this one).
+pub fn machine_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec we pass; CLOCK_MONOTONIC
+    // always exists on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64)
+        .wrapping_mul(1_000_000_000)
+        .wrapping_add(ts.tv_nsec as u64)
+}

@@ -279,18 +279,18 @@ impl Engine {
         }
     }
 
-    /// Whether the poller must say when the stream becomes writable: while
-    /// a connect or a SOCKS exchange is under way, or a write would block.
-    /// Otherwise the engine just writes, and watching would cost a
-    /// wake-up whenever the peer reads (a unix socket raises EPOLLOUT each
-    /// time its peer consumes data, so an idle sender's I/O thread would
-    /// wake for every message it sent).
     /// Whether a write may go out now without waiting on the poller: up,
     /// and the kernel has not said a write would block.
     pub(crate) fn may_write(&self) -> bool {
         self.writable && !self.connecting && self.socks.is_none()
     }
 
+    /// Whether the poller must say when the stream becomes writable: while
+    /// a connect or a SOCKS exchange is under way, or a write would block.
+    /// Otherwise the engine just writes, and watching would cost a
+    /// wake-up whenever the peer reads (a unix socket raises EPOLLOUT each
+    /// time its peer consumes data, so an idle sender's I/O thread would
+    /// wake for every message it sent).
     pub(crate) fn wants_writable(&self) -> bool {
         self.connecting || self.socks.is_some() || !self.writable
     }

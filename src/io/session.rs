@@ -52,18 +52,18 @@ pub fn lock(cell: &SessionCell) -> MutexGuard<'_, Box<Session>> {
 /// cannot finish at once, the I/O thread is told as usual and does the
 /// rest.
 ///
-/// Only a message that comes `DIRECT_GAP` or more after the previous wake
+/// Only a message that comes `DIRECT_GAP_US` or more after the previous wake
 /// of the pipe is written directly: a stream of messages goes through the
 /// I/O thread, which gathers many into each write.
 pub struct SessionEvents {
     mailbox: Arc<Mailbox>,
     session: Weak<SessionCell>,
-    /// When the pipe last woke the session (monotonic ns).
+    /// When the pipe last woke the session (`clock::now_us`).
     last_wake: AtomicU64,
 }
 
 /// See `SessionEvents`.
-const DIRECT_GAP_NS: u64 = 20_000;
+const DIRECT_GAP_US: u64 = 20;
 
 impl SessionEvents {
     pub fn new(mailbox: Arc<Mailbox>, session: Weak<SessionCell>) -> SessionEvents {
@@ -77,22 +77,21 @@ impl SessionEvents {
 
 impl PipeEvents for SessionEvents {
     fn activate_read(&self, key: u64) {
-        let now = crate::io::spin::mono_ns();
+        let now = crate::clock::now_us();
         let last = self.last_wake.swap(now, Ordering::Relaxed);
         // Not while the I/O thread has commands to handle: one of them may
         // be this socket's unbind or close, which must take effect first.
-        let idle = now.wrapping_sub(last) >= DIRECT_GAP_NS && self.mailbox.quiet();
-        if let Some(cell) = self.session.upgrade().filter(|_| idle) {
-            // Never waits: the I/O thread holding it will see the pipe.
-            let done = match cell.try_lock() {
-                Ok(mut s) => s.write_direct(key),
-                Err(_) => false,
-            };
-            if done {
-                return;
-            }
+        let idle = now.saturating_sub(last) >= DIRECT_GAP_US && self.mailbox.quiet();
+        // (try_lock never waits: the I/O thread holding it will see the
+        // pipe once told.)
+        let done = idle
+            && self
+                .session
+                .upgrade()
+                .is_some_and(|cell| cell.try_lock().is_ok_and(|mut s| s.write_direct(key)));
+        if !done {
+            self.mailbox.activate_read(key);
         }
-        self.mailbox.activate_read(key);
     }
     fn activate_write(&self, key: u64, msgs_read: u64) {
         self.mailbox.activate_write(key, msgs_read);

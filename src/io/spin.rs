@@ -82,27 +82,13 @@ fn in_trial(mono_ns: u64) -> bool {
     (mono_ns >> TRIAL_SHIFT) % TRIAL_EVERY == 0
 }
 
-/// Now on the monotonic clock, in ns.
-pub(crate) fn mono_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes the timespec we pass; CLOCK_MONOTONIC
-    // always exists on Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    (ts.tv_sec as u64)
-        .wrapping_mul(1_000_000_000)
-        .wrapping_add(ts.tv_nsec as u64)
-}
-
 thread_local! {
     static THIS_THREAD: Cell<Spinner> = const { Cell::new(Spinner::new()) };
 }
 
 /// How long the calling thread should spin in the wait it begins now.
 pub(crate) fn budget() -> Duration {
-    THIS_THREAD.with(|s| s.get().budget(mono_ns()))
+    THIS_THREAD.with(|s| s.get().budget(crate::clock::machine_ns()))
 }
 
 /// The calling thread's wait ended after `gap` with work, or without any

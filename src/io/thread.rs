@@ -346,15 +346,16 @@ impl Reactor {
     /// that lets the application thread write for it.
     fn insert_session(&mut self, session: Box<Session>) -> usize {
         let cell = Arc::new(std::sync::Mutex::new(session));
+        let events = Arc::new(SessionEvents::new(
+            Arc::clone(&self.mailbox),
+            Arc::downgrade(&cell),
+        ));
         {
             let mut s = lock(&cell);
-            s.events = Some(Arc::new(SessionEvents::new(
-                Arc::clone(&self.mailbox),
-                Arc::downgrade(&cell),
-            )));
-            if let (Some(p), Some(ev)) = (s.pipe.as_ref(), s.events.as_ref()) {
-                p.attach(ev);
+            if let Some(p) = s.pipe.as_ref() {
+                p.attach(&events);
             }
+            s.events = Some(events);
         }
         self.insert(Obj::Session(cell))
     }
@@ -562,35 +563,21 @@ impl Reactor {
 
     fn register_stream(&mut self, idx: usize) {
         if let Some(cell) = self.cell(idx) {
-            if let Some(e) = lock(&cell).engine.as_mut() {
-                let out = e.wants_writable();
-                let interest = if out {
-                    Interest::READABLE | Interest::WRITABLE
-                } else {
-                    Interest::READABLE
-                };
-                if self
-                    .poll
-                    .registry()
-                    .register(e.stream.source(), Token(idx), interest)
-                    .is_ok()
-                {
-                    e.watching_out = out;
-                }
-            }
+            Self::watch_out(&self.poll, idx, &mut lock(&cell), true);
         }
     }
 
-    /// Watches the stream for writability only while the engine needs to
-    /// hear of it (`Engine::wants_writable`), as libzmq's poller does with
-    /// POLLOUT. Re-arming also reports what is ready now, so no edge is
-    /// lost in between.
-    fn watch_out(poll: &Poll, idx: usize, s: &mut Session) {
+    /// Registers a session's new stream (`first`), or re-arms it when what
+    /// it needs has changed: the stream is watched for writability only
+    /// while the engine needs to hear of it (`Engine::wants_writable`), as
+    /// libzmq's poller does with POLLOUT. Re-arming also reports what is
+    /// ready now, so no edge is lost in between.
+    fn watch_out(poll: &Poll, idx: usize, s: &mut Session, first: bool) {
         let Some(e) = s.engine.as_mut() else {
             return;
         };
         let out = e.wants_writable();
-        if out == e.watching_out {
+        if !first && out == e.watching_out {
             return;
         }
         let interest = if out {
@@ -598,11 +585,13 @@ impl Reactor {
         } else {
             Interest::READABLE
         };
-        if poll
-            .registry()
-            .reregister(e.stream.source(), Token(idx), interest)
-            .is_ok()
-        {
+        let registry = poll.registry();
+        let armed = if first {
+            registry.register(e.stream.source(), Token(idx), interest)
+        } else {
+            registry.reregister(e.stream.source(), Token(idx), interest)
+        };
+        if armed.is_ok() {
             e.watching_out = out;
         }
     }
@@ -708,7 +697,7 @@ impl Reactor {
                 break;
             }
         }
-        Self::watch_out(&self.poll, idx, s);
+        Self::watch_out(&self.poll, idx, s, false);
         let keys = [s.pipe.as_ref().map(|p| p.key()), s.zap_key()];
         if keys != s.registered_keys {
             for old in s.registered_keys.into_iter().flatten() {
