@@ -72,6 +72,9 @@ done
 # tcp with CURVE security (no reference: raw TCP does no encryption)
 ROW_LIST+=("thr curve 64 $(thr_count 64) -" "thr curve 1024 $(thr_count 1024) -")
 ROW_LIST+=("lat curve 64 $(lat_count 64) -")
+# connections one after another: connect, handshake (NULL or CURVE), one
+# 64 B round trip, close
+ROW_LIST+=("conn tcp 64 2000 -" "conn ipc 64 2000 -" "conn curve 64 1000 -")
 # round trips where each side waits in zmq_poll before it receives
 for t in inproc ipc tcp; do
     ref=-
@@ -228,6 +231,6 @@ for r in "${ROW_LIST[@]}"; do
             "$(awk -v a="$xo" -v b="$xl" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
     fi
 done
-echo "cpu: user + system CPU microseconds of both processes per message (per round trip for lat, latpoll, cslat, plat), medians; spread: lowest-highest ratio of the repetitions"
+echo "cpu: user + system CPU microseconds of both processes per message (per round trip for lat, latpoll, cslat, plat; per connection for conn), medians; spread: lowest-highest ratio of the repetitions"
 echo "units: pthr RATE: msg/s sent at RATE (compare cpu); plat RATE: one-way us of requests at RATE/s"
-echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), mem bytes, subset ms to subscribe the set, submem resident bytes per topic byte per trie"
+echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), conn connections/s, mem bytes, subset ms to subscribe the set, submem resident bytes per topic byte per trie"

@@ -13,6 +13,11 @@
  *                                        row is for its CPU per message)
  *   zbench plat   TRANSPORT RATE COUNT   REQ <-> REP, a 64 B request every
  *                                        1/RATE s: one-way latency in us
+ *   zbench conn   TRANSPORT SIZE COUNT   COUNT connections one after another:
+ *                                        a fresh REQ connects to a REP, does
+ *                                        its handshake (CURVE over "curve"),
+ *                                        one SIZE-byte round trip, and closes;
+ *                                        connections/s
  *   zbench mem    TRANSPORT N            bytes per idle socket / connection
  *   zbench subset inproc SIZE COUNT      a SUB subscribes to COUNT topics of
  *                                        SIZE bytes, until its XPUB has them:
@@ -41,11 +46,12 @@
  *
  *   RESULT version=4.3.5 value=... unit=... rss_kb=... [cpu_us=...]
  *
- * value is the row's figure (messages/s, deliveries/s or microseconds) and
- * rss_kb the larger peak resident set of the two processes. cpu_us (thr,
- * lat, latpoll, csthr, cslat, rdthr) is the CPU time, user and system, of
- * the whole run (this process with all its threads, and the forked peer,
- * reaped by then) per message sent (per round trip for the latency rows);
+ * value is the row's figure (messages/s, deliveries/s, connections/s or
+ * microseconds) and rss_kb the larger peak resident set of the two
+ * processes. cpu_us (thr, lat, latpoll, csthr, cslat, rdthr, pthr, plat,
+ * conn) is the CPU time, user and system, of the whole run (this process
+ * with all its threads, and the forked peer, reaped by then) per message
+ * sent (per round trip for the latency rows, per connection for conn);
  * the run's set-up and tear-down are in it, a few milliseconds. */
 #include "common.h"
 
@@ -442,6 +448,55 @@ static void run_lat(struct job *j)
     report(one_way_us, "us", max_l(peak_rss_kb(), peer_rss), "");
 }
 
+/* ---- connections: connect, handshake, one round trip, close ---- */
+
+static void conn_peer(int rd, int wr, void *arg)
+{
+    struct job *j = arg;
+    (void) rd;
+    void *ctx = zmq_ctx_new();
+    void *rep = new_socket(ctx, ZMQ_REP);
+    char ep[ENDPOINT_LEN];
+    bind_any(rep, j->transport, ep, sizeof ep);
+    send_endpoint(wr, ep);
+    rep_run(rep, j->count);
+    zmq_close(rep);
+    zmq_ctx_term(ctx);
+}
+
+static void run_conn(struct job *j)
+{
+    if (strcmp(j->transport, "inproc") == 0)
+        die("conn: tcp, ipc or curve");
+    int rd, wr;
+    spawn_peer(conn_peer, j, &rd, &wr);
+    char ep[ENDPOINT_LEN];
+    recv_endpoint(rd, ep);
+    void *ctx = zmq_ctx_new();
+    char *buf = calloc(1, j->size ? j->size : 1);
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    double t0 = now_s();
+    for (int i = 0; i < j->count; i++) {
+        void *req = new_socket(ctx, ZMQ_REQ);
+        set_int(req, ZMQ_LINGER, 0);
+        secure_client(req, j->transport);
+        check(zmq_connect(req, ep), "zmq_connect");
+        send_buf(req, buf, j->size, 0);
+        recv_msg(req, &m);
+        if (zmq_msg_size(&m) != j->size)
+            die("conn: reply of %zu bytes, want %zu", zmq_msg_size(&m), j->size);
+        zmq_close(req);
+    }
+    double elapsed = now_s() - t0;
+    zmq_msg_close(&m);
+    free(buf);
+    zmq_ctx_term(ctx);
+    long peer_rss = reap_peer();
+    g_unlink_path[0] = '\0';
+    report(j->count / elapsed, "conn/s", max_l(peak_rss_kb(), peer_rss), "");
+}
+
 /* ---- fan-out: one PUB, FANOUT_SUBS SUB threads, nothing dropped ---- */
 
 struct sub_job {
@@ -765,7 +820,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 5) {
-        fprintf(stderr, "usage: zbench thr|lat|latpoll|fanout TRANSPORT SIZE COUNT\n"
+        fprintf(stderr, "usage: zbench thr|lat|latpoll|fanout|conn TRANSPORT SIZE COUNT\n"
                         "       zbench pthr|plat TRANSPORT RATE COUNT\n"
                         "       zbench mem TRANSPORT N\n");
         return 2;
@@ -786,8 +841,8 @@ int main(int argc, char **argv)
             die("RATE must be positive");
         j.size = 64;
     }
-    static const char *const per_msg[] = {"thr",   "lat",   "latpoll", "csthr",
-                                          "cslat", "rdthr", "pthr",    "plat"};
+    static const char *const per_msg[] = {"thr",   "lat",  "latpoll", "csthr", "cslat",
+                                          "rdthr", "pthr", "plat",    "conn"};
     for (size_t k = 0; k < sizeof per_msg / sizeof per_msg[0]; k++)
         if (strcmp(argv[1], per_msg[k]) == 0)
             g_msgs = j.count;
@@ -805,6 +860,8 @@ int main(int argc, char **argv)
     }
     else if (strcmp(argv[1], "fanout") == 0)
         run_fanout(&j);
+    else if (strcmp(argv[1], "conn") == 0)
+        run_conn(&j);
     else if (strcmp(argv[1], "subset") == 0)
         run_sub(&j, 0);
     else if (strcmp(argv[1], "submem") == 0)
