@@ -28,7 +28,7 @@ CC ?= cc
 RELEASE := target/release
 VERSION := 4.3.5
 # Libraries the static library needs (cargo's native-static-libs).
-STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+STATIC_LIBS := -lsodium -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 .PHONY: all build header install demo examples test unit-test capi-test consumer-test clean bench fuzz soak sanitize
 

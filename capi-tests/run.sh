@@ -17,7 +17,7 @@ TIMEOUT=${TEST_TIMEOUT:-120}
 # Panic messages of zmqrs are quiet by default (the host's stderr is
 # not ours); the tests want to see them.
 export ZMQRS_PANIC_TRACE=${ZMQRS_PANIC_TRACE-1}
-STATIC_LIBS="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+STATIC_LIBS="-lsodium -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 CFLAGS="-std=c99 -Wall -Wextra -pedantic -Werror -DZMQ_BUILD_DRAFT_API -D_GNU_SOURCE -I$ROOT/include -I$ROOT/capi-tests"
 
 passed=0

@@ -22,7 +22,7 @@ if(NOT TARGET libzmq-static)
   set_target_properties(libzmq-static PROPERTIES
     IMPORTED_LOCATION "${ZeroMQ_STATIC_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${ZeroMQ_INCLUDE_DIR}"
-    INTERFACE_LINK_LIBRARIES "gcc_s;util;rt;pthread;m;dl")
+    INTERFACE_LINK_LIBRARIES "sodium;gcc_s;util;rt;pthread;m;dl")
 endif()
 
 set(ZeroMQ_FOUND TRUE)

@@ -19,8 +19,9 @@ fn keys(seed: u8) -> ([u8; 32], [u8; 32]) {
 }
 
 fn x25519(secret: [u8; 32]) -> [u8; 32] {
-    let secret = x25519_dalek::StaticSecret::from(secret);
-    *x25519_dalek::PublicKey::from(&secret).as_bytes()
+    zmqrs::keys::SecretKey::from_bytes(secret)
+        .public()
+        .expect("libsodium")
 }
 
 fn drain(c: &mut Connection) -> Vec<u8> {

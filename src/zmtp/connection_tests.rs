@@ -859,8 +859,8 @@ fn plain_cfg(t: i32, as_server: bool, password: &[u8]) -> Config {
 fn curve_keypair() -> ([u8; 32], [u8; 32]) {
     let mut secret = [0u8; 32];
     crate::keys::random_bytes(&mut secret).unwrap();
-    let public = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(secret));
-    (*public.as_bytes(), secret)
+    let public = crate::keys::SecretKey::from_bytes(secret).public().unwrap();
+    (public, secret)
 }
 
 fn curve_cfg(t: i32, as_server: bool, own: ([u8; 32], [u8; 32]), server_key: [u8; 32]) -> Config {

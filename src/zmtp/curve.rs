@@ -13,10 +13,10 @@
 //! with the client's long-term key before sending READY; without it, it
 //! accepts every client, as libzmq without a ZAP handler.
 //!
-//! Primitives: `crypto_box::SalsaBox` is NaCl's crypto_box (X25519,
-//! HSalsa20, XSalsa20-Poly1305, MAC first as on the wire) and
-//! `crypto_secretbox::XSalsa20Poly1305` its secretbox (the cookie); secrets
-//! are compared with `subtle` in constant time. Nonces are libzmq's:
+//! Primitives: libsodium's, through `crate::keys`: `SharedKey::agree` is
+//! NaCl's precomputed crypto_box (X25519, HSalsa20), and every box, the
+//! cookie's included, is XSalsa20-Poly1305 with the MAC first as on the
+//! wire; secrets are compared in constant time. Nonces are libzmq's:
 //! 16-octet prefixes plus a 64-bit big-endian counter starting at 1
 //! (HELLO 1, INITIATE 2, first client MESSAGE 3; READY 1, first server
 //! MESSAGE 2), or 8-octet prefixes plus 16 random octets.
@@ -24,12 +24,9 @@
 use super::command::{self, WireCommand};
 use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapAnswer, ZapRequest};
 use super::{Config, MechanismConfig, ProtocolError};
+use crate::keys::{ct_eq, PrefixedKey, SecretKey, SharedKey, MAC_LEN, NONCE_LEN};
 use crate::msg::{flags, Msg};
-use bytes::Bytes;
-use crypto_box::aead::{Aead, AeadInPlace, KeyInit};
-use crypto_box::{Nonce, PublicKey, SalsaBox, SecretKey};
-use crypto_secretbox::XSalsa20Poly1305;
-use subtle::ConstantTimeEq;
+use bytes::{Buf, Bytes};
 
 pub const HELLO: &[u8] = b"\x05HELLO";
 pub const WELCOME: &[u8] = b"\x07WELCOME";
@@ -45,21 +42,26 @@ const READY_MIN_SIZE: usize = 30;
 /// "\x07MESSAGE", nonce, MAC, flags.
 const MESSAGE_MIN_SIZE: usize = 8 + 8 + 16 + 1;
 
+/// MESSAGE boxes up to this size are opened on the stack.
+const SMALL_OPEN: usize = 512;
+
 /// The flags a MESSAGE carries.
 const FLAG_MASK: u8 = flags::MORE | flags::COMMAND;
 
 /// A 24-octet nonce: `prefix` then `tail`.
-fn nonce(prefix: &[u8], tail: &[u8]) -> Nonce {
-    let mut n = [0u8; 24];
+fn nonce(prefix: &[u8], tail: &[u8]) -> [u8; NONCE_LEN] {
+    let mut n = [0u8; NONCE_LEN];
     let (head, rest) = n.split_at_mut(prefix.len().min(24));
     head.copy_from_slice(prefix.get(..head.len()).unwrap_or_default());
     let len = rest.len().min(tail.len());
     rest[..len].copy_from_slice(&tail[..len]);
-    *Nonce::from_slice(&n)
+    n
 }
 
-fn salsa(public: &[u8; 32], secret: &SecretKey) -> SalsaBox {
-    SalsaBox::new(&PublicKey::from(*public), secret)
+/// The box key between `public` and `secret`; a public key libsodium
+/// refuses (of small order) fails the handshake.
+fn agree(public: &[u8; 32], secret: &SecretKey) -> Result<SharedKey, ProtocolError> {
+    SharedKey::agree(public, secret).ok_or(ProtocolError::Cryptographic)
 }
 
 fn random<const N: usize>() -> Result<[u8; N], ProtocolError> {
@@ -83,15 +85,14 @@ fn u64_at(data: &[u8], at: usize) -> u64 {
     u64::from_be_bytes(b)
 }
 
-fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.ct_eq(b).into()
-}
-
 /// The MESSAGE layer, shared by both roles once the short-term keys are
 /// agreed: encrypts with our prefix and counter, decrypts and checks the
 /// peer's.
 struct Codec {
-    precom: Option<SalsaBox>,
+    /// The short-term box key, for INITIATE and READY.
+    precom: Option<SharedKey>,
+    /// The same key bound to our MESSAGE prefix and to the peer's.
+    stream: Option<(PrefixedKey, PrefixedKey)>,
     encode_prefix: &'static [u8; 16],
     decode_prefix: &'static [u8; 16],
     /// Our next short nonce.
@@ -109,11 +110,25 @@ impl Codec {
         };
         Codec {
             precom: None,
+            stream: None,
             encode_prefix,
             decode_prefix,
             nonce: 1,
             peer_nonce: 1,
         }
+    }
+
+    /// The short-term keys are agreed: keep the box key and derive the
+    /// two MESSAGE directions from it.
+    fn set_key(&mut self, key: SharedKey) -> Result<(), ProtocolError> {
+        let encode = PrefixedKey::new(&key, self.encode_prefix);
+        let decode = PrefixedKey::new(&key, self.decode_prefix);
+        self.stream = Some((
+            encode.ok_or(ProtocolError::Cryptographic)?,
+            decode.ok_or(ProtocolError::Cryptographic)?,
+        ));
+        self.precom = Some(key);
+        Ok(())
     }
 
     fn next_nonce(&mut self) -> u64 {
@@ -123,7 +138,7 @@ impl Codec {
     }
 
     fn encode(&mut self, msg: Msg) -> Msg {
-        let Some(precom) = self.precom.as_ref() else {
+        let Some((key, _)) = self.stream.as_ref() else {
             return msg;
         };
         let n = self.nonce;
@@ -131,18 +146,17 @@ impl Codec {
         // MESSAGE, the short nonce, the tag, then flags and body encrypted
         // where they lie: one buffer, one copy of the body.
         const TAG_AT: usize = 16;
-        const BOX_AT: usize = TAG_AT + 16;
+        const BOX_AT: usize = TAG_AT + MAC_LEN;
         let mut out = Vec::with_capacity(BOX_AT + 1 + msg.size());
         out.extend_from_slice(MESSAGE);
         out.extend_from_slice(&n.to_be_bytes());
-        out.extend_from_slice(&[0u8; 16]);
+        out.extend_from_slice(&[0u8; MAC_LEN]);
         out.push(msg.flags() & FLAG_MASK);
         out.extend_from_slice(msg.data());
-        let nonce = nonce(self.encode_prefix, &n.to_be_bytes());
-        let Ok(tag) = precom.encrypt_in_place_detached(&nonce, b"", &mut out[BOX_AT..]) else {
-            return Msg::new();
-        };
-        out[TAG_AT..BOX_AT].copy_from_slice(&tag);
+        let (head, body) = out.split_at_mut(BOX_AT);
+        let mut tag = [0u8; MAC_LEN];
+        key.seal_detached(&n.to_be_bytes(), body, &mut tag);
+        head[TAG_AT..].copy_from_slice(&tag);
         Msg::from_bytes(Bytes::from(out))
     }
 
@@ -159,17 +173,30 @@ impl Codec {
         if n <= self.peer_nonce {
             return Err(ProtocolError::InvalidSequence);
         }
-        let precom = self.precom.as_ref().ok_or(ProtocolError::Cryptographic)?;
-        let plain = precom
-            .decrypt(
-                &nonce(self.decode_prefix, &n.to_be_bytes()),
-                data.get(16..).unwrap_or_default(),
-            )
-            .map_err(|_| ProtocolError::Cryptographic)?;
+        let (_, key) = self.stream.as_ref().ok_or(ProtocolError::Cryptographic)?;
+        let tail = n.to_be_bytes();
+        let boxed = data.get(16..).unwrap_or_default();
+        let clen = boxed.len().saturating_sub(MAC_LEN);
+        // Flags, then the body: a small one is opened on the stack and
+        // copied into a pooled message, a large one becomes the message.
+        let mut small = [0u8; SMALL_OPEN];
+        let (flags, mut out) = if clen <= SMALL_OPEN {
+            let plain = &mut small[..clen];
+            if !key.open_into(&tail, boxed, plain) {
+                return Err(ProtocolError::Cryptographic);
+            }
+            let body = Msg::from_slice(plain.get(1..).unwrap_or_default())
+                .map_err(|_| ProtocolError::Cryptographic)?;
+            (plain.first().copied().unwrap_or(0), body)
+        } else {
+            let plain = key.open(&tail, boxed).ok_or(ProtocolError::Cryptographic)?;
+            let flags = plain.first().copied().unwrap_or(0);
+            let mut body = Bytes::from(plain);
+            body.advance(1);
+            (flags, Msg::from_bytes(body))
+        };
         self.peer_nonce = n;
-        let f = plain.first().copied().unwrap_or(0) & FLAG_MASK;
-        let mut out = Msg::from_bytes(Bytes::from(plain).slice(1..));
-        out.set_flags(f);
+        out.set_flags(flags & FLAG_MASK);
         Ok(out)
     }
 }
@@ -218,14 +245,16 @@ impl CurveClient {
     /// A client with a fresh short-term key pair.
     pub fn new(cfg: &Config) -> Result<CurveClient, ProtocolError> {
         let (public_key, secret_key, server_key) = curve_keys(cfg);
-        let cn_secret = SecretKey::from(random::<32>()?);
+        let cn_secret = SecretKey::generate().map_err(|_| ProtocolError::Cryptographic)?;
         Ok(CurveClient {
             cfg: cfg.clone(),
             state: ClientState::SendHello,
             public_key,
-            secret_key: SecretKey::from(secret_key),
+            secret_key: SecretKey::from_bytes(secret_key),
             server_key,
-            cn_public: *cn_secret.public_key().as_bytes(),
+            cn_public: cn_secret
+                .public()
+                .map_err(|_| ProtocolError::Cryptographic)?,
             cn_secret,
             cn_server: [0; 32],
             cookie: Vec::new(),
@@ -241,9 +270,9 @@ impl CurveClient {
 
     fn hello(&mut self) -> Option<Vec<u8>> {
         let n = self.codec.next_nonce().to_be_bytes();
-        let sig = salsa(&self.server_key, &self.cn_secret)
-            .encrypt(&nonce(b"CurveZMQHELLO---", &n), &[0u8; 64][..])
-            .ok()?;
+        let sig = agree(&self.server_key, &self.cn_secret)
+            .ok()?
+            .seal(&nonce(b"CurveZMQHELLO---", &n), &[0u8; 64]);
         let mut out = Vec::with_capacity(HELLO_SIZE);
         out.extend_from_slice(HELLO);
         out.extend_from_slice(&[1, 0]);
@@ -259,9 +288,9 @@ impl CurveClient {
         let mut vouch_plain = [0u8; 64];
         vouch_plain[..32].copy_from_slice(&self.cn_public);
         vouch_plain[32..].copy_from_slice(&self.server_key);
-        let vouch = salsa(&self.cn_server, &self.secret_key)
-            .encrypt(&nonce(b"VOUCH---", &vouch_tail), &vouch_plain[..])
-            .ok()?;
+        let vouch = agree(&self.cn_server, &self.secret_key)
+            .ok()?
+            .seal(&nonce(b"VOUCH---", &vouch_tail), &vouch_plain);
         let mut plain = Vec::new();
         plain.extend_from_slice(&self.public_key);
         plain.extend_from_slice(&vouch_tail);
@@ -272,8 +301,7 @@ impl CurveClient {
             .codec
             .precom
             .as_ref()?
-            .encrypt(&nonce(b"CurveZMQINITIATE", &n), &plain[..])
-            .ok()?;
+            .seal(&nonce(b"CurveZMQINITIATE", &n), &plain);
         let mut out = Vec::with_capacity(113 + sealed.len());
         out.extend_from_slice(INITIATE);
         out.extend_from_slice(&self.cookie);
@@ -319,15 +347,16 @@ impl Mechanism for CurveClient {
             if body.len() != WELCOME_SIZE {
                 return Err(ProtocolError::Cryptographic);
             }
-            let plain = salsa(&self.server_key, &self.cn_secret)
-                .decrypt(&nonce(b"WELCOME-", &body[8..24]), &body[24..])
-                .map_err(|_| ProtocolError::Cryptographic)?;
+            let plain = agree(&self.server_key, &self.cn_secret)?
+                .open(&nonce(b"WELCOME-", &body[8..24]), &body[24..])
+                .ok_or(ProtocolError::Cryptographic)?;
             if plain.len() != 128 {
                 return Err(ProtocolError::Cryptographic);
             }
             self.cn_server = key32(&plain[..32]);
             self.cookie = plain[32..].to_vec();
-            self.codec.precom = Some(salsa(&self.cn_server, &self.cn_secret));
+            self.codec
+                .set_key(agree(&self.cn_server, &self.cn_secret)?)?;
             self.state = ClientState::SendInitiate;
             Ok(())
         } else if body.starts_with(READY) {
@@ -343,8 +372,8 @@ impl Mechanism for CurveClient {
                 .as_ref()
                 .ok_or(ProtocolError::Cryptographic)?;
             let plain = precom
-                .decrypt(&nonce(b"CurveZMQREADY---", &body[6..14]), &body[14..])
-                .map_err(|_| ProtocolError::Cryptographic)?;
+                .open(&nonce(b"CurveZMQREADY---", &body[6..14]), &body[14..])
+                .ok_or(ProtocolError::Cryptographic)?;
             self.codec.peer_nonce = u64_at(body, 6);
             self.peer = mechanism::check_peer_properties(&self.cfg, &plain)?;
             self.state = ClientState::Ready;
@@ -418,7 +447,7 @@ pub struct CurveServer {
     /// The client's short-term key, from HELLO.
     cn_client: [u8; 32],
     /// This connection's cookie key, from WELCOME to INITIATE.
-    cookie_key: Option<XSalsa20Poly1305>,
+    cookie_key: Option<SharedKey>,
     codec: Codec,
     zap_request: Option<ZapRequest>,
     zap_properties: Vec<(String, Vec<u8>)>,
@@ -431,14 +460,15 @@ impl CurveServer {
     /// A server with a fresh short-term key pair.
     pub fn new(cfg: &Config) -> Result<CurveServer, ProtocolError> {
         let (_, secret_key, _) = curve_keys(cfg);
-        let secret_key = SecretKey::from(secret_key);
-        let cn_secret = SecretKey::from(random::<32>()?);
+        let crypto = |_| ProtocolError::Cryptographic;
+        let secret_key = SecretKey::from_bytes(secret_key);
+        let cn_secret = SecretKey::generate().map_err(crypto)?;
         Ok(CurveServer {
             cfg: cfg.clone(),
             state: ServerState::WaitHello,
-            public_key: *secret_key.public_key().as_bytes(),
+            public_key: secret_key.public().map_err(crypto)?,
             secret_key,
-            cn_public: *cn_secret.public_key().as_bytes(),
+            cn_public: cn_secret.public().map_err(crypto)?,
             cn_secret,
             cn_client: [0; 32],
             cookie_key: None,
@@ -456,25 +486,22 @@ impl CurveServer {
 
     fn welcome(&mut self) -> Option<Vec<u8>> {
         // A fresh cookie key for every connection.
-        let cookie_key = XSalsa20Poly1305::new(&random::<32>().ok()?.into());
+        let cookie_key = SharedKey::random()?;
         let cookie_tail = random::<16>().ok()?;
         let mut cookie_plain = [0u8; 64];
         cookie_plain[..32].copy_from_slice(&self.cn_client);
-        cookie_plain[32..].copy_from_slice(&self.cn_secret.to_bytes());
-        let cookie = cookie_key
-            .encrypt(&nonce(b"COOKIE--", &cookie_tail), &cookie_plain[..])
-            .ok();
+        cookie_plain[32..].copy_from_slice(self.cn_secret.as_bytes());
+        let cookie = cookie_key.seal(&nonce(b"COOKIE--", &cookie_tail), &cookie_plain);
         cookie_plain.fill(0);
-        let cookie = cookie?;
         self.cookie_key = Some(cookie_key);
         let mut plain = Vec::with_capacity(128);
         plain.extend_from_slice(&self.cn_public);
         plain.extend_from_slice(&cookie_tail);
         plain.extend_from_slice(&cookie);
         let welcome_tail = random::<16>().ok()?;
-        let sealed = salsa(&self.cn_client, &self.secret_key)
-            .encrypt(&nonce(b"WELCOME-", &welcome_tail), &plain[..])
-            .ok()?;
+        let sealed = agree(&self.cn_client, &self.secret_key)
+            .ok()?
+            .seal(&nonce(b"WELCOME-", &welcome_tail), &plain);
         let mut out = Vec::with_capacity(WELCOME_SIZE);
         out.extend_from_slice(WELCOME);
         out.extend_from_slice(&welcome_tail);
@@ -484,15 +511,10 @@ impl CurveServer {
 
     fn ready(&mut self) -> Option<Vec<u8>> {
         let n = self.codec.next_nonce().to_be_bytes();
-        let sealed = self
-            .codec
-            .precom
-            .as_ref()?
-            .encrypt(
-                &nonce(b"CurveZMQREADY---", &n),
-                &mechanism::basic_properties(&self.cfg)[..],
-            )
-            .ok()?;
+        let sealed = self.codec.precom.as_ref()?.seal(
+            &nonce(b"CurveZMQREADY---", &n),
+            &mechanism::basic_properties(&self.cfg),
+        );
         let mut out = Vec::with_capacity(14 + sealed.len());
         out.extend_from_slice(READY);
         out.extend_from_slice(&n);
@@ -509,9 +531,9 @@ impl CurveServer {
             return Err(ProtocolError::MalformedHello);
         }
         let cn_client = key32(&body[80..112]);
-        salsa(&cn_client, &self.secret_key)
-            .decrypt(&nonce(b"CurveZMQHELLO---", &body[112..120]), &body[120..])
-            .map_err(|_| ProtocolError::Cryptographic)?;
+        agree(&cn_client, &self.secret_key)?
+            .open(&nonce(b"CurveZMQHELLO---", &body[112..120]), &body[120..])
+            .ok_or(ProtocolError::Cryptographic)?;
         self.cn_client = cn_client;
         self.codec.peer_nonce = u64_at(body, 112);
         self.state = ServerState::SendWelcome;
@@ -529,28 +551,28 @@ impl CurveServer {
         // The cookie: ours, for this client, with our short-term secret.
         let cookie_key = self.cookie_key.take().ok_or(ProtocolError::Cryptographic)?;
         let mut cookie = cookie_key
-            .decrypt(&nonce(b"COOKIE--", &body[9..25]), &body[25..105])
-            .map_err(|_| ProtocolError::Cryptographic)?;
+            .open(&nonce(b"COOKIE--", &body[9..25]), &body[25..105])
+            .ok_or(ProtocolError::Cryptographic)?;
         drop(cookie_key);
         let ok = cookie.len() == 64
             && ct_eq(&cookie[..32], &self.cn_client)
-            && ct_eq(&cookie[32..], &self.cn_secret.to_bytes());
+            && ct_eq(&cookie[32..], self.cn_secret.as_bytes());
         cookie.fill(0);
         if !ok {
             return Err(ProtocolError::Cryptographic);
         }
-        let precom = salsa(&self.cn_client, &self.cn_secret);
+        let precom = agree(&self.cn_client, &self.cn_secret)?;
         let plain = precom
-            .decrypt(&nonce(b"CurveZMQINITIATE", &body[105..113]), &body[113..])
-            .map_err(|_| ProtocolError::Cryptographic)?;
+            .open(&nonce(b"CurveZMQINITIATE", &body[105..113]), &body[113..])
+            .ok_or(ProtocolError::Cryptographic)?;
         self.codec.peer_nonce = u64_at(body, 105);
         if plain.len() < 128 {
             return Err(ProtocolError::Cryptographic);
         }
         let client_key = key32(&plain[..32]);
-        let vouch = salsa(&client_key, &self.cn_secret)
-            .decrypt(&nonce(b"VOUCH---", &plain[32..48]), &plain[48..128])
-            .map_err(|_| ProtocolError::Cryptographic)?;
+        let vouch = agree(&client_key, &self.cn_secret)?
+            .open(&nonce(b"VOUCH---", &plain[32..48]), &plain[48..128])
+            .ok_or(ProtocolError::Cryptographic)?;
         // libzmq checks C'; RFC 26 also puts S there, which we check too.
         if vouch.len() != 64
             || !ct_eq(&vouch[..32], &self.cn_client)
@@ -558,7 +580,7 @@ impl CurveServer {
         {
             return Err(ProtocolError::KeyExchange);
         }
-        self.codec.precom = Some(precom);
+        self.codec.set_key(precom)?;
         self.peer = mechanism::check_peer_properties(&self.cfg, &plain[128..])?;
         if self.cfg.zap_enabled {
             self.zap_request = Some(ZapRequest {

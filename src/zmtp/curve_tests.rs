@@ -6,7 +6,7 @@ use crate::constants as c;
 
 fn keypair() -> ([u8; 32], [u8; 32]) {
     let secret = random::<32>().unwrap();
-    let public = *SecretKey::from(secret).public_key().as_bytes();
+    let public = SecretKey::from_bytes(secret).public().unwrap();
     (public, secret)
 }
 
@@ -78,8 +78,9 @@ fn command_layouts_as_libzmq() {
     assert_eq!(&hello[80..112], &cl.cn_public[..]);
     assert_eq!(&hello[112..120], &1u64.to_be_bytes());
     // The signature box is 64 zeros from C' to S.
-    let sig = salsa(&cl.cn_public, &SecretKey::from(k.server.1))
-        .decrypt(&nonce(b"CurveZMQHELLO---", &hello[112..120]), &hello[120..])
+    let sig = agree(&cl.cn_public, &SecretKey::from_bytes(k.server.1))
+        .unwrap()
+        .open(&nonce(b"CurveZMQHELLO---", &hello[112..120]), &hello[120..])
         .unwrap();
     assert_eq!(sig, vec![0u8; 64]);
     sv.process_handshake_command(&hello).unwrap();
