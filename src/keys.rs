@@ -56,7 +56,7 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Zeroes `buf` in a way the optimiser keeps.
-fn wipe(buf: &mut [u8]) {
+pub(crate) fn wipe(buf: &mut [u8]) {
     // SAFETY: `buf` is valid for its length.
     unsafe { na::sodium_memzero(buf.as_mut_ptr().cast(), buf.len()) }
 }
@@ -126,6 +126,9 @@ impl SharedKey {
 
     /// A fresh random key.
     pub fn random() -> Option<SharedKey> {
+        if !ready() {
+            return None;
+        }
         let mut k = SharedKey([0; 32]);
         random_bytes(&mut k.0).ok()?;
         Some(k)
@@ -144,11 +147,12 @@ impl SharedKey {
     pub fn seal_detached(&self, nonce: &[u8; NONCE_LEN], buf: &mut [u8], mac: &mut [u8; MAC_LEN]) {
         // SAFETY: `buf` is both the plaintext and the ciphertext, which
         // libsodium allows; the nonce, key and MAC have their fixed lengths.
+        let p = buf.as_mut_ptr();
         unsafe {
             na::crypto_box_detached_afternm(
-                buf.as_mut_ptr(),
+                p,
                 mac.as_mut_ptr(),
-                buf.as_ptr(),
+                p,
                 buf.len() as u64,
                 nonce.as_ptr(),
                 self.0.as_ptr(),
@@ -230,19 +234,15 @@ impl PrefixedKey {
         // SAFETY: each call reads and writes within the given buffer and
         // length (the same buffer in and out, which libsodium allows); the
         // nonce is 8 octets and the key 32.
+        let b = block0.as_mut_ptr();
         unsafe {
-            na::crypto_stream_salsa20_xor(
-                block0.as_mut_ptr(),
-                block0.as_ptr(),
-                (32 + head) as u64,
-                tail.as_ptr(),
-                self.0.as_ptr(),
-            );
+            na::crypto_stream_salsa20_xor(b, b, (32 + head) as u64, tail.as_ptr(), self.0.as_ptr());
             if buf.len() > head {
                 let rest = &mut buf[head..];
+                let r = rest.as_mut_ptr();
                 na::crypto_stream_salsa20_xor_ic(
-                    rest.as_mut_ptr(),
-                    rest.as_ptr(),
+                    r,
+                    r,
                     rest.len() as u64,
                     tail.as_ptr(),
                     1,

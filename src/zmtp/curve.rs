@@ -24,7 +24,7 @@
 use super::command::{self, WireCommand};
 use super::mechanism::{self, Mechanism, PeerInfo, Status, ZapAnswer, ZapRequest};
 use super::{Config, MechanismConfig, ProtocolError};
-use crate::keys::{ct_eq, PrefixedKey, SecretKey, SharedKey, MAC_LEN, NONCE_LEN};
+use crate::keys::{ct_eq, wipe, PrefixedKey, SecretKey, SharedKey, MAC_LEN, NONCE_LEN};
 use crate::msg::{flags, Msg};
 use bytes::{Buf, Bytes};
 
@@ -231,6 +231,9 @@ pub struct CurveClient {
     server_key: [u8; 32],
     cn_public: [u8; 32],
     cn_secret: SecretKey,
+    /// The box key between C' and S, for HELLO and WELCOME; made at once,
+    /// so that a server key libsodium refuses fails before HELLO.
+    hello_key: SharedKey,
     /// The server's short-term key and cookie, from WELCOME.
     cn_server: [u8; 32],
     cookie: Vec<u8>,
@@ -246,6 +249,7 @@ impl CurveClient {
     pub fn new(cfg: &Config) -> Result<CurveClient, ProtocolError> {
         let (public_key, secret_key, server_key) = curve_keys(cfg);
         let cn_secret = SecretKey::generate().map_err(|_| ProtocolError::Cryptographic)?;
+        let hello_key = agree(&server_key, &cn_secret)?;
         Ok(CurveClient {
             cfg: cfg.clone(),
             state: ClientState::SendHello,
@@ -256,6 +260,7 @@ impl CurveClient {
                 .public()
                 .map_err(|_| ProtocolError::Cryptographic)?,
             cn_secret,
+            hello_key,
             cn_server: [0; 32],
             cookie: Vec::new(),
             codec: Codec::new(true),
@@ -270,8 +275,8 @@ impl CurveClient {
 
     fn hello(&mut self) -> Option<Vec<u8>> {
         let n = self.codec.next_nonce().to_be_bytes();
-        let sig = agree(&self.server_key, &self.cn_secret)
-            .ok()?
+        let sig = self
+            .hello_key
             .seal(&nonce(b"CurveZMQHELLO---", &n), &[0u8; 64]);
         let mut out = Vec::with_capacity(HELLO_SIZE);
         out.extend_from_slice(HELLO);
@@ -347,7 +352,8 @@ impl Mechanism for CurveClient {
             if body.len() != WELCOME_SIZE {
                 return Err(ProtocolError::Cryptographic);
             }
-            let plain = agree(&self.server_key, &self.cn_secret)?
+            let plain = self
+                .hello_key
                 .open(&nonce(b"WELCOME-", &body[8..24]), &body[24..])
                 .ok_or(ProtocolError::Cryptographic)?;
             if plain.len() != 128 {
@@ -492,7 +498,7 @@ impl CurveServer {
         cookie_plain[..32].copy_from_slice(&self.cn_client);
         cookie_plain[32..].copy_from_slice(self.cn_secret.as_bytes());
         let cookie = cookie_key.seal(&nonce(b"COOKIE--", &cookie_tail), &cookie_plain);
-        cookie_plain.fill(0);
+        wipe(&mut cookie_plain);
         self.cookie_key = Some(cookie_key);
         let mut plain = Vec::with_capacity(128);
         plain.extend_from_slice(&self.cn_public);
@@ -557,7 +563,7 @@ impl CurveServer {
         let ok = cookie.len() == 64
             && ct_eq(&cookie[..32], &self.cn_client)
             && ct_eq(&cookie[32..], self.cn_secret.as_bytes());
-        cookie.fill(0);
+        wipe(&mut cookie);
         if !ok {
             return Err(ProtocolError::Cryptographic);
         }

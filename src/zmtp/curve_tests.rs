@@ -146,6 +146,55 @@ fn wrong_server_key() {
 }
 
 #[test]
+fn small_order_server_key_fails_before_hello() {
+    let k = keys();
+    let mut cfg = client_cfg(&k);
+    if let MechanismConfig::Curve { server_key, .. } = &mut cfg.mechanism {
+        *server_key = [0; 32];
+    }
+    assert!(matches!(
+        CurveClient::new(&cfg),
+        Err(ProtocolError::Cryptographic)
+    ));
+}
+
+#[test]
+fn messages_of_every_size_class_round_trip() {
+    let k = keys();
+    let (mut cl, mut sv) = to_initiate(&k, false);
+    finish(&mut cl, &mut sv);
+    // Bodies opened on the stack (box up to SMALL_OPEN with the flags
+    // octet), at the edge, and on the heap.
+    for len in [
+        0,
+        1,
+        31,
+        32,
+        33,
+        200,
+        SMALL_OPEN - 1,
+        SMALL_OPEN,
+        SMALL_OPEN + 1,
+        70_000,
+    ] {
+        let body: Vec<u8> = (0..len).map(|i| (i * 31 + len) as u8).collect();
+        for more in [false, true] {
+            let mut m = Msg::from_slice(&body).unwrap();
+            if more {
+                m.set_flags(flags::MORE);
+            }
+            let got = sv.decode(cl.encode(m)).unwrap();
+            assert_eq!(got.data(), &body[..], "length {len}");
+            assert_eq!(got.flags() & flags::MORE != 0, more, "length {len}");
+            let back = cl
+                .decode(sv.encode(Msg::from_slice(&body).unwrap()))
+                .unwrap();
+            assert_eq!(back.data(), &body[..], "length {len}, server to client");
+        }
+    }
+}
+
+#[test]
 fn wrong_client_secret() {
     let k = keys();
     let mut cfg = client_cfg(&k);
