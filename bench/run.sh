@@ -92,6 +92,10 @@ for t in ipc tcp; do
         ROW_LIST+=("pthr $t $r $((r * 2)) -" "plat $t $r $((r * 2)) -")
     done
 done
+# scale: 10,000 DEALERs (in two processes) connect at once to one ROUTER,
+# one message each way (value: seconds; per connection: resident memory
+# of all processes); PUB fan-out to 1,000 tcp subscribers in another process
+ROW_LIST+=("scale tcp 64 10000 -" "fanout1k tcp 64 1000 -")
 ROW_LIST+=("mem tcp 1000 - -")
 # subscription tries: long topics (16 MiB in all; libzmq 4.3.4 overflows its
 # stack on a single topic of 1 MiB), and many short ones
@@ -224,13 +228,13 @@ for r in "${ROW_LIST[@]}"; do
     printf '%-24s %14s %14s %7s %11s %14s %7s %9s %9s %9sK %9sK\n' "$label" "$(fmt "$mo")" \
         "$(fmt "$ml")" "$ratio" "$spread" "$(fmt "$mr")" "$frac" "$(fmt "$co")" "$(fmt "$cl")" \
         "$ro" "$rl"
-    if [ "$kind" = mem ]; then
+    if [ "$kind" = mem ] || [ "$kind" = scale ]; then
         xo=$(printf '%s\n' "${ours_x[@]}" | median)
         xl=$(printf '%s\n' "${lz_x[@]}" | median)
-        printf '%-24s %14s %14s %7s\n' "mem $t per connection" "$(fmt "$xo")" "$(fmt "$xl")" \
+        printf '%-24s %14s %14s %7s\n' "$kind $t per connection" "$(fmt "$xo")" "$(fmt "$xl")" \
             "$(awk -v a="$xo" -v b="$xl" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
     fi
 done
-echo "cpu: user + system CPU microseconds of both processes per message (per round trip for lat, latpoll, cslat, plat; per connection for conn), medians; spread: lowest-highest ratio of the repetitions"
+echo "cpu: user + system CPU microseconds of both processes per message (per round trip for lat, latpoll, cslat, plat; per connection for conn and scale; per delivery for fanout1k), medians; spread: lowest-highest ratio of the repetitions"
 echo "units: pthr RATE: msg/s sent at RATE (compare cpu); plat RATE: one-way us of requests at RATE/s"
-echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), conn connections/s, mem bytes, subset ms to subscribe the set, submem resident bytes per topic byte per trie"
+echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), conn connections/s, scale seconds (lower is better), fanout1k deliveries/s (1000 subscribers), mem bytes, subset ms to subscribe the set, submem resident bytes per topic byte per trie"

@@ -18,6 +18,18 @@
  *                                        its handshake (CURVE over "curve"),
  *                                        one SIZE-byte round trip, and closes;
  *                                        connections/s
+ *   zbench scale  TRANSPORT SIZE COUNT   COUNT DEALERs (in two processes)
+ *                                        connect at once to one ROUTER in a
+ *                                        third process, each
+ *                                        sends one SIZE-byte message and gets
+ *                                        it back: seconds until all have
+ *                                        (per_conn= the resident memory all
+ *                                        processes grew by, per connection,
+ *                                        the DEALER socket included)
+ *   zbench fanout1k TRANSPORT SIZE COUNT an XPUB in another process sends
+ *                                        COUNT messages to 1000 SUBs (two
+ *                                        receiving threads), nothing dropped:
+ *                                        deliveries/s
  *   zbench mem    TRANSPORT N            bytes per idle socket / connection
  *   zbench subset inproc SIZE COUNT      a SUB subscribes to COUNT topics of
  *                                        SIZE bytes, until its XPUB has them:
@@ -497,6 +509,280 @@ static void run_conn(struct job *j)
     report(j->count / elapsed, "conn/s", max_l(peak_rss_kb(), peer_rss), "");
 }
 
+/* ---- scale: many connections at once ---- */
+
+/* Raises the open-file limit as far as this process may (the hard limit
+ * too, when privileged): the scale rows need more descriptors than a
+ * default shell gives. */
+static void raise_fd_limit(rlim_t want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_max < want) {
+        struct rlimit up = {want, want};
+        if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+            return;
+    }
+    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static void *scale_ctx(int sockets)
+{
+    void *ctx = zmq_ctx_new();
+    check(zmq_ctx_set(ctx, ZMQ_MAX_SOCKETS, sockets + 16), "ZMQ_MAX_SOCKETS");
+    return ctx;
+}
+
+static void scale_peer(int rd, int wr, void *arg)
+{
+    struct job *j = arg;
+    void *ctx = scale_ctx(1);
+    void *router = new_socket(ctx, ZMQ_ROUTER);
+    set_int(router, ZMQ_BACKLOG, 4096);
+    set_int(router, ZMQ_SNDHWM, 0);
+    set_int(router, ZMQ_RCVHWM, 0);
+    char ep[ENDPOINT_LEN];
+    bind_any(router, j->transport, ep, sizeof ep);
+    long base = current_rss_bytes();
+    send_endpoint(wr, ep);
+    zmq_msg_t id, body;
+    zmq_msg_init(&id);
+    zmq_msg_init(&body);
+    for (int i = 0; i < j->count; i++) {
+        recv_msg(router, &id);
+        recv_msg(router, &body);
+        if (zmq_msg_send(&id, router, ZMQ_SNDMORE) < 0 || zmq_msg_send(&body, router, 0) < 0)
+            die("scale: reply: %s", zmq_strerror(zmq_errno()));
+    }
+    long grown = current_rss_bytes() - base;
+    write_all(wr, &grown, sizeof grown, "scale pipe");
+    char done;
+    read_all(rd, &done, 1, "scale pipe");
+    zmq_msg_close(&id);
+    zmq_msg_close(&body);
+    set_int(router, ZMQ_LINGER, 0);
+    zmq_close(router);
+    zmq_ctx_term(ctx);
+}
+
+/* The DEALERs are spread over this many client processes: each socket
+ * holds two descriptors (its mailbox and its connection) on both
+ * libraries, and an unprivileged process may not go past its hard limit. */
+#define SCALE_PROCS 2
+
+/* One client process: waits for "go", connects its n DEALERs, sends one
+ * message on each, receives every reply, reports how much its resident
+ * set grew, and keeps the connections until told to close. */
+static void scale_client(const struct job *j, const char *ep, int n, int go, int back)
+{
+    char byte;
+    read_all(go, &byte, 1, "scale pipe");
+    void *ctx = scale_ctx(n);
+    char *buf = calloc(1, j->size ? j->size : 1);
+    void **s = calloc((size_t) n, sizeof *s);
+    long base = current_rss_bytes();
+    for (int i = 0; i < n; i++) {
+        s[i] = new_socket(ctx, ZMQ_DEALER);
+        secure_client(s[i], j->transport);
+        check(zmq_connect(s[i], ep), "zmq_connect");
+        send_buf(s[i], buf, j->size, 0);
+    }
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    for (int i = 0; i < n; i++) {
+        recv_msg(s[i], &m);
+        if (zmq_msg_size(&m) != j->size)
+            die("scale: reply of %zu bytes, want %zu", zmq_msg_size(&m), j->size);
+    }
+    long grown = current_rss_bytes() - base;
+    write_all(back, &grown, sizeof grown, "scale pipe");
+    read_all(go, &byte, 1, "scale pipe");
+    zmq_msg_close(&m);
+    for (int i = 0; i < n; i++) {
+        set_int(s[i], ZMQ_LINGER, 0);
+        zmq_close(s[i]);
+    }
+    free(s);
+    free(buf);
+    zmq_ctx_term(ctx);
+}
+
+static void run_scale(struct job *j)
+{
+    if (strcmp(j->transport, "inproc") == 0)
+        die("scale: tcp, ipc or curve");
+    raise_fd_limit((rlim_t) j->count + 1024);
+    int rd, wr;
+    spawn_peer(scale_peer, j, &rd, &wr);
+    char ep[ENDPOINT_LEN];
+    recv_endpoint(rd, ep);
+    int go[SCALE_PROCS][2], back[SCALE_PROCS][2];
+    pid_t kids[SCALE_PROCS];
+    for (int k = 0; k < SCALE_PROCS; k++) {
+        if (pipe(go[k]) != 0 || pipe(back[k]) != 0)
+            die("pipe: %s", strerror(errno));
+        fflush(stdout);
+        kids[k] = fork();
+        if (kids[k] < 0)
+            die("fork: %s", strerror(errno));
+        if (kids[k] == 0) {
+            g_peer = 0;
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            int n = j->count / SCALE_PROCS + (k < j->count % SCALE_PROCS);
+            scale_client(j, ep, n, go[k][0], back[k][1]);
+            _exit(0);
+        }
+    }
+    double t0 = now_s();
+    for (int k = 0; k < SCALE_PROCS; k++)
+        write_all(go[k][1], "g", 1, "scale pipe");
+    long grown = 0;
+    for (int k = 0; k < SCALE_PROCS; k++) {
+        long g = 0;
+        read_all(back[k][0], &g, sizeof g, "scale pipe");
+        grown += g;
+    }
+    double elapsed = now_s() - t0;
+    long peer_grown = 0;
+    read_all(rd, &peer_grown, sizeof peer_grown, "scale pipe");
+    long kids_rss = 0;
+    for (int k = 0; k < SCALE_PROCS; k++) {
+        write_all(go[k][1], "c", 1, "scale pipe");
+        int status = 0;
+        struct rusage ru;
+        while (wait4(kids[k], &status, 0, &ru) < 0)
+            if (errno != EINTR)
+                die("wait4: %s", strerror(errno));
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            die("scale: a client process failed");
+        kids_rss = max_l(kids_rss, ru.ru_maxrss);
+    }
+    write_all(wr, "x", 1, "scale pipe");
+    long peer_rss = reap_peer();
+    g_unlink_path[0] = '\0';
+    char extra[64];
+    snprintf(extra, sizeof extra, "per_conn=%.0f", (double) (grown + peer_grown) / j->count);
+    report(elapsed, "s", max_l(kids_rss, peer_rss), extra);
+}
+
+/* ---- fan-out to 1000 subscribers in another process ---- */
+
+#define FANOUT1K_SUBS 1000
+#define FANOUT1K_THREADS 2
+
+static void fanout1k_peer(int rd, int wr, void *arg)
+{
+    struct job *j = arg;
+    void *ctx = scale_ctx(1);
+    void *xpub = new_socket(ctx, ZMQ_XPUB);
+    set_int(xpub, ZMQ_XPUB_VERBOSE, 1);
+    set_int(xpub, ZMQ_SNDHWM, 0);
+    set_int(xpub, ZMQ_BACKLOG, 4096);
+    char ep[ENDPOINT_LEN];
+    bind_any(xpub, j->transport, ep, sizeof ep);
+    send_endpoint(wr, ep);
+    /* every subscriber has subscribed once its subscription is here */
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    for (int i = 0; i < FANOUT1K_SUBS; i++)
+        recv_msg(xpub, &m);
+    zmq_msg_close(&m);
+    write_all(wr, "s", 1, "fanout pipe");
+    char *buf = calloc(1, j->size ? j->size : 1);
+    for (int i = 0; i < j->count; i++)
+        send_buf(xpub, buf, j->size, 0);
+    free(buf);
+    char done;
+    read_all(rd, &done, 1, "fanout pipe");
+    set_int(xpub, ZMQ_LINGER, 0);
+    zmq_close(xpub);
+    zmq_ctx_term(ctx);
+}
+
+struct fan_job {
+    void **subs;
+    int n, count;
+    size_t size;
+};
+
+/* Receives `count` messages on each of its subscribers: a pass over all
+ * of them without waiting, and zmq_poll only when a pass found nothing. */
+static void *fanout1k_thread(void *arg)
+{
+    struct fan_job *f = arg;
+    int *got = calloc((size_t) f->n, sizeof *got);
+    zmq_pollitem_t *items = calloc((size_t) f->n, sizeof *items);
+    for (int i = 0; i < f->n; i++)
+        items[i] = (zmq_pollitem_t){f->subs[i], 0, ZMQ_POLLIN, 0};
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    int left = f->n;
+    while (left > 0) {
+        int any = 0;
+        for (int i = 0; i < f->n; i++) {
+            while (got[i] < f->count && zmq_msg_recv(&m, f->subs[i], ZMQ_DONTWAIT) >= 0) {
+                if (zmq_msg_size(&m) != f->size)
+                    die("fanout1k: %zu bytes, want %zu", zmq_msg_size(&m), f->size);
+                any = 1;
+                if (++got[i] == f->count)
+                    left--;
+            }
+        }
+        if (!any && left > 0 && zmq_poll(items, f->n, 100) < 0 && zmq_errno() != EINTR)
+            die("zmq_poll: %s", zmq_strerror(zmq_errno()));
+    }
+    zmq_msg_close(&m);
+    free(items);
+    free(got);
+    return NULL;
+}
+
+static void run_fanout1k(struct job *j)
+{
+    if (strcmp(j->transport, "inproc") == 0)
+        die("fanout1k: tcp, ipc or curve");
+    raise_fd_limit(FANOUT1K_SUBS * 3 + 1024);
+    int rd, wr;
+    spawn_peer(fanout1k_peer, j, &rd, &wr);
+    char ep[ENDPOINT_LEN];
+    recv_endpoint(rd, ep);
+    void *ctx = scale_ctx(FANOUT1K_SUBS);
+    void **subs = calloc(FANOUT1K_SUBS, sizeof *subs);
+    for (int i = 0; i < FANOUT1K_SUBS; i++) {
+        subs[i] = new_socket(ctx, ZMQ_SUB);
+        set_int(subs[i], ZMQ_RCVHWM, 0);
+        check(zmq_setsockopt(subs[i], ZMQ_SUBSCRIBE, "", 0), "ZMQ_SUBSCRIBE");
+        secure_client(subs[i], j->transport);
+        check(zmq_connect(subs[i], ep), "zmq_connect");
+    }
+    char ready;
+    read_all(rd, &ready, 1, "fanout pipe");
+    double t0 = now_s();
+    struct fan_job f[FANOUT1K_THREADS];
+    pthread_t t[FANOUT1K_THREADS];
+    int per = FANOUT1K_SUBS / FANOUT1K_THREADS;
+    for (int k = 0; k < FANOUT1K_THREADS; k++) {
+        f[k] = (struct fan_job){subs + k * per, per, j->count, j->size};
+        pthread_create(&t[k], NULL, fanout1k_thread, &f[k]);
+    }
+    for (int k = 0; k < FANOUT1K_THREADS; k++)
+        pthread_join(t[k], NULL);
+    double elapsed = now_s() - t0;
+    write_all(wr, "x", 1, "fanout pipe");
+    for (int i = 0; i < FANOUT1K_SUBS; i++) {
+        set_int(subs[i], ZMQ_LINGER, 0);
+        zmq_close(subs[i]);
+    }
+    free(subs);
+    zmq_ctx_term(ctx);
+    long peer_rss = reap_peer();
+    g_unlink_path[0] = '\0';
+    report((double) FANOUT1K_SUBS * j->count / elapsed, "deliveries/s",
+           max_l(peak_rss_kb(), peer_rss), "");
+}
+
 /* ---- fan-out: one PUB, FANOUT_SUBS SUB threads, nothing dropped ---- */
 
 struct sub_job {
@@ -820,7 +1106,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 5) {
-        fprintf(stderr, "usage: zbench thr|lat|latpoll|fanout|conn TRANSPORT SIZE COUNT\n"
+        fprintf(stderr, "usage: zbench thr|lat|latpoll|fanout|conn|scale|fanout1k TRANSPORT SIZE COUNT\n"
                         "       zbench pthr|plat TRANSPORT RATE COUNT\n"
                         "       zbench mem TRANSPORT N\n");
         return 2;
@@ -846,6 +1132,10 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof per_msg / sizeof per_msg[0]; k++)
         if (strcmp(argv[1], per_msg[k]) == 0)
             g_msgs = j.count;
+    if (strcmp(argv[1], "scale") == 0)
+        g_msgs = j.count; /* per connection */
+    if (strcmp(argv[1], "fanout1k") == 0)
+        g_msgs = (long) j.count * FANOUT1K_SUBS; /* per delivery */
     if (strcmp(argv[1], "thr") == 0)
         run_thr(&j);
     else if (strcmp(argv[1], "lat") == 0)
@@ -862,6 +1152,10 @@ int main(int argc, char **argv)
         run_fanout(&j);
     else if (strcmp(argv[1], "conn") == 0)
         run_conn(&j);
+    else if (strcmp(argv[1], "scale") == 0)
+        run_scale(&j);
+    else if (strcmp(argv[1], "fanout1k") == 0)
+        run_fanout1k(&j);
     else if (strcmp(argv[1], "subset") == 0)
         run_sub(&j, 0);
     else if (strcmp(argv[1], "submem") == 0)
