@@ -14,7 +14,9 @@ use crate::monitor;
 use crate::transport::{Listener, Stream};
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -186,6 +188,20 @@ struct Reactor {
     batch: std::collections::VecDeque<Command>,
     /// Sessions a run of activation commands woke, driven once each.
     woken: Vec<usize>,
+    /// Socket id → the slots of its sessions, so that closing a socket or
+    /// an endpoint looks at that socket's sessions only.
+    by_socket: HashMap<u64, HashSet<usize>>,
+    /// Per slot: in `woken` (so a run of activations costs no search).
+    is_woken: Vec<bool>,
+    /// When each slot's session next needs its timers, as last computed.
+    deadlines: Vec<Option<Instant>>,
+    /// Those deadlines, soonest first; an entry that no longer matches
+    /// `deadlines` is stale and skipped.
+    by_deadline: BinaryHeap<Reverse<(Instant, usize)>>,
+    /// Slots whose session the loop has touched since their deadline was
+    /// computed (every access goes through `cell`): only these are looked
+    /// at again, so a pass costs what it did, not one lock per connection.
+    touched: RefCell<Vec<usize>>,
 }
 
 impl Reactor {
@@ -199,6 +215,11 @@ impl Reactor {
             live,
             batch: std::collections::VecDeque::new(),
             woken: Vec::new(),
+            is_woken: Vec::new(),
+            by_socket: HashMap::new(),
+            deadlines: Vec::new(),
+            by_deadline: BinaryHeap::new(),
+            touched: RefCell::new(Vec::new()),
         }
     }
 
@@ -290,14 +311,41 @@ impl Reactor {
         }
     }
 
-    fn next_deadline(&self) -> Option<Instant> {
-        self.objs
-            .iter()
-            .filter_map(|o| match o {
-                Some(Obj::Session(s)) => lock(s).next_deadline(),
+    /// Recomputes the deadlines of the sessions touched since.
+    fn refresh_deadlines(&mut self) {
+        let mut touched = std::mem::take(&mut *self.touched.borrow_mut());
+        for &idx in &touched {
+            let d = match self.objs.get(idx) {
+                Some(Some(Obj::Session(s))) => lock(s).next_deadline(),
                 _ => None,
-            })
-            .min()
+            };
+            if self.deadlines.len() <= idx {
+                self.deadlines.resize(idx + 1, None);
+            }
+            if self.deadlines[idx] != d {
+                self.deadlines[idx] = d;
+                if let Some(d) = d {
+                    self.by_deadline.push(Reverse((d, idx)));
+                }
+            }
+        }
+        touched.clear();
+        let mut slot = self.touched.borrow_mut();
+        if slot.is_empty() {
+            *slot = touched;
+        }
+    }
+
+    /// The soonest deadline of any session.
+    fn next_deadline(&mut self) -> Option<Instant> {
+        self.refresh_deadlines();
+        while let Some(&Reverse((d, idx))) = self.by_deadline.peek() {
+            if self.deadlines.get(idx).copied().flatten() == Some(d) {
+                return Some(d);
+            }
+            self.by_deadline.pop();
+        }
+        None
     }
 
     /// Handles waiting commands; false on Stop.
@@ -334,10 +382,14 @@ impl Reactor {
         Some((idx, self.cell(idx)?))
     }
 
-    /// The session in slot `idx`, if that is one.
+    /// The session in slot `idx`, if that is one. The caller may change
+    /// it, so its deadline is looked at again before the next wait.
     fn cell(&self, idx: usize) -> Option<Arc<SessionCell>> {
         match self.objs.get(idx)? {
-            Some(Obj::Session(c)) => Some(Arc::clone(c)),
+            Some(Obj::Session(c)) => {
+                self.touched.borrow_mut().push(idx);
+                Some(Arc::clone(c))
+            }
             _ => None,
         }
     }
@@ -345,6 +397,7 @@ impl Reactor {
     /// Puts a session in a slot, and gives its data pipe's end the owner
     /// that lets the application thread write for it.
     fn insert_session(&mut self, session: Box<Session>) -> usize {
+        let socket_id = session.opts.socket_id;
         let cell = Arc::new(std::sync::Mutex::new(session));
         let events = Arc::new(SessionEvents::new(
             Arc::clone(&self.mailbox),
@@ -357,7 +410,9 @@ impl Reactor {
             }
             s.events = Some(events);
         }
-        self.insert(Obj::Session(cell))
+        let idx = self.insert(Obj::Session(cell));
+        self.by_socket.entry(socket_id).or_default().insert(idx);
+        idx
     }
 
     fn udp_by_key(&mut self, key: u64) -> Option<(usize, &mut UdpSession)> {
@@ -369,7 +424,11 @@ impl Reactor {
     }
 
     fn wake(&mut self, idx: usize) {
-        if !self.woken.contains(&idx) {
+        if self.is_woken.len() <= idx {
+            self.is_woken.resize(idx + 1, false);
+        }
+        if !self.is_woken[idx] {
+            self.is_woken[idx] = true;
             self.woken.push(idx);
         }
     }
@@ -377,9 +436,12 @@ impl Reactor {
     fn drive_woken(&mut self) {
         let mut woken = std::mem::take(&mut self.woken);
         for &idx in &woken {
+            self.is_woken[idx] = false;
             self.drive(idx);
         }
+        // (Any woken meanwhile stay marked, and wait for the next call.)
         woken.clear();
+        woken.append(&mut self.woken);
         self.woken = woken;
     }
 
@@ -491,26 +553,26 @@ impl Reactor {
                 socket_id,
                 endpoint,
                 linger,
-            } => self.close_where(now, linger, true, |sock, ep| {
-                sock == socket_id && ep == endpoint
-            }),
+            } => self.close_where(now, socket_id, linger, true, |ep| ep == endpoint),
             IoCommand::SocketClosed { socket_id, linger } => {
-                self.close_where(now, linger, false, |sock, _| sock == socket_id)
+                self.close_where(now, socket_id, linger, false, |_| true)
             }
         }
     }
 
-    /// Ends the listeners and sessions that `matches` (socket id, endpoint)
-    /// names; sessions finish sending within `linger`.
+    /// Ends the listeners and sessions of socket `socket_id` whose
+    /// endpoint `matches`; sessions finish sending within `linger`.
     /// `unbind`: connections accepted on a closed listener end at once (a
     /// closing socket's instead finish within its LINGER).
     fn close_where(
         &mut self,
         now: Instant,
+        socket_id: u64,
         linger: i32,
         unbind: bool,
-        matches: impl Fn(u64, &str) -> bool,
+        matches: impl Fn(&str) -> bool,
     ) {
+        let matches = |sock: u64, ep: &str| sock == socket_id && matches(ep);
         let mut closed_listeners = Vec::new();
         for idx in 0..self.objs.len() {
             let remove = match self.objs[idx].as_mut() {
@@ -532,8 +594,15 @@ impl Reactor {
                     u.closing = true;
                     self.drive(idx);
                 }
-                continue;
             }
+        }
+        let mut sessions: Vec<usize> = self
+            .by_socket
+            .get(&socket_id)
+            .map(|set| set.iter().copied().collect())
+            .unwrap_or_default();
+        sessions.sort_unstable();
+        for idx in sessions {
             if let Some(cell) = self.cell(idx) {
                 let mut s = lock(&cell);
                 let child = s.listener.is_some_and(|l| closed_listeners.contains(&l));
@@ -724,6 +793,13 @@ impl Reactor {
             // then drop the session itself; `done` or the missing pipe
             // stops it writing.)
             s.events = None;
+            let socket_id = s.opts.socket_id;
+            if let Some(set) = self.by_socket.get_mut(&socket_id) {
+                set.remove(&idx);
+                if set.is_empty() {
+                    self.by_socket.remove(&socket_id);
+                }
+            }
             Self::deregister_stream(&self.poll, &mut s);
             for k in s.registered_keys.into_iter().flatten() {
                 self.keys.remove(&k);
@@ -734,11 +810,25 @@ impl Reactor {
             }
             self.free.push(idx);
             self.live.dec();
+            self.touched.borrow_mut().push(idx);
         }
     }
 
+    /// Runs the timers of the sessions whose deadline has come.
     fn timers(&mut self, now: Instant) {
-        for idx in 0..self.objs.len() {
+        self.refresh_deadlines();
+        let mut due = Vec::new();
+        while let Some(&Reverse((d, idx))) = self.by_deadline.peek() {
+            if d > now {
+                break;
+            }
+            self.by_deadline.pop();
+            if self.deadlines.get(idx).copied().flatten() == Some(d) {
+                self.deadlines[idx] = None;
+                due.push(idx);
+            }
+        }
+        for idx in due {
             let Some(cell) = self.cell(idx) else {
                 continue;
             };
