@@ -96,6 +96,13 @@ done
 # one message each way (value: seconds; per connection: resident memory
 # of all processes); PUB fan-out to 1,000 tcp subscribers in another process
 ROW_LIST+=("scale tcp 64 10000 -" "fanout1k tcp 64 1000 -")
+# subscription reach: a SUB subscribes to a fresh topic and its PUB (same
+# thread) sends it at once and again until it arrives; median and 10th
+# percentile microseconds over 200 topics; SIZE 0 idle, 1 with both cores
+# kept busy by two spinning processes
+for t in inproc ipc tcp; do
+    ROW_LIST+=("subreach $t 0 200 -" "subreach $t 1 200 -")
+done
 ROW_LIST+=("mem tcp 1000 - -")
 # subscription tries: long topics (16 MiB in all; libzmq 4.3.4 overflows its
 # stack on a single topic of 1 MiB), and many short ones
@@ -176,6 +183,9 @@ for r in "${ROW_LIST[@]}"; do
         syslib=$DRAFTLIB sysversion=$DRAFTVERSION
     fi
     ours=() lz=() ours_rss=() lz_rss=() ours_x=() lz_x=() raw=() ours_cpu=() lz_cpu=()
+    # a second figure some rows print on a line of their own
+    xfield=per_conn xlabel="per connection"
+    [ "$kind" = subreach ] && xfield=p10 xlabel=p10
     for ((i = 0; i < REPS; i++)); do
         # alternate which library goes first
         if ((i % 2)); then order="system ours"; else order="ours system"; fi
@@ -184,13 +194,13 @@ for r in "${ROW_LIST[@]}"; do
                 line=$(run_one "$OURS" "$OURVERSION" "${args[@]}")
                 ours+=("$(echo "$line" | field value)")
                 ours_rss+=("$(echo "$line" | field rss_kb)")
-                ours_x+=("$(echo "$line" | field per_conn)")
+                ours_x+=("$(echo "$line" | field "$xfield")")
                 ours_cpu+=("$(echo "$line" | field cpu_us)")
             else
                 line=$(run_one "$syslib" "$sysversion" "${args[@]}")
                 lz+=("$(echo "$line" | field value)")
                 lz_rss+=("$(echo "$line" | field rss_kb)")
-                lz_x+=("$(echo "$line" | field per_conn)")
+                lz_x+=("$(echo "$line" | field "$xfield")")
                 lz_cpu+=("$(echo "$line" | field cpu_us)")
             fi
         done
@@ -228,13 +238,13 @@ for r in "${ROW_LIST[@]}"; do
     printf '%-24s %14s %14s %7s %11s %14s %7s %9s %9s %9sK %9sK\n' "$label" "$(fmt "$mo")" \
         "$(fmt "$ml")" "$ratio" "$spread" "$(fmt "$mr")" "$frac" "$(fmt "$co")" "$(fmt "$cl")" \
         "$ro" "$rl"
-    if [ "$kind" = mem ] || [ "$kind" = scale ]; then
+    if [ "$kind" = mem ] || [ "$kind" = scale ] || [ "$kind" = subreach ]; then
         xo=$(printf '%s\n' "${ours_x[@]}" | median)
         xl=$(printf '%s\n' "${lz_x[@]}" | median)
-        printf '%-24s %14s %14s %7s\n' "$kind $t per connection" "$(fmt "$xo")" "$(fmt "$xl")" \
+        printf '%-24s %14s %14s %7s\n' "$label $xlabel" "$(fmt "$xo")" "$(fmt "$xl")" \
             "$(awk -v a="$xo" -v b="$xl" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')"
     fi
 done
 echo "cpu: user + system CPU microseconds of both processes per message (per round trip for lat, latpoll, cslat, plat; per connection for conn and scale; per delivery for fanout1k), medians; spread: lowest-highest ratio of the repetitions"
 echo "units: pthr RATE: msg/s sent at RATE (compare cpu); plat RATE: one-way us of requests at RATE/s"
-echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), conn connections/s, scale seconds (lower is better), fanout1k deliveries/s (1000 subscribers), mem bytes, subset ms to subscribe the set, submem resident bytes per topic byte per trie"
+echo "units: thr and csthr msg/s, rdthr msg/s received (udp: lossy), lat, latpoll and cslat one-way us, fanout deliveries/s (10 subscribers), conn connections/s, scale seconds (lower is better), fanout1k deliveries/s (1000 subscribers), subreach SIZE 0 idle / 1 loaded: median us from subscribe to delivery (and its p10), mem bytes, subset ms to subscribe the set, submem resident bytes per topic byte per trie"

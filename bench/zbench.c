@@ -30,6 +30,17 @@
  *                                        COUNT messages to 1000 SUBs (two
  *                                        receiving threads), nothing dropped:
  *                                        deliveries/s
+ *   zbench subreach TRANSPORT LOAD COUNT a SUB connected to a PUB in the same
+ *                                        thread subscribes to a fresh topic,
+ *                                        and the PUB sends that topic at once
+ *                                        and again until the SUB has one:
+ *                                        median microseconds from the
+ *                                        subscribe call to the delivery, over
+ *                                        COUNT topics (p10= and p90= too, and
+ *                                        first= the topics whose first send
+ *                                        was the one delivered);
+ *                                        LOAD 1 keeps both cores busy with
+ *                                        two spinning processes meanwhile
  *   zbench mem    TRANSPORT N            bytes per idle socket / connection
  *   zbench subset inproc SIZE COUNT      a SUB subscribes to COUNT topics of
  *                                        SIZE bytes, until its XPUB has them:
@@ -1048,6 +1059,94 @@ static void run_mem(const char *transport, int n)
     report(per_socket, "B/socket", peak_rss_kb(), extra);
 }
 
+/* ---- subscription reach: subscribe, then publish at once ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return (x > y) - (x < y);
+}
+
+#define SUBREACH_LOADERS 2
+
+static void run_subreach(struct job *j)
+{
+    pid_t load[SUBREACH_LOADERS] = {0};
+    if (j->size) {
+        for (int k = 0; k < SUBREACH_LOADERS; k++) {
+            fflush(stdout);
+            load[k] = fork();
+            if (load[k] < 0)
+                die("fork: %s", strerror(errno));
+            if (load[k] == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                volatile unsigned long spin = 0;
+                for (;;)
+                    spin++;
+            }
+        }
+    }
+    void *ctx = zmq_ctx_new();
+    void *pub = new_socket(ctx, ZMQ_PUB);
+    void *sub = new_socket(ctx, ZMQ_SUB);
+    char ep[ENDPOINT_LEN];
+    bind_any(pub, j->transport, ep, sizeof ep);
+    check(zmq_connect(sub, ep), "zmq_connect");
+    /* connected and subscribed once a first topic gets through */
+    check(zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "warm", 4), "ZMQ_SUBSCRIBE");
+    char buf[64];
+    for (;;) {
+        zmq_send(pub, "warm", 4, ZMQ_DONTWAIT);
+        if (zmq_recv(sub, buf, sizeof buf, ZMQ_DONTWAIT) == 4)
+            break;
+        usleep(1000);
+    }
+    check(zmq_setsockopt(sub, ZMQ_UNSUBSCRIBE, "warm", 4), "ZMQ_UNSUBSCRIBE");
+    double *us = calloc((size_t) j->count, sizeof *us);
+    int first = 0;
+    for (int i = 0; i < j->count; i++) {
+        char topic[16];
+        snprintf(topic, sizeof topic, "r%07d", i);
+        double t0 = now_s();
+        check(zmq_setsockopt(sub, ZMQ_SUBSCRIBE, topic, 8), "ZMQ_SUBSCRIBE");
+        for (long sent = 0;;) {
+            zmq_send(pub, topic, 8, ZMQ_DONTWAIT);
+            sent++;
+            int n = zmq_recv(sub, buf, sizeof buf, ZMQ_DONTWAIT);
+            if (n == 8 && memcmp(buf, topic, 8) == 0) {
+                /* the message came: was it the first one sent? */
+                first += buf[0] == 'r' && sent == 1;
+                break;
+            }
+            if (now_s() - t0 > 5)
+                die("subreach: topic %s never arrived", topic);
+        }
+        us[i] = (now_s() - t0) * 1e6;
+        check(zmq_setsockopt(sub, ZMQ_UNSUBSCRIBE, topic, 8), "ZMQ_UNSUBSCRIBE");
+        /* what was sent for this topic before the unsubscribe took effect */
+        usleep(2000);
+        while (zmq_recv(sub, buf, sizeof buf, ZMQ_DONTWAIT) >= 0) {
+        }
+    }
+    for (int k = 0; k < SUBREACH_LOADERS; k++)
+        if (load[k] > 0) {
+            kill(load[k], SIGKILL);
+            waitpid(load[k], NULL, 0);
+        }
+    qsort(us, (size_t) j->count, sizeof *us, cmp_double);
+    double p10 = us[j->count / 10], p50 = us[j->count / 2], p90 = us[j->count * 9 / 10];
+    free(us);
+    set_int(sub, ZMQ_LINGER, 0);
+    set_int(pub, ZMQ_LINGER, 0);
+    zmq_close(sub);
+    zmq_close(pub);
+    zmq_ctx_term(ctx);
+    g_unlink_path[0] = '\0';
+    char extra[64];
+    snprintf(extra, sizeof extra, "p10=%.1f p90=%.1f first=%d", p10, p90, first);
+    report(p50, "us", peak_rss_kb(), extra);
+}
+
 /* A SUB subscribes to COUNT topics of SIZE bytes each (distinct from the
  * first byte on) over inproc to an XPUB, which receives every one: both
  * ends hold the whole set in their subscription tries.  subset reports the
@@ -1107,6 +1206,7 @@ int main(int argc, char **argv)
     }
     if (argc != 5) {
         fprintf(stderr, "usage: zbench thr|lat|latpoll|fanout|conn|scale|fanout1k TRANSPORT SIZE COUNT\n"
+                        "       zbench subreach TRANSPORT LOAD COUNT\n"
                         "       zbench pthr|plat TRANSPORT RATE COUNT\n"
                         "       zbench mem TRANSPORT N\n");
         return 2;
@@ -1154,6 +1254,8 @@ int main(int argc, char **argv)
         run_conn(&j);
     else if (strcmp(argv[1], "scale") == 0)
         run_scale(&j);
+    else if (strcmp(argv[1], "subreach") == 0)
+        run_subreach(&j);
     else if (strcmp(argv[1], "fanout1k") == 0)
         run_fanout1k(&j);
     else if (strcmp(argv[1], "subset") == 0)

@@ -284,6 +284,35 @@ static void test_hwm_per_subscriber (void)
     CHECK_OK (zmq_ctx_term (ctx));
 }
 
+/* Subscribe, then publish at once (as pyzmq's log handler does): over
+ * inproc the subscription is in the PUB's pipe before setsockopt returns,
+ * and the PUB's next send takes it in, even right after a send that
+ * looked at its commands. (libzmq looks at a PUB's commands at most about
+ * once a millisecond, and may drop such a send.) */
+static void test_subscribe_then_publish_at_once (void)
+{
+    void *ctx = zmq_ctx_new ();
+    void *pub, *sub;
+    CHECK_OK (tu_bind_connect (ctx, ZMQ_PUB, ZMQ_SUB, "inproc://at-once",
+                               &pub, &sub));
+    char topic[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf (topic, sizeof topic, "t%03d", i);
+        CHECK_OK (zmq_setsockopt (sub, ZMQ_SUBSCRIBE, topic, 4));
+        CHECK (zmq_send (pub, topic, 4, 0) == 4);
+        char buf[8];
+        CHECK (zmq_recv (sub, buf, sizeof buf, ZMQ_DONTWAIT) == 4);
+        CHECK (memcmp (buf, topic, 4) == 0);
+        /* and gone as soon, for the next round */
+        CHECK_OK (zmq_setsockopt (sub, ZMQ_UNSUBSCRIBE, topic, 4));
+        CHECK (zmq_send (pub, topic, 4, 0) == 4);
+        CHECK_NO_MSG (sub);
+    }
+    CHECK_OK (zmq_close (sub));
+    CHECK_OK (zmq_close (pub));
+    CHECK_OK (zmq_ctx_term (ctx));
+}
+
 /* A PUB over tcp with a stalled subscriber keeps sending. */
 static void test_pub_never_blocks_tcp (void)
 {
@@ -389,6 +418,7 @@ int main (void)
     RUN (test_poll_only_matching);
     RUN (test_wrong_direction);
     RUN (test_hwm_per_subscriber);
+    RUN (test_subscribe_then_publish_at_once);
     RUN (test_pub_never_blocks_tcp);
     RUN (test_conflate_sub);
     RUN (test_late_joiner);

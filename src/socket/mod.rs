@@ -197,6 +197,9 @@ pub struct Socket {
     disconnected: Arc<AtomicBool>,
     /// When a send last looked at the mailbox (see `SEND_COMMAND_DELAY`).
     send_commands_seen: Instant,
+    /// Peers' credit (ActivateWrite) a send took out of the mailbox within
+    /// `SEND_COMMAND_DELAY`, in order: handled at the next full look.
+    deferred_credit: std::collections::VecDeque<Command>,
 }
 
 /// Milliseconds until `deadline` (-1 for none), for a blocking wait;
@@ -284,6 +287,7 @@ impl Socket {
             monitor: MonitorSlot::default(),
             disconnected: Arc::default(),
             send_commands_seen: Instant::now() - SEND_COMMAND_DELAY,
+            deferred_credit: std::collections::VecDeque::new(),
         })
     }
 
@@ -401,7 +405,15 @@ impl Socket {
 
     /// Handles waiting commands; waits up to `timeout_ms` for the first one
     /// (0: none, -1: forever). ETERM once the context is terminating.
-    fn process_commands(&mut self, timeout_ms: i32) -> Result<()> {
+    fn process_commands(&mut self, mut timeout_ms: i32) -> Result<()> {
+        // Credit held back by a send comes first, in its order; it may be
+        // what a wait would wait for, so then there is no waiting.
+        if !self.deferred_credit.is_empty() {
+            while let Some(cmd) = self.deferred_credit.pop_front() {
+                self.handle(cmd);
+            }
+            timeout_ms = 0;
+        }
         if let Some(cmd) = self.mailbox.recv(timeout_ms)? {
             self.handle(cmd);
             while let Some(cmd) = self.mailbox.try_recv() {
@@ -418,7 +430,7 @@ impl Socket {
     /// (also for the C boundary's waits on thread-safe sockets).
     #[inline]
     pub(crate) fn poll_commands(&mut self) -> Result<()> {
-        if self.mailbox.has_pending() {
+        if self.commands_waiting() {
             self.process_commands(0)?;
         }
         if self.ctx_terminated {
@@ -427,19 +439,34 @@ impl Socket {
         Ok(())
     }
 
-    /// As `poll_commands`, at most once per `SEND_COMMAND_DELAY`: libzmq's
-    /// send looks at its commands only when about a millisecond has passed
-    /// since it last did, so a sender that runs ahead of its peer meets its
-    /// HWM (EAGAIN without ZMQ_DONTWAIT's wait) before the credit the peer
-    /// returns in the meantime is seen. Programs count on meeting it
-    /// (libzmq's test_hwm_pubsub, also on a loaded machine). A send that
-    /// has to wait looks at the commands at once.
+    /// Commands wait: in the mailbox, or credit a send held back.
+    pub(crate) fn commands_waiting(&self) -> bool {
+        self.mailbox.has_pending() || !self.deferred_credit.is_empty()
+    }
+
+    /// As `poll_commands`, but the peers' credit at most once per
+    /// `SEND_COMMAND_DELAY`: libzmq's send looks at its commands only when
+    /// about a millisecond has passed since it last did, so a sender that
+    /// runs ahead of its peer meets its HWM (EAGAIN without ZMQ_DONTWAIT's
+    /// wait) before the credit the peer returns in the meantime is seen.
+    /// Programs count on meeting it (libzmq's test_hwm_pubsub, also on a
+    /// loaded machine). Every other command is handled at once: a new
+    /// subscription reaches a PUB's next send (libzmq's throttle holds
+    /// those back too, for up to the same millisecond). A send that has
+    /// to wait looks at everything at once.
     fn poll_commands_for_send(&mut self) -> Result<()> {
-        if self.mailbox.has_pending() {
+        if self.commands_waiting() {
             let now = Instant::now();
             if now.duration_since(self.send_commands_seen) >= SEND_COMMAND_DELAY {
                 self.send_commands_seen = now;
                 self.process_commands(0)?;
+            } else {
+                while let Some(cmd) = self.mailbox.try_recv() {
+                    match cmd {
+                        Command::ActivateWrite(..) => self.deferred_credit.push_back(cmd),
+                        other => self.handle(other),
+                    }
+                }
             }
         }
         if self.ctx_terminated {
