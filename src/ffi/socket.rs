@@ -149,7 +149,7 @@ impl SocketRef {
             // A send looks at its commands only now and then (see
             // `Socket::send`); one about to wait must look now: they may
             // be what it would wait for.
-            if s.commands_waiting() {
+            if s.mailbox.has_pending() {
                 s.poll_commands()?;
                 s.mailbox.bump();
                 continue;

@@ -211,6 +211,31 @@ impl Mailbox {
         true
     }
 
+    /// The waiting commands `hold` does not hold back, moved into `out` in
+    /// order; those it holds stay queued, in order, and the mailbox stays
+    /// signalled for them (its fd readable) as if none had been taken.
+    pub fn try_recv_except(&self, out: &mut Vec<Command>, hold: impl Fn(&Command) -> bool) {
+        let mut q = self.lock();
+        if q.cmds.iter().all(&hold) {
+            if q.cmds.is_empty() {
+                self.found_empty(q);
+            }
+            return;
+        }
+        let mut kept = VecDeque::with_capacity(q.cmds.len());
+        for cmd in q.cmds.drain(..) {
+            if hold(&cmd) {
+                kept.push_back(cmd);
+            } else {
+                out.push(cmd);
+            }
+        }
+        q.cmds = kept;
+        if q.cmds.is_empty() {
+            self.found_empty(q);
+        }
+    }
+
     /// The next command, without waiting. Finding the queue empty takes
     /// the signal back: at most one was raised since the last time, by the
     /// sender that found `pending` false (waited for if still on its way).

@@ -330,9 +330,23 @@ impl Reactor {
             }
         }
         touched.clear();
-        let mut slot = self.touched.borrow_mut();
-        if slot.is_empty() {
-            *slot = touched;
+        {
+            let mut slot = self.touched.borrow_mut();
+            if slot.is_empty() {
+                *slot = touched;
+            }
+        }
+        // Stale entries leave only from the top: a deadline that keeps
+        // moving (a peer's pings with a TTL, handshake timeouts of short
+        // connections) would pile them up. Past twice the live ones, the
+        // heap is rebuilt from `deadlines`.
+        if self.by_deadline.len() > 64 + 2 * self.objs.len() {
+            self.by_deadline = self
+                .deadlines
+                .iter()
+                .enumerate()
+                .filter_map(|(idx, d)| d.map(|d| Reverse((d, idx))))
+                .collect();
         }
     }
 

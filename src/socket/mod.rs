@@ -197,9 +197,6 @@ pub struct Socket {
     disconnected: Arc<AtomicBool>,
     /// When a send last looked at the mailbox (see `SEND_COMMAND_DELAY`).
     send_commands_seen: Instant,
-    /// Peers' credit (ActivateWrite) a send took out of the mailbox within
-    /// `SEND_COMMAND_DELAY`, in order: handled at the next full look.
-    deferred_credit: std::collections::VecDeque<Command>,
 }
 
 /// Milliseconds until `deadline` (-1 for none), for a blocking wait;
@@ -287,7 +284,6 @@ impl Socket {
             monitor: MonitorSlot::default(),
             disconnected: Arc::default(),
             send_commands_seen: Instant::now() - SEND_COMMAND_DELAY,
-            deferred_credit: std::collections::VecDeque::new(),
         })
     }
 
@@ -405,15 +401,7 @@ impl Socket {
 
     /// Handles waiting commands; waits up to `timeout_ms` for the first one
     /// (0: none, -1: forever). ETERM once the context is terminating.
-    fn process_commands(&mut self, mut timeout_ms: i32) -> Result<()> {
-        // Credit held back by a send comes first, in its order; it may be
-        // what a wait would wait for, so then there is no waiting.
-        if !self.deferred_credit.is_empty() {
-            while let Some(cmd) = self.deferred_credit.pop_front() {
-                self.handle(cmd);
-            }
-            timeout_ms = 0;
-        }
+    fn process_commands(&mut self, timeout_ms: i32) -> Result<()> {
         if let Some(cmd) = self.mailbox.recv(timeout_ms)? {
             self.handle(cmd);
             while let Some(cmd) = self.mailbox.try_recv() {
@@ -430,18 +418,13 @@ impl Socket {
     /// (also for the C boundary's waits on thread-safe sockets).
     #[inline]
     pub(crate) fn poll_commands(&mut self) -> Result<()> {
-        if self.commands_waiting() {
+        if self.mailbox.has_pending() {
             self.process_commands(0)?;
         }
         if self.ctx_terminated {
             return Err(Error::ETERM);
         }
         Ok(())
-    }
-
-    /// Commands wait: in the mailbox, or credit a send held back.
-    pub(crate) fn commands_waiting(&self) -> bool {
-        self.mailbox.has_pending() || !self.deferred_credit.is_empty()
     }
 
     /// As `poll_commands`, but the peers' credit at most once per
@@ -453,19 +436,20 @@ impl Socket {
     /// loaded machine). Every other command is handled at once: a new
     /// subscription reaches a PUB's next send (libzmq's throttle holds
     /// those back too, for up to the same millisecond). A send that has
-    /// to wait looks at everything at once.
+    /// to wait looks at everything at once. (The credit stays in the
+    /// mailbox meanwhile, so ZMQ_FD stays readable for it, as on libzmq.)
     fn poll_commands_for_send(&mut self) -> Result<()> {
-        if self.commands_waiting() {
+        if self.mailbox.has_pending() {
             let now = Instant::now();
             if now.duration_since(self.send_commands_seen) >= SEND_COMMAND_DELAY {
                 self.send_commands_seen = now;
                 self.process_commands(0)?;
             } else {
-                while let Some(cmd) = self.mailbox.try_recv() {
-                    match cmd {
-                        Command::ActivateWrite(..) => self.deferred_credit.push_back(cmd),
-                        other => self.handle(other),
-                    }
+                let mut now_cmds = Vec::new();
+                self.mailbox
+                    .try_recv_except(&mut now_cmds, |c| matches!(c, Command::ActivateWrite(..)));
+                for cmd in now_cmds {
+                    self.handle(cmd);
                 }
             }
         }
