@@ -21,6 +21,8 @@ use std::io::IoSlice;
 
 /// A PONG waits while this much output is already pending (see
 /// `Connection::send_pong`).
+/// The first read buffer of a connection (see `Connection::read_size`).
+const FIRST_READ: usize = 1024;
 const PONG_FLUSH_LIMIT: usize = 64 * 1024;
 
 enum Phase {
@@ -63,6 +65,11 @@ pub struct Connection {
     /// bodies can point into it; the rest stays for the next read.
     inbuf: BytesMut,
     in_batch: usize,
+    /// The size of a fresh `inbuf`: `FIRST_READ` until a read fills what it
+    /// was given, then `in_batch`. A connection that only ever carries
+    /// small messages keeps one page of buffer, not two (the buffer is
+    /// zeroed, so all of it is resident).
+    read_size: usize,
     mechanism: Option<Box<dyn Mechanism>>,
     events: VecDeque<Event>,
     pending: VecDeque<Outgoing>,
@@ -98,6 +105,7 @@ impl Connection {
             decoder: Decoder::new(Framing::V2, cfg.maxmsgsize),
             inbuf: BytesMut::new(),
             in_batch: cfg.in_batch_size.max(64),
+            read_size: cfg.in_batch_size.clamp(64, FIRST_READ),
             cfg,
             phase: Phase::Greeting,
             version: None,
@@ -155,12 +163,12 @@ impl Connection {
         if matches!(self.phase, Phase::Greeting) {
             return self.greeting.buffer();
         }
-        if self.inbuf.len() < self.in_batch / 2 {
+        if self.inbuf.len() < self.read_size / 2 {
             // Too little left of this buffer: a fresh one (the old memory
             // is reused when no message holds on to it any more).
             self.inbuf.clear();
-            self.inbuf.reserve(self.in_batch);
-            self.inbuf.resize(self.in_batch, 0);
+            self.inbuf.reserve(self.read_size);
+            self.inbuf.resize(self.read_size, 0);
         }
         &mut self.inbuf
     }
@@ -359,6 +367,11 @@ impl Connection {
             Phase::Closed | Phase::Failed(_) => Ok(()),
             Phase::Handshake | Phase::Identity | Phase::Traffic => {
                 let n = n.min(self.inbuf.len());
+                if n == self.inbuf.len() {
+                    // The read filled its buffer: more is coming than a
+                    // small buffer holds.
+                    self.read_size = self.in_batch;
+                }
                 let data = self.inbuf.split_to(n).freeze();
                 self.input(&data, Some(&data))
             }

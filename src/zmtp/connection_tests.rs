@@ -1233,3 +1233,35 @@ fn radio_and_dish_talk() {
         other => panic!("expected a message, got {other:?}"),
     }
 }
+
+#[test]
+fn read_buffer_starts_small_and_grows_when_filled() {
+    let mut c = after_v3_handshake(cfg(c::ZMQ_PULL), 1, b"PUSH");
+    // Small traffic keeps a small buffer (resident memory per connection):
+    // what the handshake left of the first one.
+    let first = c.read_buffer().len();
+    assert!(first <= FIRST_READ && first > FIRST_READ / 2, "{first}");
+    // A read that fills what it was given: the next buffer is in_batch.
+    let buf = c.read_buffer();
+    let n = buf.len();
+    let mut bodies = Vec::new();
+    let mut at = 0;
+    while at < n {
+        let left = n - at;
+        // 8-octet frames, and one of 8 to 15 octets to end exactly.
+        let size = if left >= 16 { 8 } else { left };
+        let body: Vec<u8> = (0..size - 2)
+            .map(|k| b'a' + ((at + k) % 26) as u8)
+            .collect();
+        buf[at] = 0;
+        buf[at + 1] = body.len() as u8;
+        buf[at + 2..at + size].copy_from_slice(&body);
+        bodies.push(body);
+        at += size;
+    }
+    c.advance(n).unwrap();
+    for body in &bodies {
+        expect_message(c.poll_event(), body, false);
+    }
+    assert_eq!(c.read_buffer().len(), DEFAULT_IN_BATCH_SIZE);
+}
