@@ -425,7 +425,10 @@ impl Engine {
             };
             match r {
                 Ok(0) => return Some(EngineEnd::Disconnected),
-                Ok(n) => self.conn.consumed(n),
+                Ok(n) => {
+                    super::spin::sent();
+                    self.conn.consumed(n)
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.writable = false;
                     return None;

@@ -58,6 +58,10 @@ pub struct Mailbox {
     /// (`zmq_poller_fd`): each command raises them.
     watchers: Mutex<Vec<Arc<Signaler>>>,
     watched: AtomicBool,
+    /// Another thread wrote to the wire for the receiver (a session's
+    /// direct write, `SessionEvents`): the receiver's next wait may be for
+    /// the answer, as if it had written itself (`spin::sent`).
+    wrote_for: AtomicBool,
 }
 
 impl Mailbox {
@@ -73,6 +77,7 @@ impl Mailbox {
             changed: Condvar::new(),
             watchers: Mutex::new(Vec::new()),
             watched: AtomicBool::new(false),
+            wrote_for: AtomicBool::new(false),
         })
     }
 
@@ -190,6 +195,16 @@ impl Mailbox {
     /// them) or is done with them (`false`).
     pub fn handling(&self, on: bool) {
         self.handling.store(on, Ordering::SeqCst);
+    }
+
+    /// Another thread wrote to the wire for the receiver (see `wrote_for`).
+    pub fn wrote_for_receiver(&self) {
+        self.wrote_for.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether another thread wrote for the receiver since the last call.
+    pub fn take_wrote_for(&self) -> bool {
+        self.wrote_for.load(Ordering::Relaxed) && self.wrote_for.swap(false, Ordering::Relaxed)
     }
 
     /// No command sent so far is waiting or being handled: whatever a

@@ -89,7 +89,9 @@ impl PipeEvents for SessionEvents {
                 .session
                 .upgrade()
                 .is_some_and(|cell| cell.try_lock().is_ok_and(|mut s| s.write_direct(key)));
-        if !done {
+        if done {
+            self.mailbox.wrote_for_receiver();
+        } else {
             self.mailbox.activate_read(key);
         }
     }

@@ -267,6 +267,9 @@ impl Reactor {
             let worked = !events.is_empty() || commands;
             if worked {
                 if let Some((since, _)) = idle.take() {
+                    if self.mailbox.take_wrote_for() {
+                        super::spin::sent();
+                    }
                     super::spin::record(Some(since.elapsed()));
                 }
             } else if idle.is_none() {

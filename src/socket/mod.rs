@@ -490,6 +490,7 @@ impl Socket {
     /// Sends one part (`ZMQ_SNDMORE` in `flags` for more to come). On
     /// success `msg` is left empty; on failure it is untouched.
     pub fn send(&mut self, msg: &mut Msg, flags: i32) -> Result<()> {
+        crate::io::spin::sent();
         self.poll_commands_for_send()?;
         if flags & ZMQ_SNDMORE != 0 {
             msg.set_flags(flags::MORE);
