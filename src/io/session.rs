@@ -231,13 +231,54 @@ pub struct Session {
     remote_ep: String,
     /// Set when the session is finished and can be removed.
     pub done: bool,
+    /// The current batch (see `OUT_BATCH_MIN`).
+    out_batch: usize,
     /// The owner its data pipe ends get (set by the I/O thread).
     pub(crate) events: Option<Arc<SessionEvents>>,
 }
 
 /// Bytes of encoded output a session holds before it stops taking messages
-/// from its pipe (what is not taken stays under the pipe's HWM).
-const OUT_BATCH: usize = 64 * 1024;
+/// from its pipe (what is not taken stays under the pipe's HWM): its
+/// batch. It starts at `OUT_BATCH_MIN` (libzmq's out batch) and doubles up
+/// to `OUT_BATCH_MAX` each time the kernel took a whole batch and the pipe
+/// held more: a stream gets fewer, larger writes.
+///
+/// Batches grow only while the sessions of one I/O thread together hold no
+/// more than `OUT_BATCH_BUDGET` beyond the minimum. Otherwise every one of
+/// a PUB's thousand peers grows its batch (and its encoder's buffer) while
+/// the kernel still takes everything, before the peers fall behind, and the
+/// PUB holds a thousand large buffers (the bench's fanout1k row).
+const OUT_BATCH_MIN: usize = 8 * 1024;
+const OUT_BATCH_MAX: usize = 64 * 1024;
+const OUT_BATCH_BUDGET: usize = 1024 * 1024;
+
+thread_local! {
+    /// The octets of batch beyond `OUT_BATCH_MIN` that this (I/O) thread's
+    /// sessions hold between them.
+    static BATCH_EXTRA: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A session's batch going from `from` to `to` when the thread's sessions
+/// hold `extra` beyond the minimum: the batch it gets (a growth beyond the
+/// budget is refused), and the thread's new extra.
+fn rebatch_within(extra: usize, from: usize, to: usize) -> (usize, usize) {
+    let others = extra.saturating_sub(from - OUT_BATCH_MIN);
+    let got = if to > from && others + (to - OUT_BATCH_MIN) > OUT_BATCH_BUDGET {
+        from
+    } else {
+        to
+    };
+    (got, others + (got - OUT_BATCH_MIN))
+}
+
+/// `rebatch_within` against the calling thread's budget.
+fn rebatch(from: usize, to: usize) -> usize {
+    BATCH_EXTRA.with(|extra| {
+        let (got, now) = rebatch_within(extra.get(), from, to);
+        extra.set(now);
+        got
+    })
+}
 
 /// A (un)subscription as a message: `flag` then the topic.
 fn subscription(flag: u8, topic: &[u8]) -> Option<Msg> {
@@ -245,6 +286,14 @@ fn subscription(flag: u8, topic: &[u8]) -> Option<Msg> {
     body.push(flag);
     body.extend_from_slice(topic);
     Msg::from_slice(&body).ok()
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // Its share of the batch budget goes back (to the thread it was
+        // dropped on, almost always its I/O thread).
+        rebatch(self.out_batch, OUT_BATCH_MIN);
+    }
 }
 
 impl Session {
@@ -284,6 +333,7 @@ impl Session {
             local_ep: String::new(),
             remote_ep,
             done: false,
+            out_batch: OUT_BATCH_MIN,
             events: None,
         }
     }
@@ -594,6 +644,9 @@ impl Session {
             }
             if !more || engine.conn.has_output() {
                 return None;
+            }
+            if self.out_batch < OUT_BATCH_MAX {
+                self.out_batch = rebatch(self.out_batch, (self.out_batch * 2).min(OUT_BATCH_MAX));
             }
         }
     }
@@ -927,7 +980,8 @@ impl Session {
     }
 
     /// Moves messages from the pipe to the encoder until the pipe is empty
-    /// or `OUT_BATCH` bytes are pending. True when it stopped at the limit.
+    /// or a batch (`out_batch`) is pending. True when it stopped at the
+    /// limit.
     fn pipe_to_wire(&mut self) -> bool {
         let Some(engine) = self.engine.as_mut() else {
             return false;
@@ -939,7 +993,7 @@ impl Session {
             return false;
         };
         loop {
-            if engine.conn.output_len() >= OUT_BATCH {
+            if engine.conn.output_len() >= self.out_batch {
                 return true;
             }
             match pipe.read() {
@@ -1030,5 +1084,52 @@ impl Session {
         .into_iter()
         .flatten()
         .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_grow_within_the_threads_budget() {
+        // One stream alone doubles to the largest batch.
+        let mut extra = 0;
+        let mut b = OUT_BATCH_MIN;
+        while b < OUT_BATCH_MAX {
+            (b, extra) = rebatch_within(extra, b, (b * 2).min(OUT_BATCH_MAX));
+        }
+        assert_eq!(b, OUT_BATCH_MAX);
+        assert_eq!(extra, OUT_BATCH_MAX - OUT_BATCH_MIN);
+        // Many sessions: growth stops once the budget is spent.
+        let mut extra = 0;
+        let mut grown = 0;
+        for _ in 0..1000 {
+            let (got, now) = rebatch_within(extra, OUT_BATCH_MIN, OUT_BATCH_MAX);
+            extra = now;
+            if got > OUT_BATCH_MIN {
+                grown += 1;
+            }
+        }
+        assert!(extra <= OUT_BATCH_BUDGET);
+        assert_eq!(grown, OUT_BATCH_BUDGET / (OUT_BATCH_MAX - OUT_BATCH_MIN));
+        // A batch given back leaves room for another.
+        let (b, after) = rebatch_within(extra, OUT_BATCH_MAX, OUT_BATCH_MIN);
+        assert_eq!(b, OUT_BATCH_MIN);
+        let (b, _) = rebatch_within(after, OUT_BATCH_MIN, OUT_BATCH_MAX);
+        assert_eq!(b, OUT_BATCH_MAX);
+    }
+
+    #[test]
+    fn rebatch_keeps_the_calling_threads_account() {
+        let before = BATCH_EXTRA.with(|e| e.get());
+        let grown = rebatch(OUT_BATCH_MIN, OUT_BATCH_MAX);
+        assert_eq!(grown, OUT_BATCH_MAX);
+        assert_eq!(
+            BATCH_EXTRA.with(|e| e.get()),
+            before + OUT_BATCH_MAX - OUT_BATCH_MIN
+        );
+        rebatch(grown, OUT_BATCH_MIN);
+        assert_eq!(BATCH_EXTRA.with(|e| e.get()), before);
     }
 }
