@@ -53,8 +53,9 @@ pub fn lock(cell: &SessionCell) -> MutexGuard<'_, Box<Session>> {
 /// rest.
 ///
 /// Only a message that comes `DIRECT_GAP_US` or more after the previous wake
-/// of the pipe is written directly: a stream of messages goes through the
-/// I/O thread, which gathers many into each write.
+/// of the pipe, and of any pipe by the same thread, is written directly: a
+/// stream of messages, or one message to many peers, goes through the I/O
+/// thread, which gathers many into each write.
 pub struct SessionEvents {
     mailbox: Arc<Mailbox>,
     session: Weak<SessionCell>,
@@ -64,6 +65,13 @@ pub struct SessionEvents {
 
 /// See `SessionEvents`.
 const DIRECT_GAP_US: u64 = 20;
+
+thread_local! {
+    /// When this thread's send last woke a session (`clock::now_us`): a
+    /// thread that sends back to back (a PUB's loop over its peers, or a
+    /// burst) leaves the writing to the I/O threads.
+    static THREAD_LAST_WAKE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
 
 impl SessionEvents {
     pub fn new(mailbox: Arc<Mailbox>, session: Weak<SessionCell>) -> SessionEvents {
@@ -79,9 +87,16 @@ impl PipeEvents for SessionEvents {
     fn activate_read(&self, key: u64) {
         let now = crate::clock::now_us();
         let last = self.last_wake.swap(now, Ordering::Relaxed);
+        // The thread's own last wake too: a PUB sending to ten idle peers
+        // would otherwise write to all ten itself, each send would then
+        // take long enough for every peer to look idle at the next, and
+        // the loop would stay at one system call per message and peer.
+        let last_here = THREAD_LAST_WAKE.with(|t| t.replace(now));
         // Not while the I/O thread has commands to handle: one of them may
         // be this socket's unbind or close, which must take effect first.
-        let idle = now.saturating_sub(last) >= DIRECT_GAP_US && self.mailbox.quiet();
+        let idle = now.saturating_sub(last) >= DIRECT_GAP_US
+            && now.saturating_sub(last_here) >= DIRECT_GAP_US
+            && self.mailbox.quiet();
         // (try_lock never waits: the I/O thread holding it will see the
         // pipe once told.)
         let done = idle
