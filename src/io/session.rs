@@ -305,9 +305,12 @@ fn subscription(flag: u8, topic: &[u8]) -> Option<Msg> {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        // Its share of the batch budget goes back (to the thread it was
-        // dropped on, almost always its I/O thread).
-        rebatch(self.out_batch, OUT_BATCH_MIN);
+        // Its share of the batch budget goes back, to the thread it is
+        // dropped on: almost always its I/O thread. (Dropped on another,
+        // the share stays booked on the I/O thread, whose later sessions
+        // then grow less; try_with, because a drop never panics.)
+        let share = self.out_batch - OUT_BATCH_MIN;
+        let _ = BATCH_EXTRA.try_with(|extra| extra.set(extra.get().saturating_sub(share)));
     }
 }
 
