@@ -66,6 +66,7 @@ pub mod liveness;
 pub mod mechanism;
 pub mod null;
 pub mod plain;
+pub mod ws;
 
 pub use connection::Connection;
 
