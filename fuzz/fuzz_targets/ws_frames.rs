@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let role = if mode & 1 == 0 { Role::Server } else { Role::Client };
+    let role = if mode & 1 == 0 {
+        Role::Server
+    } else {
+        Role::Client
+    };
     let max = (mode & 2 != 0).then_some(u64::from(mode >> 4) * 16);
     let piece = usize::from((mode >> 2) & 3) * 5 + 1;
     let mut d = Decoder::new(role, max);

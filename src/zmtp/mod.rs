@@ -67,6 +67,7 @@ pub mod mechanism;
 pub mod null;
 pub mod plain;
 pub mod ws;
+pub mod ws_upgrade;
 
 pub use connection::Connection;
 
