@@ -20,7 +20,7 @@ use crate::command::Command;
 use crate::error::Result;
 use crate::pipe::PipeEvents;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
@@ -30,10 +30,6 @@ struct Queue {
     /// The current edge raised the signal (which the receiver takes back
     /// when it finds the queue empty).
     signalled: bool,
-    /// Counts what may unblock a thread waiting on a thread-safe socket
-    /// with its lock released: each command sent, and each time the
-    /// socket handled commands (`bump`).
-    generation: u64,
 }
 
 #[derive(Debug)]
@@ -58,6 +54,12 @@ pub struct Mailbox {
     /// (`zmq_poller_fd`): each command raises them.
     watchers: Mutex<Vec<Arc<Signaler>>>,
     watched: AtomicBool,
+    /// Counts each command sent, and each time the socket handled commands
+    /// (`bump`): what may unblock a thread waiting on a thread-safe socket
+    /// with its lock released, and what tells a throttled send whether
+    /// anything came since it last looked. Changed only under the queue's
+    /// lock; read without it.
+    generation: AtomicU64,
     /// Another thread wrote to the wire for the receiver (a session's
     /// direct write, `SessionEvents`): the receiver's next wait may be for
     /// the answer, as if it had written itself (`spin::sent`).
@@ -77,6 +79,7 @@ impl Mailbox {
             changed: Condvar::new(),
             watchers: Mutex::new(Vec::new()),
             watched: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
             wrote_for: AtomicBool::new(false),
         })
     }
@@ -93,7 +96,7 @@ impl Mailbox {
         let raise = {
             let mut q = self.lock();
             q.cmds.push_back(cmd);
-            q.generation = q.generation.wrapping_add(1);
+            self.generation.fetch_add(1, Ordering::Release);
             // SeqCst against `recv`, which sets `sleeping` and then reads
             // `pending`: one of the two sees the other's store.
             let edge = !self.pending.swap(true, Ordering::SeqCst);
@@ -139,17 +142,17 @@ impl Mailbox {
     }
 
     /// The count of what may unblock a waiter of a thread-safe socket
-    /// (see `wait_change`).
+    /// (see `wait_change`), and of commands sent.
     pub fn generation(&self) -> u64 {
-        self.lock().generation
+        self.generation.load(Ordering::Acquire)
     }
 
     /// The socket handled commands (or went away): threads waiting for a
     /// change look again.
     pub fn bump(&self) {
         {
-            let mut q = self.lock();
-            q.generation = q.generation.wrapping_add(1);
+            let _q = self.lock();
+            self.generation.fetch_add(1, Ordering::Release);
         }
         // A waiter counted itself before it looked at the generation under
         // the lock: it either sees this change or is notified of it.
@@ -165,7 +168,7 @@ impl Mailbox {
     pub fn wait_change(&self, seen: u64, deadline: Option<Instant>) {
         self.waiters.fetch_add(1, Ordering::SeqCst);
         let mut q = self.lock();
-        while q.generation == seen {
+        while self.generation.load(Ordering::Acquire) == seen {
             match deadline {
                 None => q = self.changed.wait(q).unwrap_or_else(|e| e.into_inner()),
                 Some(d) => {

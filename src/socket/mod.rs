@@ -197,6 +197,8 @@ pub struct Socket {
     disconnected: Arc<AtomicBool>,
     /// When a send last looked at the mailbox (see `SEND_COMMAND_DELAY`).
     send_commands_seen: Instant,
+    /// The mailbox's generation when a throttled send last looked at it.
+    send_commands_generation: u64,
 }
 
 /// Milliseconds until `deadline` (-1 for none), for a blocking wait;
@@ -284,6 +286,7 @@ impl Socket {
             monitor: MonitorSlot::default(),
             disconnected: Arc::default(),
             send_commands_seen: Instant::now() - SEND_COMMAND_DELAY,
+            send_commands_generation: u64::MAX,
         })
     }
 
@@ -445,11 +448,19 @@ impl Socket {
                 self.send_commands_seen = now;
                 self.process_commands(0)?;
             } else {
-                let mut now_cmds = Vec::new();
-                self.mailbox
-                    .try_recv_except(&mut now_cmds, |c| matches!(c, Command::ActivateWrite(..)));
-                for cmd in now_cmds {
-                    self.handle(cmd);
+                // Held credit keeps the mailbox pending: look again only
+                // when something came since the last look, not on every
+                // send of a stream.
+                let generation = self.mailbox.generation();
+                if generation != self.send_commands_generation {
+                    self.send_commands_generation = generation;
+                    let mut now_cmds = Vec::new();
+                    self.mailbox.try_recv_except(&mut now_cmds, |c| {
+                        matches!(c, Command::ActivateWrite(..))
+                    });
+                    for cmd in now_cmds {
+                        self.handle(cmd);
+                    }
                 }
             }
         }
