@@ -201,7 +201,33 @@ struct Reactor {
     /// Slots whose session the loop has touched since their deadline was
     /// computed (every access goes through `cell`): only these are looked
     /// at again, so a pass costs what it did, not one lock per connection.
-    touched: RefCell<Vec<usize>>,
+    touched: RefCell<Touched>,
+}
+
+/// The slots touched since the last look, each once however often.
+#[derive(Default)]
+struct Touched {
+    list: Vec<usize>,
+    marked: Vec<bool>,
+}
+
+impl Touched {
+    fn mark(&mut self, idx: usize) {
+        if self.marked.len() <= idx {
+            self.marked.resize(idx + 1, false);
+        }
+        if !std::mem::replace(&mut self.marked[idx], true) {
+            self.list.push(idx);
+        }
+    }
+
+    /// The slots marked, now unmarked.
+    fn take(&mut self) -> Vec<usize> {
+        for &idx in &self.list {
+            self.marked[idx] = false;
+        }
+        std::mem::take(&mut self.list)
+    }
 }
 
 impl Reactor {
@@ -219,7 +245,7 @@ impl Reactor {
             by_socket: HashMap::new(),
             deadlines: Vec::new(),
             by_deadline: BinaryHeap::new(),
-            touched: RefCell::new(Vec::new()),
+            touched: RefCell::new(Touched::default()),
         }
     }
 
@@ -316,7 +342,7 @@ impl Reactor {
 
     /// Recomputes the deadlines of the sessions touched since.
     fn refresh_deadlines(&mut self) {
-        let mut touched = std::mem::take(&mut *self.touched.borrow_mut());
+        let mut touched = self.touched.borrow_mut().take();
         for &idx in &touched {
             let d = match self.objs.get(idx) {
                 Some(Some(Obj::Session(s))) => lock(s).next_deadline(),
@@ -334,9 +360,10 @@ impl Reactor {
         }
         touched.clear();
         {
-            let mut slot = self.touched.borrow_mut();
-            if slot.is_empty() {
-                *slot = touched;
+            // (The list's allocation back, for the next pass.)
+            let mut t = self.touched.borrow_mut();
+            if t.list.is_empty() {
+                t.list = touched;
             }
         }
         // Stale entries leave only from the top: a deadline that keeps
@@ -404,7 +431,7 @@ impl Reactor {
     fn cell(&self, idx: usize) -> Option<Arc<SessionCell>> {
         match self.objs.get(idx)? {
             Some(Obj::Session(c)) => {
-                self.touched.borrow_mut().push(idx);
+                self.touched.borrow_mut().mark(idx);
                 Some(Arc::clone(c))
             }
             _ => None,
@@ -827,7 +854,7 @@ impl Reactor {
             }
             self.free.push(idx);
             self.live.dec();
-            self.touched.borrow_mut().push(idx);
+            self.touched.borrow_mut().mark(idx);
         }
     }
 
