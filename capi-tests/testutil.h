@@ -449,6 +449,17 @@ static inline int tu_read_event (void *mon, tu_event_t *ev, int timeout_ms)
     return 0;
 }
 
+/* Reads the events of mon until `want` comes, within 3 s each: 0, or -1. */
+static inline int tu_wait_event (void *mon, int want, tu_event_t *ev)
+{
+    for (;;) {
+        if (tu_read_event (mon, ev, 3000) != 0)
+            return -1;
+        if (ev->event == want)
+            return 0;
+    }
+}
+
 /* A tu_socket () PAIR connected to a monitor endpoint, or NULL. */
 static inline void *tu_monitor_reader (void *ctx, const char *endpoint)
 {

@@ -49,8 +49,9 @@ pub unsafe extern "C" fn zmq_version(major_: *mut c_int, minor_: *mut c_int, pat
 }
 
 /// Capabilities that work in this build. Each transport or mechanism is
-/// added here when it works end to end.
-const CAPABILITIES: &[&str] = &["ipc", "curve"];
+/// added here when it works end to end. The WebSocket transports are
+/// spelled as libzmq spells them here, in capitals ("WS", "WSS").
+const CAPABILITIES: &[&str] = &["ipc", "curve", "WS", "WSS"];
 
 /// 1 when the capability works, else 0 (also for NULL).
 #[no_mangle]

@@ -18,6 +18,15 @@ pub enum ConnectAddr {
     /// The text after "tcp://", resolved afresh at each attempt (as libzmq).
     Tcp(String),
     Ipc(IpcAddr),
+    /// ws:// and wss://: `target` ("host:port") resolved as for tcp, then
+    /// the upgrade asks for `path` on `host`; wss:// first speaks TLS with
+    /// these settings, asking for `tls_name`.
+    Ws {
+        target: String,
+        host: String,
+        path: String,
+        tls: Option<(std::sync::Arc<rustls::ClientConfig>, String)>,
+    },
 }
 
 /// ZMQ_SOCKS_PROXY ("host:port") with ZMQ_SOCKS_USERNAME and _PASSWORD.
@@ -64,6 +73,16 @@ pub fn open(
                 stream,
                 in_progress: true,
                 socks,
+            })
+        }
+        ConnectAddr::Ws { target, .. } => {
+            let stream = resolve_tcp_connect(target, tcp.ipv6)
+                .map_err(ConnectError::from)
+                .and_then(|a| transport::tcp_connect(&a, tcp))?;
+            Ok(Opened {
+                stream,
+                in_progress: true,
+                socks: None,
             })
         }
         ConnectAddr::Ipc(a) => transport::ipc_connect(a, tcp).map(|stream| Opened {

@@ -11,6 +11,8 @@ use crate::msg::{MetadataStamp, Msg};
 use crate::transport::socks::Socks5;
 use crate::transport::Stream;
 use crate::zmtp::liveness::{Liveness, Timeout};
+use crate::zmtp::wss::WssConnection;
+use crate::zmtp::zws::WsConnection;
 use crate::zmtp::{self, Connection, Event};
 use std::io;
 use std::time::Instant;
@@ -24,16 +26,30 @@ use std::time::Instant;
 const SPLIT_ABOVE: usize = 128 * 1024;
 const FIRST_PART: usize = 8192;
 
-/// The protocol on a connection: ZMTP, or raw bytes (STREAM).
+/// The protocol on a connection: ZMTP, ZMTP over WebSocket (ws://), or
+/// raw bytes (STREAM).
 pub(crate) enum Wire {
     Zmtp(Box<Connection>),
+    Ws(Box<WsConnection>),
+    Wss(Box<WssConnection>),
     Raw(RawWire),
 }
 
 impl Wire {
+    /// The ZMTP connection, when there is one.
+    fn zmtp(&mut self) -> Option<&mut Connection> {
+        match self {
+            Wire::Zmtp(c) => Some(c),
+            Wire::Ws(w) => Some(w.conn()),
+            Wire::Wss(w) => Some(w.ws().conn()),
+            Wire::Raw(_) => None,
+        }
+    }
     pub(crate) fn read_buffer(&mut self) -> &mut [u8] {
         match self {
             Wire::Zmtp(c) => c.read_buffer(),
+            Wire::Ws(w) => w.read_buffer(),
+            Wire::Wss(w) => w.read_buffer(),
             Wire::Raw(r) => r.read_buffer(),
         }
     }
@@ -66,29 +82,46 @@ impl Wire {
     pub(crate) fn advance(&mut self, n: usize) -> Result<(), zmtp::ProtocolError> {
         match self {
             Wire::Zmtp(c) => c.advance(n),
+            Wire::Ws(w) => w.advance(n),
+            Wire::Wss(w) => w.advance(n),
             Wire::Raw(r) => {
                 r.advance(n);
                 Ok(())
             }
         }
     }
+    /// The peer ended a WebSocket with its close frame.
+    pub(crate) fn peer_closed(&self) -> bool {
+        match self {
+            Wire::Ws(w) => w.peer_closed(),
+            Wire::Wss(w) => w.ws_ref().peer_closed(),
+            _ => false,
+        }
+    }
+    /// Makes what is to be written ready (wss: the plaintext through TLS).
+    pub(crate) fn prepare_output(&mut self) {
+        if let Wire::Wss(w) = self {
+            w.pump_output();
+        }
+    }
     pub(crate) fn poll_event(&mut self) -> Option<Event> {
         match self {
-            Wire::Zmtp(c) => c.poll_event(),
             Wire::Raw(r) => r.poll_event(),
+            other => other.zmtp()?.poll_event(),
         }
     }
     pub(crate) fn send(&mut self, m: Msg) {
         match self {
-            Wire::Zmtp(c) => c.send(m),
             Wire::Raw(r) => r.send(m),
+            other => {
+                if let Some(c) = other.zmtp() {
+                    c.send(m)
+                }
+            }
         }
     }
     pub(crate) fn zap_request(&mut self) -> Option<zmtp::mechanism::ZapRequest> {
-        match self {
-            Wire::Zmtp(c) => c.zap_request(),
-            Wire::Raw(_) => None,
-        }
+        self.zmtp()?.zap_request()
     }
     pub(crate) fn zap_reply(
         &mut self,
@@ -96,33 +129,33 @@ impl Wire {
         user_id: &[u8],
         metadata: &[u8],
     ) -> Result<(), zmtp::ProtocolError> {
-        match self {
-            Wire::Zmtp(c) => c.zap_reply(status, user_id, metadata),
-            Wire::Raw(_) => Ok(()),
+        match self.zmtp() {
+            Some(c) => c.zap_reply(status, user_id, metadata),
+            None => Ok(()),
         }
     }
     pub(crate) fn send_subscribe(&mut self, topic: &[u8]) {
-        if let Wire::Zmtp(c) = self {
+        if let Some(c) = self.zmtp() {
             c.send_subscribe(topic);
         }
     }
     pub(crate) fn send_cancel(&mut self, topic: &[u8]) {
-        if let Wire::Zmtp(c) = self {
+        if let Some(c) = self.zmtp() {
             c.send_cancel(topic);
         }
     }
     pub(crate) fn send_membership(&mut self, join: bool, group: &[u8]) {
-        if let Wire::Zmtp(c) = self {
+        if let Some(c) = self.zmtp() {
             c.send_membership(join, group);
         }
     }
     pub(crate) fn send_ping(&mut self, ttl_ds: u16, context: &[u8]) {
-        if let Wire::Zmtp(c) = self {
+        if let Some(c) = self.zmtp() {
             c.send_ping(ttl_ds, context);
         }
     }
     pub(crate) fn send_pong(&mut self, context: &[u8]) {
-        if let Wire::Zmtp(c) = self {
+        if let Some(c) = self.zmtp() {
             c.send_pong(context);
         }
     }
@@ -134,30 +167,53 @@ impl Wire {
     ) -> usize {
         match self {
             Wire::Zmtp(c) => c.output_upto(out, limit),
+            Wire::Ws(w) => w.conn_ref().output_upto(out, limit),
+            Wire::Wss(w) => {
+                let b = w.output();
+                let b = &b[..b.len().min(limit)];
+                match out.first_mut() {
+                    Some(slot) if !b.is_empty() => {
+                        *slot = std::io::IoSlice::new(b);
+                        1
+                    }
+                    _ => 0,
+                }
+            }
             Wire::Raw(r) => r.output_upto(out, limit),
         }
     }
     pub(crate) fn output_len(&self) -> usize {
         match self {
             Wire::Zmtp(c) => c.output_len(),
+            Wire::Ws(w) => w.conn_ref().output_len(),
+            Wire::Wss(w) => w.output().len(),
             Wire::Raw(r) => r.output_len(),
         }
     }
     pub(crate) fn consumed(&mut self, n: usize) {
         match self {
-            Wire::Zmtp(c) => c.consumed(n),
             Wire::Raw(r) => r.consumed(n),
+            Wire::Wss(w) => w.consumed(n),
+            other => {
+                if let Some(c) = other.zmtp() {
+                    c.consumed(n)
+                }
+            }
         }
     }
     pub(crate) fn has_output(&self) -> bool {
         match self {
             Wire::Zmtp(c) => c.has_output(),
+            Wire::Ws(w) => w.conn_ref().has_output(),
+            Wire::Wss(w) => w.has_output(),
             Wire::Raw(r) => r.has_output(),
         }
     }
     pub(crate) fn is_handshake_done(&self) -> bool {
         match self {
             Wire::Zmtp(c) => c.is_handshake_done(),
+            Wire::Ws(w) => w.conn_ref().is_handshake_done(),
+            Wire::Wss(w) => w.ws_ref().conn_ref().is_handshake_done(),
             Wire::Raw(_) => true,
         }
     }
@@ -376,6 +432,12 @@ impl Engine {
                 }
                 self.liveness.on_input(now);
                 match decoded {
+                    Ok(()) if self.conn.peer_closed() => {
+                        // The echo of the peer's close goes out first
+                        // (best effort), then the connection ends.
+                        let _ = self.write_output();
+                        ReadStep::Failed(EngineEnd::Disconnected)
+                    }
                     Ok(()) => ReadStep::Progress,
                     Err(e) => ReadStep::Failed(if self.conn.is_handshake_done() {
                         EngineEnd::Protocol(e.code())
@@ -384,6 +446,10 @@ impl Engine {
                             if matches!(e, zmtp::ProtocolError::ZapUnavailable) {
                                 // A server mechanism with no ZAP handler.
                                 HandshakeFail::NoDetail(libc::EFAULT)
+                            } else if matches!(e, zmtp::ProtocolError::Tls) {
+                                // libzmq's wss reports a failed TLS
+                                // handshake without detail.
+                                HandshakeFail::NoDetail(libc::EPROTO)
                             } else if e.reported_by_libzmq() {
                                 HandshakeFail::Protocol(e.code())
                             } else {
@@ -411,7 +477,13 @@ impl Engine {
     /// Writes what the encoder holds until the kernel would block.
     pub fn write_output(&mut self) -> Option<EngineEnd> {
         let mut first = true;
+        self.conn.prepare_output();
         while self.writable && self.conn.has_output() {
+            self.conn.prepare_output();
+            if self.conn.output_len() == 0 {
+                // (wss: nothing came out of TLS this time.)
+                break;
+            }
             let r = {
                 // On the stack: no allocation per write.
                 let mut slices = [io::IoSlice::new(&[]); zmtp::codec::MAX_IOV];

@@ -25,6 +25,8 @@ use crate::socket::options::Options;
 use crate::transport::filter::AcceptFilters;
 use crate::transport::{ConnectError, Stream, TcpSettings};
 use crate::zmtp::liveness::{ms, Liveness, Timing};
+use crate::zmtp::wss::WssConnection;
+use crate::zmtp::zws::WsConnection;
 use crate::zmtp::{self, Connection, Event};
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -153,6 +155,11 @@ pub struct SessionOptions {
     /// The socket's ZMQ_RECONNECT_STOP_AFTER_DISCONNECT state: it has had a
     /// zmq_disconnect or zmq_unbind.
     pub disconnected: Arc<AtomicBool>,
+    /// The connections accepted for this endpoint speak ZMTP over
+    /// WebSocket (a ws:// bind).
+    pub ws_listener: bool,
+    /// ... over TLS with these settings (a wss:// bind).
+    pub wss_server: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl SessionOptions {
@@ -389,6 +396,19 @@ impl Session {
             };
             self.remote_ep = self.endpoint.clone();
         }
+        let ws = [("ws://", "ws"), ("wss://", "wss")]
+            .into_iter()
+            .find_map(|(prefix, scheme)| Some((self.endpoint.strip_prefix(prefix)?, scheme)));
+        if let Some((rest, scheme)) = ws {
+            // ws:// and wss:// connections are named as libzmq names them:
+            // the address, then the endpoint's path.
+            let path = crate::transport::address::split_ws(rest).map_or("/", |(_, p)| p);
+            for ep in [&mut self.local_ep, &mut self.remote_ep] {
+                if let Some(addr) = ep.strip_prefix("tcp://") {
+                    *ep = format!("{scheme}://{addr}{path}");
+                }
+            }
+        }
     }
 
     /// Starts an engine on a fresh stream (accepted, or connect started).
@@ -413,6 +433,29 @@ impl Session {
         self.zap_refused = policy.refused;
         let conn = if self.opts.options.raw_socket {
             Wire::Raw(RawWire::new())
+        } else if let Some(ConnectAddr::Ws {
+            host, path, tls, ..
+        }) = &self.connect
+        {
+            let ws = WsConnection::client(cfg, host, path);
+            match tls {
+                None => Wire::Ws(Box::new(ws)),
+                Some((tls, name)) => match WssConnection::client(tls, name, ws) {
+                    Ok(w) => Wire::Wss(Box::new(w)),
+                    // (Not reached: our settings are valid.) The
+                    // connection fails at its first read.
+                    Err(ws) => Wire::Ws(Box::new(ws.failed())),
+                },
+            }
+        } else if self.connect.is_none() && self.opts.ws_listener {
+            let ws = WsConnection::server(cfg);
+            match &self.opts.wss_server {
+                None => Wire::Ws(Box::new(ws)),
+                Some(tls) => match WssConnection::server(tls, ws) {
+                    Ok(w) => Wire::Wss(Box::new(w)),
+                    Err(ws) => Wire::Ws(Box::new(ws.failed())),
+                },
+            }
         } else {
             Wire::Zmtp(Box::new(Connection::new(cfg)))
         };
@@ -906,6 +949,7 @@ impl Session {
                     }
                 }
                 Event::Subscribe(_) | Event::Cancel(_) | Event::Membership { .. } => {}
+                Event::Upgraded => self.event(ZMQ_EVENT_HANDSHAKE_SUCCEEDED, 0),
                 Event::Ping { ttl_ds, context } => engine.on_ping(ttl_ds, &context, now),
                 Event::Pong { .. } => {}
                 Event::Error(reason) => {

@@ -231,7 +231,7 @@ const WIRE: bool = true;
 fn check_scheme(scheme: &str) -> Result<()> {
     match scheme {
         "inproc" => Ok(()),
-        "tcp" | "ipc" | "udp" if WIRE => Ok(()),
+        "tcp" | "ipc" | "udp" | "ws" | "wss" if WIRE => Ok(()),
         _ => Err(Error(libc::EPROTONOSUPPORT)),
     }
 }
@@ -739,6 +739,8 @@ impl Socket {
             socket_mailbox: Arc::clone(&self.mailbox),
             monitor: Arc::clone(&self.monitor),
             disconnected: Arc::clone(&self.disconnected),
+            ws_listener: false,
+            wss_server: None,
         })
     }
 
@@ -777,7 +779,35 @@ impl Socket {
     fn bind_wire(&mut self, scheme: &str, name: &str) -> Result<()> {
         let settings = self.tcp_settings();
         let use_fd = self.options.use_fd;
-        let (listener, resolved, ipc_file, ipc_dir) = if scheme == "tcp" {
+        // wss://: the certificate and key must make a TLS server (libzmq
+        // aborts on a bad one; here the bind fails with EINVAL).
+        let wss = if scheme == "wss" {
+            let o = &self.options;
+            Some(
+                crate::zmtp::wss::server_config(&o.wss_cert_pem, &o.wss_key_pem)
+                    .ok_or(Error::EINVAL)?,
+            )
+        } else {
+            None
+        };
+        let (listener, resolved, ipc_file, ipc_dir) = if scheme == "ws" || scheme == "wss" {
+            let (host, path) = address::split_ws(name)?;
+            let (l, local) = if use_fd >= 0 {
+                transport::tcp_adopt(use_fd)?
+            } else {
+                transport::tcp_listen(
+                    address::resolve_tcp_bind(host, self.options.ipv6)?,
+                    &settings,
+                )?
+            };
+            let ep = address::ws_endpoint_string(&local, path);
+            let ep = if wss.is_some() {
+                ep.replacen("ws://", "wss://", 1)
+            } else {
+                ep
+            };
+            (l, ep, None, None)
+        } else if scheme == "tcp" {
             let sa = address::resolve_tcp_bind(name, self.options.ipv6)?;
             let (l, local) = if use_fd >= 0 {
                 // ZMQ_USE_FD: the application made and bound the socket.
@@ -816,10 +846,15 @@ impl Socket {
             fd as u64,
             &monitor::Endpoints::bound(&resolved),
         );
+        let mut opts = self.session_options(None);
+        if let Some(o) = Arc::get_mut(&mut opts) {
+            o.ws_listener = scheme == "ws" || scheme == "wss";
+            o.wss_server = wss;
+        }
         io.send(Command::Io(Box::new(IoCommand::Listen(ListenerSpec {
             listener,
             endpoint: resolved.clone(),
-            opts: self.session_options(None),
+            opts,
         }))));
         self.mailbox.send(Command::Launched);
         self.last_endpoint = resolved.clone();
@@ -858,6 +893,34 @@ impl Socket {
             // connect attempt, in the I/O thread.
             address::check_tcp_connect_syntax(name)?;
             ConnectAddr::Tcp(name.to_string())
+        } else if scheme == "ws" || scheme == "wss" {
+            let (host, path) = address::split_ws(name)?;
+            address::check_tcp_connect_syntax(host)?;
+            let tls = if scheme == "wss" {
+                let o = &self.options;
+                let hostname = String::from_utf8_lossy(&o.wss_hostname).into_owned();
+                let cfg = crate::zmtp::wss::client_config(
+                    &o.wss_trust_pem,
+                    o.wss_trust_system,
+                    Some(hostname.as_str()),
+                )
+                .ok_or(Error::EINVAL)?;
+                // SNI: ZMQ_WSS_HOSTNAME, else the address's host.
+                let name = if hostname.is_empty() {
+                    host.rsplit_once(':').map_or(host, |(h, _)| h).to_string()
+                } else {
+                    hostname
+                };
+                Some((cfg, name))
+            } else {
+                None
+            };
+            ConnectAddr::Ws {
+                target: host.to_string(),
+                host: host.to_string(),
+                path: path.to_string(),
+                tls,
+            }
         } else {
             ConnectAddr::Ipc(address::resolve_ipc(name, false)?.0)
         };

@@ -304,6 +304,24 @@ socket_options! {
     /// ZMQ_SOCKS_PASSWORD: at most 255 bytes; NULL or empty clears.
     socks_password: Vec<u8> = Vec::new()
         => #[cfg(feature = "draft")] ZMQ_SOCKS_PASSWORD: set bytes(0, UCHAR_MAX), get out_string;
+    /// ZMQ_WSS_CERT_PEM: a wss:// server's certificate chain, PEM, kept as
+    /// given (checked at the bind, as libzmq). Set-only, as in libzmq.
+    wss_cert_pem: Vec<u8> = Vec::new()
+        => #[cfg(feature = "draft")] ZMQ_WSS_CERT_PEM: set bytes(0, usize::MAX);
+    /// ZMQ_WSS_KEY_PEM: the private key of that certificate, PEM.
+    wss_key_pem: Vec<u8> = Vec::new()
+        => #[cfg(feature = "draft")] ZMQ_WSS_KEY_PEM: set bytes(0, usize::MAX);
+    /// ZMQ_WSS_TRUST_PEM: certificates a wss:// client trusts, PEM.
+    wss_trust_pem: Vec<u8> = Vec::new()
+        => #[cfg(feature = "draft")] ZMQ_WSS_TRUST_PEM: set bytes(0, usize::MAX);
+    /// ZMQ_WSS_HOSTNAME: the name a wss:// client asks for (SNI) and
+    /// checks the server's certificate against; empty: no name check.
+    wss_hostname: Vec<u8> = Vec::new()
+        => #[cfg(feature = "draft")] ZMQ_WSS_HOSTNAME: set bytes(0, usize::MAX);
+    /// ZMQ_WSS_TRUST_SYSTEM (0 or 1): a wss:// client also trusts the
+    /// system's certificate authorities.
+    wss_trust_system: bool = false
+        => #[cfg(feature = "draft")] ZMQ_WSS_TRUST_SYSTEM: set bool_strict;
     /// ZMQ_LOOPBACK_FASTPATH (any int, non-zero true; Windows only in
     /// effect). Default false.
     loopback_fastpath: bool = false
@@ -1395,8 +1413,6 @@ mod tests {
             ZMQ_VMCI_CONNECT_TIMEOUT,
             ZMQ_NORM_MODE,
             ZMQ_NORM_PUSH,
-            ZMQ_WSS_KEY_PEM,
-            ZMQ_WSS_TRUST_SYSTEM,
             ZMQ_BLOCKY,
             ZMQ_MECHANISM,
             ZMQ_TYPE,

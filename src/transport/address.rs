@@ -601,6 +601,23 @@ fn set_sin_len_v6(_sin6: &mut libc::sockaddr_in6) {}
 ///
 /// (After `zmq_connect` libzmq reports the endpoint string as given, since
 /// resolution is deferred; this is not for that case.)
+/// Splits a ws:// address into its "host:port" and its path, as libzmq
+/// does: the path starts at the first '/' after the last ':' ("/" when
+/// there is none). EINVAL without a ':'.
+pub fn split_ws(name: &str) -> Result<(&str, &str)> {
+    let colon = name.rfind(':').ok_or(Error::EINVAL)?;
+    match name[colon..].find('/') {
+        Some(slash) => Ok(name.split_at(colon + slash)),
+        None => Ok((name, "/")),
+    }
+}
+
+/// The ws:// endpoint text of a bound or connected address and its path.
+pub fn ws_endpoint_string(addr: &SocketAddr, path: &str) -> String {
+    let tcp = tcp_endpoint_string(addr);
+    format!("ws://{}{}", tcp.trim_start_matches("tcp://"), path)
+}
+
 pub fn tcp_endpoint_string(addr: &SocketAddr) -> String {
     let host = numeric_host(addr).unwrap_or_else(|| match addr.ip() {
         IpAddr::V4(ip) => ip.to_string(),
@@ -1193,6 +1210,21 @@ mod tests {
     }
 
     // --- tcp endpoint strings -------------------------------------------
+
+    #[test]
+    fn ws_addresses_split_at_their_path() {
+        assert_eq!(split_ws("127.0.0.1:*").unwrap(), ("127.0.0.1:*", "/"));
+        assert_eq!(
+            split_ws("127.0.0.1:5/a/b").unwrap(),
+            ("127.0.0.1:5", "/a/b")
+        );
+        assert_eq!(split_ws("[::1]:5/x").unwrap(), ("[::1]:5", "/x"));
+        assert_eq!(split_ws("host/x"), Err(Error::EINVAL));
+        assert_eq!(
+            ws_endpoint_string(&v4("127.0.0.1:5555"), "/p"),
+            "ws://127.0.0.1:5555/p"
+        );
+    }
 
     #[test]
     fn tcp_endpoint_strings() {

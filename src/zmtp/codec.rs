@@ -459,7 +459,25 @@ pub struct Encoder {
     pending: usize,
     /// How many `Seg::Staged` are queued.
     staged_segs: usize,
+    /// ZWS 2.0: frames go out as WebSocket binary messages.
+    ws: Option<WsOut>,
 }
+
+/// ZWS 2.0 framing state (see `Encoder::set_ws`).
+struct WsOut {
+    /// A client masks every frame (RFC 6455, 5.3).
+    mask: bool,
+    /// Where each frame's masking key comes from (xorshift).
+    seed: u32,
+    /// The key of the frame being written and the payload octets masked
+    /// with it so far.
+    key: [u8; 4],
+    at: u64,
+}
+
+/// ZWS 2.0's flags octet, first in every binary message.
+pub const WS_MORE: u8 = 0x01;
+pub const WS_COMMAND: u8 = 0x02;
 
 impl Encoder {
     pub fn new(framing: Framing) -> Encoder {
@@ -471,7 +489,75 @@ impl Encoder {
             front_off: 0,
             pending: 0,
             staged_segs: 0,
+            ws: None,
         }
+    }
+
+    /// From now on frames are ZWS 2.0 WebSocket binary messages: the flags
+    /// octet, then the body, masked when `mask` (a client's) with keys
+    /// drawn from `seed`.
+    pub fn set_ws(&mut self, mask: bool, seed: u32) {
+        self.ws = Some(WsOut {
+            mask,
+            seed: seed | 1,
+            key: [0; 4],
+            at: 0,
+        });
+    }
+
+    /// The next masking key, when frames are masked.
+    pub fn ws_mask_key(&mut self) -> Option<[u8; 4]> {
+        let ws = self.ws.as_mut().filter(|w| w.mask)?;
+        // xorshift32: RFC 6455 asks for keys a proxy cannot predict from
+        // the payload, not for secrecy; the seed is random.
+        let mut x = ws.seed;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        ws.seed = x;
+        Some(x.to_ne_bytes())
+    }
+
+    fn ws_header(&mut self, more: bool, command: bool, size: usize) {
+        let key = self.ws_mask_key();
+        let mut h = [0u8; super::ws::MAX_HEADER + 1];
+        let mut head = [0u8; super::ws::MAX_HEADER];
+        let n = super::ws::header_into(&mut head, true, super::ws::BINARY, size as u64 + 1, key);
+        h[..n].copy_from_slice(&head[..n]);
+        let mut f = 0;
+        if more {
+            f |= WS_MORE;
+        }
+        if command {
+            f |= WS_COMMAND;
+        }
+        h[n] = f ^ key.map_or(0, |k| k[0]);
+        if let (Some(ws), Some(k)) = (self.ws.as_mut(), key) {
+            ws.key = k;
+            ws.at = 1;
+        }
+        self.raw(&h[..n + 1]);
+    }
+
+    /// Whether bodies must be copied to be masked.
+    fn masking(&self) -> bool {
+        self.ws.as_ref().is_some_and(|w| w.mask)
+    }
+
+    /// Queues body octets of the frame whose header was queued last,
+    /// masked when frames are.
+    fn body(&mut self, bytes: &[u8]) {
+        let Some(ws) = self.ws.as_mut().filter(|w| w.mask) else {
+            return self.raw(bytes);
+        };
+        if bytes.is_empty() {
+            return;
+        }
+        let (key, at) = (ws.key, ws.at);
+        ws.at += bytes.len() as u64;
+        let start = self.staged.len();
+        self.raw(bytes);
+        super::ws::apply_mask(&mut self.staged[start..], key, at);
     }
 
     pub fn set_framing(&mut self, framing: Framing) {
@@ -508,6 +594,9 @@ impl Encoder {
 
     /// Queues a frame header for a body of `size` octets.
     pub fn header(&mut self, more: bool, command: bool, size: usize) {
+        if self.ws.is_some() {
+            return self.ws_header(more, command, size);
+        }
         let mut h = [0u8; 10];
         let n = encode_header(self.framing, more, command, size as u64, &mut h);
         self.raw(&h[..n]);
@@ -519,7 +608,7 @@ impl Encoder {
         let size = parts.iter().map(|p| p.len()).sum();
         self.header(more, command, size);
         for p in parts {
-            self.raw(p);
+            self.body(p);
         }
     }
 
@@ -530,11 +619,11 @@ impl Encoder {
         let command = msg.flags() & flags::COMMAND != 0;
         let size = msg.size();
         self.header(more, command, size);
-        if size >= ZERO_COPY_MIN {
+        if size >= ZERO_COPY_MIN && !self.masking() {
             self.pending += size;
             self.segs.push_back(Seg::Body(msg));
         } else {
-            self.raw(msg.data());
+            self.body(msg.data());
         }
     }
 

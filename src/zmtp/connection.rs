@@ -26,6 +26,8 @@ const FIRST_READ: usize = 1024;
 const PONG_FLUSH_LIMIT: usize = 64 * 1024;
 
 enum Phase {
+    /// ZWS 2.0: the WebSocket upgrade is under way (`ws_start` ends it).
+    WsUpgrade,
     /// Exchanging greetings.
     Greeting,
     /// ZMTP 3.x: the mechanism's commands.
@@ -84,6 +86,9 @@ pub struct Connection {
     /// DISH: the group frame of the message being received (a RADIO sends
     /// each message as a group frame, then the body).
     dish_group: Option<Msg>,
+    /// ZWS 2.0 (ZMTP over WebSocket): no greeting, frames are WebSocket
+    /// binary messages, and heartbeats are WebSocket pings.
+    ws: bool,
 }
 
 impl Connection {
@@ -119,7 +124,85 @@ impl Connection {
             pong: None,
             phantom_subscription: false,
             dish_group: None,
+            ws: false,
         }
+    }
+
+    /// A ZWS 2.0 connection (ZMTP over WebSocket): it sends no greeting
+    /// and waits for `ws_start` once the HTTP upgrade has chosen the
+    /// subprotocol. A `client` masks its frames, with keys from `seed`.
+    /// Octets read from the peer come in through `ws_frame`, not
+    /// `advance` (see `zws::WsConnection`).
+    pub fn new_ws(cfg: Config, client: bool, seed: u32) -> Connection {
+        let mut c = Connection::new(cfg);
+        c.encoder = Encoder::new(Framing::V2);
+        c.encoder.set_ws(client, seed);
+        c.phase = Phase::WsUpgrade;
+        c.ws = true;
+        c
+    }
+
+    /// Queues octets as they are (the upgrade's request or response).
+    pub fn ws_raw(&mut self, bytes: &[u8]) {
+        self.encoder.raw(bytes);
+    }
+
+    /// Queues a WebSocket control frame (ping, pong, close), masked when
+    /// ours are.
+    pub fn ws_control(&mut self, opcode: u8, payload: &[u8]) {
+        let key = self.encoder.ws_mask_key();
+        let mut f = Vec::with_capacity(super::ws::MAX_HEADER + payload.len());
+        let payload = &payload[..payload.len().min(super::ws::MAX_CONTROL)];
+        super::ws::encode_frame(&mut f, true, opcode, payload, key);
+        self.encoder.raw(&f);
+    }
+
+    /// The upgrade chose its subprotocol: ZMTP starts, with the mechanism's
+    /// handshake ("ZWS2.0/NULL", "/PLAIN", "/CURVE"), or, for the bare
+    /// "ZWS2.0" a NULL socket also takes, with each side's routing id as
+    /// its first message (as libzmq's ws engine does).
+    pub fn ws_start(&mut self, bare: bool) -> Result<(), ProtocolError> {
+        self.checked(|c| {
+            if !matches!(c.phase, Phase::WsUpgrade) {
+                return Ok(());
+            }
+            // ZMTP 3.0's rules: subscriptions go as `1 topic` messages,
+            // which is how libzmq's ws encoder sends them.
+            c.version = Some(Version::V3_0);
+            c.events.push_back(Event::Upgraded);
+            if bare {
+                c.encoder.frame_parts(false, false, &[&c.cfg.routing_id]);
+                c.phase = Phase::Identity;
+                c.can_send = true;
+                c.flush_pending();
+                return Ok(());
+            }
+            c.mechanism = Some(c.make_mechanism()?);
+            c.phase = Phase::Handshake;
+            c.step_mechanism();
+            Ok(())
+        })
+    }
+
+    /// One WebSocket binary message from the peer: its ZWS flags octet
+    /// and the frame's body.
+    pub fn ws_frame(&mut self, ws_flags: u8, body: Bytes) -> Result<(), ProtocolError> {
+        self.checked(|c| {
+            if !matches!(c.phase, Phase::Handshake | Phase::Identity | Phase::Traffic) {
+                return Ok(());
+            }
+            let command = ws_flags & super::codec::WS_COMMAND != 0;
+            let mut msg = Msg::from_bytes(body);
+            let mut f = 0;
+            if ws_flags & super::codec::WS_MORE != 0 {
+                f |= flags::MORE;
+            }
+            if command {
+                f |= flags::COMMAND;
+            }
+            msg.set_flags(f);
+            c.on_frame(super::codec::Frame { command, msg })
+        })
     }
 
     /// Where a large frame's body in progress is to be read into directly
@@ -259,6 +342,14 @@ impl Connection {
     /// Only once the handshake is done and with a 3.x peer (1.0/2.0 have no
     /// commands); otherwise ignored.
     pub fn send_ping(&mut self, ttl_ds: u16, context: &[u8]) {
+        if self.ws {
+            // Over WebSocket a heartbeat is a WebSocket ping (libzmq's ws
+            // engine neither sends nor answers ZMTP PINGs).
+            if self.handshake_done {
+                self.ws_control(super::ws::PING, b"");
+            }
+            return;
+        }
         if self.commands_allowed() {
             self.send_command(command::ping(ttl_ds, context));
         }
@@ -364,7 +455,7 @@ impl Connection {
     fn advance_inner(&mut self, n: usize) -> Result<(), ProtocolError> {
         match self.phase {
             Phase::Greeting => self.greeting_input(n),
-            Phase::Closed | Phase::Failed(_) => Ok(()),
+            Phase::WsUpgrade | Phase::Closed | Phase::Failed(_) => Ok(()),
             Phase::Handshake | Phase::Identity | Phase::Traffic => {
                 let n = n.min(self.inbuf.len());
                 if n == self.inbuf.len() {
@@ -433,21 +524,7 @@ impl Connection {
                 Ok(())
             }
             Version::V3_0 | Version::V3_1 => {
-                let mechanism: Box<dyn Mechanism> = match &self.cfg.mechanism {
-                    MechanismConfig::Null => Box::new(NullMechanism::new(&self.cfg)),
-                    MechanismConfig::Plain {
-                        as_server: false, ..
-                    } => Box::new(PlainClient::new(&self.cfg)),
-                    MechanismConfig::Plain {
-                        as_server: true, ..
-                    } => Box::new(PlainServer::new(&self.cfg)),
-                    MechanismConfig::Curve {
-                        as_server: false, ..
-                    } => Box::new(CurveClient::new(&self.cfg)?),
-                    MechanismConfig::Curve {
-                        as_server: true, ..
-                    } => Box::new(CurveServer::new(&self.cfg)?),
-                };
+                let mechanism = self.make_mechanism()?;
                 if peer.mechanism != greeting::mechanism_field(mechanism.name()) {
                     return Err(ProtocolError::MechanismMismatch {
                         peer: peer.mechanism,
@@ -461,6 +538,25 @@ impl Connection {
                 Ok(())
             }
         }
+    }
+
+    /// The mechanism the configuration names.
+    fn make_mechanism(&self) -> Result<Box<dyn Mechanism>, ProtocolError> {
+        Ok(match &self.cfg.mechanism {
+            MechanismConfig::Null => Box::new(NullMechanism::new(&self.cfg)),
+            MechanismConfig::Plain {
+                as_server: false, ..
+            } => Box::new(PlainClient::new(&self.cfg)),
+            MechanismConfig::Plain {
+                as_server: true, ..
+            } => Box::new(PlainServer::new(&self.cfg)),
+            MechanismConfig::Curve {
+                as_server: false, ..
+            } => Box::new(CurveClient::new(&self.cfg)?),
+            MechanismConfig::Curve {
+                as_server: true, ..
+            } => Box::new(CurveServer::new(&self.cfg)?),
+        })
     }
 
     /// Decodes frames from `data` until it runs out or input stops.
@@ -522,11 +618,18 @@ impl Connection {
                 };
                 self.phase = Phase::Traffic;
                 self.handshake_done = true;
+                // Bare ZWS 2.0 (no mechanism) starts as ZMTP 2.0 does, with
+                // the identity message and no READY: reported as such.
+                let version = if self.ws {
+                    Version::V2
+                } else {
+                    self.version.unwrap_or(Version::V2)
+                };
                 self.events.push_back(Event::HandshakeSucceeded {
                     peer_socket_type: self.peer_socket_type,
                     peer_routing_id,
                     properties: Vec::new(),
-                    version: self.version.map(Version::pair).unwrap_or_default(),
+                    version: version.pair(),
                 });
                 if self.phantom_subscription {
                     self.events.push_back(Event::Subscribe(Vec::new()));
@@ -534,7 +637,7 @@ impl Connection {
                 Ok(())
             }
             Phase::Traffic => self.traffic(frame),
-            Phase::Greeting | Phase::Closed | Phase::Failed(_) => Ok(()),
+            Phase::WsUpgrade | Phase::Greeting | Phase::Closed | Phase::Failed(_) => Ok(()),
         }
     }
 

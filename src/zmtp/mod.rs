@@ -68,6 +68,8 @@ pub mod null;
 pub mod plain;
 pub mod ws;
 pub mod ws_upgrade;
+pub mod wss;
+pub mod zws;
 
 pub use connection::Connection;
 
@@ -213,6 +215,10 @@ impl Config {
 /// What a connection reports, in order.
 #[derive(Debug)]
 pub enum Event {
+    /// ZWS 2.0: the WebSocket upgrade is done and ZMTP begins (libzmq
+    /// reports ZMQ_EVENT_HANDSHAKE_SUCCEEDED for it, and again for the
+    /// mechanism's handshake).
+    Upgraded,
     /// The handshake is complete: messages may flow both ways. For ZMTP
     /// 1.0/2.0 peers this comes with their identity message (there are no
     /// properties, and the socket type is the greeting's octet, or -1 for an
@@ -318,6 +324,14 @@ pub enum ProtocolError {
     /// than 255 octets, a body with MORE, or a JOIN/LEAVE naming a group
     /// longer than 255 (libzmq's sessions fail these with EFAULT).
     MalformedGroup,
+    /// ZWS 2.0: a WebSocket upgrade or frame we do not take (see
+    /// `ws::FrameError` and `ws_upgrade::UpgradeError`); libzmq reports
+    /// ZMQ_PROTOCOL_ERROR_WS_UNSPECIFIED.
+    WebSocket,
+    /// wss://: TLS failed (a handshake refused, a certificate not
+    /// trusted, a record that does not decrypt); libzmq reports
+    /// ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL before the handshake's end.
+    Tls,
 }
 
 impl ProtocolError {
@@ -355,6 +369,7 @@ impl ProtocolError {
             | ProtocolError::OutOfMemory { .. }
             | ProtocolError::LegacyPeerRefused
             | ProtocolError::MalformedGroup => c::ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED,
+            ProtocolError::WebSocket | ProtocolError::Tls => c::ZMQ_PROTOCOL_ERROR_WS_UNSPECIFIED,
         }
     }
 
@@ -376,6 +391,7 @@ impl ProtocolError {
                 | ProtocolError::ZapUnavailable
                 | ProtocolError::ZapUnexpectedReply
                 | ProtocolError::MalformedGroup
+                | ProtocolError::Tls
         )
     }
 }
@@ -417,6 +433,8 @@ impl std::fmt::Display for ProtocolError {
             ProtocolError::ZapInvalidMetadata => write!(f, "invalid ZAP metadata"),
             ProtocolError::ZapUnexpectedReply => write!(f, "unexpected ZAP reply"),
             ProtocolError::MalformedGroup => write!(f, "malformed RADIO/DISH group framing"),
+            ProtocolError::WebSocket => write!(f, "WebSocket upgrade or framing refused"),
+            ProtocolError::Tls => write!(f, "TLS failed"),
             ProtocolError::IncompatibleSocketType { peer } => {
                 write!(
                     f,

@@ -322,29 +322,65 @@ fn header_len(second: u8) -> usize {
 /// XORs `data` with `mask`, `data` starting at octet `offset` of its
 /// payload (RFC 6455, 5.3). Masking twice unmasks.
 pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: u64) {
+    // The key as it lines up with data[0], then eight octets at a time.
+    let k = mask;
     let shift = (offset % 4) as usize;
-    for (i, b) in data.iter_mut().enumerate() {
-        *b ^= mask[(i + shift) % 4];
+    let key = [
+        k[shift],
+        k[(shift + 1) % 4],
+        k[(shift + 2) % 4],
+        k[(shift + 3) % 4],
+    ];
+    let mut wide = [0u8; 8];
+    wide[..4].copy_from_slice(&key);
+    wide[4..].copy_from_slice(&key);
+    let wide = u64::from_ne_bytes(wide);
+    let mut chunks = data.chunks_exact_mut(8);
+    for c in &mut chunks {
+        let v = u64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) ^ wide;
+        c.copy_from_slice(&v.to_ne_bytes());
+    }
+    for (i, b) in chunks.into_remainder().iter_mut().enumerate() {
+        *b ^= key[i % 4];
     }
 }
 
-/// Appends the header of a frame of `len` payload octets: FIN when `fin`,
-/// masked with `mask` when given (a client's frames are).
-pub fn encode_header(out: &mut Vec<u8>, fin: bool, opcode: u8, len: u64, mask: Option<[u8; 4]>) {
-    out.push(if fin { 0x80 } else { 0 } | (opcode & 0x0F));
+/// Writes the header of a frame of `len` payload octets into `out`: FIN
+/// when `fin`, masked with `mask` when given (a client's frames are).
+/// Returns its length.
+pub fn header_into(
+    out: &mut [u8; MAX_HEADER],
+    fin: bool,
+    opcode: u8,
+    len: u64,
+    mask: Option<[u8; 4]>,
+) -> usize {
+    out[0] = if fin { 0x80 } else { 0 } | (opcode & 0x0F);
     let m = if mask.is_some() { 0x80 } else { 0 };
-    if len < 126 {
-        out.push(m | len as u8);
+    let mut n = if len < 126 {
+        out[1] = m | len as u8;
+        2
     } else if len <= u64::from(u16::MAX) {
-        out.push(m | 126);
-        out.extend_from_slice(&(len as u16).to_be_bytes());
+        out[1] = m | 126;
+        out[2..4].copy_from_slice(&(len as u16).to_be_bytes());
+        4
     } else {
-        out.push(m | 127);
-        out.extend_from_slice(&len.to_be_bytes());
-    }
+        out[1] = m | 127;
+        out[2..10].copy_from_slice(&len.to_be_bytes());
+        10
+    };
     if let Some(k) = mask {
-        out.extend_from_slice(&k);
+        out[n..n + 4].copy_from_slice(&k);
+        n += 4;
     }
+    n
+}
+
+/// Appends the header of a frame (see `header_into`).
+pub fn encode_header(out: &mut Vec<u8>, fin: bool, opcode: u8, len: u64, mask: Option<[u8; 4]>) {
+    let mut h = [0u8; MAX_HEADER];
+    let n = header_into(&mut h, fin, opcode, len, mask);
+    out.extend_from_slice(&h[..n]);
 }
 
 /// Appends a whole frame, its payload masked with `mask` when given.

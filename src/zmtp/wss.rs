@@ -1,0 +1,403 @@
+//! wss://: ZWS 2.0 (`zws`) inside TLS (rustls), without I/O. Octets from
+//! the peer go through rustls; the plaintext to the WebSocket connection.
+//! The connection's output goes into rustls as plaintext and comes out as
+//! TLS records, which the engine writes.
+//!
+//! Certificates are checked as libzmq (on GnuTLS) checks them: the chain
+//! must lead to a trusted certificate (ZMQ_WSS_TRUST_PEM, and the system's
+//! authorities with ZMQ_WSS_TRUST_SYSTEM), a certificate that is itself
+//! in the trust list is trusted as it is (even a self-signed CA, as
+//! libzmq's own test uses), and the name is checked only when
+//! ZMQ_WSS_HOSTNAME is set: against the certificate's DNS names, or its
+//! common name when it has none (webpki alone knows neither of the last
+//! two).
+
+use super::zws::WsConnection;
+use super::ProtocolError;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, ServerConfig, SignatureScheme};
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+/// The most plaintext per TLS record. libzmq's wss engine takes one record
+/// per wake-up into a buffer of its in-batch size (8 KiB): what a bigger
+/// record left behind would wait in GnuTLS for data the socket never
+/// signals, and the connection would stall. libzmq itself sends records of
+/// its out-batch size, 8 KiB.
+const MAX_RECORD_PLAINTEXT: usize = 8192;
+
+/// The read buffer for TLS records.
+const RECORD_READ: usize = 16 * 1024 + 256;
+
+/// Plaintext handed to rustls per step; its records are written before
+/// more is taken, so buffered output stays bounded.
+const PLAIN_STEP: usize = 64 * 1024;
+
+/// ring's provider: rustls marks it deprecated only because it has no
+/// post-quantum key exchange, which libzmq's GnuTLS peers do not offer
+/// either; aws-lc-rs would add a cmake build of a C library for it.
+#[allow(deprecated)]
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Every certificate of a PEM text (EINVAL-worthy when there is none).
+fn certs(pem: &[u8]) -> Option<Vec<CertificateDer<'static>>> {
+    let v: Vec<_> = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    (!v.is_empty()).then_some(v)
+}
+
+/// A server's TLS settings from ZMQ_WSS_CERT_PEM and ZMQ_WSS_KEY_PEM;
+/// None when they are missing or do not parse or match.
+pub fn server_config(cert_pem: &[u8], key_pem: &[u8]) -> Option<Arc<ServerConfig>> {
+    let chain = certs(cert_pem)?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem).ok()?;
+    let mut cfg = ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .ok()?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .ok()?;
+    cfg.max_fragment_size = Some(MAX_RECORD_PLAINTEXT);
+    Some(Arc::new(cfg))
+}
+
+/// A client's TLS settings: what it trusts and the name it checks (see
+/// the module documentation). None when a trust PEM is given but holds no
+/// certificate.
+pub fn client_config(
+    trust_pem: &[u8],
+    trust_system: bool,
+    hostname: Option<&str>,
+) -> Option<Arc<ClientConfig>> {
+    let mut roots = RootCertStore::empty();
+    let mut listed = Vec::new();
+    if !trust_pem.is_empty() {
+        for c in certs(trust_pem)? {
+            let _ = roots.add(c.clone());
+            listed.push(c);
+        }
+    }
+    if trust_system {
+        for c in rustls_native_certs::load_native_certs().certs {
+            let _ = roots.add(c);
+        }
+    }
+    let provider = provider();
+    let verifier = Arc::new(Verifier {
+        roots: Arc::new(roots),
+        listed,
+        hostname: hostname
+            .filter(|h| !h.is_empty())
+            .and_then(|h| ServerName::try_from(h.to_string()).ok()),
+        provider: Arc::clone(&provider),
+    });
+    let mut cfg = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .ok()?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    cfg.max_fragment_size = Some(MAX_RECORD_PLAINTEXT);
+    Some(Arc::new(cfg))
+}
+
+/// The server certificate check libzmq makes (module documentation).
+#[derive(Debug)]
+struct Verifier {
+    roots: Arc<RootCertStore>,
+    /// The ZMQ_WSS_TRUST_PEM certificates as given: one of them presented
+    /// by the server is trusted as it is.
+    listed: Vec<CertificateDer<'static>>,
+    hostname: Option<ServerName<'static>>,
+    provider: Arc<CryptoProvider>,
+}
+
+/// The common name of a certificate with no DNS name of its own, if any.
+fn lone_common_name(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        let has_dns = san
+            .value
+            .general_names
+            .iter()
+            .any(|n| matches!(n, x509_parser::extensions::GeneralName::DNSName(_)));
+        if has_dns {
+            return None;
+        }
+    }
+    let cn = cert.subject().iter_common_name().next()?;
+    cn.as_str().ok().map(str::to_string)
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let parsed = ParsedCertificate::try_from(end_entity)?;
+        let chained = rustls::client::verify_server_cert_signed_by_trust_anchor(
+            &parsed,
+            &self.roots,
+            intermediates,
+            now,
+            self.provider.signature_verification_algorithms.all,
+        );
+        if let Err(e) = chained {
+            if !self
+                .listed
+                .iter()
+                .any(|c| c.as_ref() == end_entity.as_ref())
+            {
+                return Err(e);
+            }
+        }
+        if let Some(name) = &self.hostname {
+            if let Err(e) = rustls::client::verify_server_name(&parsed, name) {
+                let wanted = name.to_str();
+                let by_cn = lone_common_name(end_entity)
+                    .is_some_and(|cn| cn.eq_ignore_ascii_case(wanted.as_ref()));
+                if !by_cn {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// One wss:// connection (see the module documentation).
+pub struct WssConnection {
+    tls: rustls::Connection,
+    ws: WsConnection,
+    inbuf: Vec<u8>,
+    /// TLS records to write, from `out_pos` on.
+    out: Vec<u8>,
+    out_pos: usize,
+    failed: bool,
+}
+
+impl WssConnection {
+    /// The accepting side.
+    /// The accepting side (the connection back if rustls refuses the
+    /// settings).
+    pub fn server(
+        cfg: &Arc<ServerConfig>,
+        ws: WsConnection,
+    ) -> Result<WssConnection, Box<WsConnection>> {
+        match rustls::ServerConnection::new(Arc::clone(cfg)) {
+            Ok(tls) => Ok(WssConnection::with(tls.into(), ws)),
+            Err(_) => Err(Box::new(ws)),
+        }
+    }
+
+    /// The connecting side, asking for `name` (SNI when it is a DNS name).
+    pub fn client(
+        cfg: &Arc<ClientConfig>,
+        name: &str,
+        ws: WsConnection,
+    ) -> Result<WssConnection, Box<WsConnection>> {
+        // The name only goes out as SNI (the check is the verifier's): an
+        // address with no name of its own asks for none.
+        let loopback = std::net::IpAddr::from([127, 0, 0, 1]);
+        let name = ServerName::try_from(name.to_string())
+            .unwrap_or(ServerName::IpAddress(loopback.into()));
+        match rustls::ClientConnection::new(Arc::clone(cfg), name) {
+            Ok(tls) => {
+                let mut c = WssConnection::with(tls.into(), ws);
+                c.pump_output();
+                Ok(c)
+            }
+            Err(_) => Err(Box::new(ws)),
+        }
+    }
+
+    fn with(tls: rustls::Connection, ws: WsConnection) -> WssConnection {
+        WssConnection {
+            tls,
+            ws,
+            inbuf: Vec::new(),
+            out: Vec::new(),
+            out_pos: 0,
+            failed: false,
+        }
+    }
+
+    pub fn ws(&mut self) -> &mut WsConnection {
+        &mut self.ws
+    }
+
+    pub fn ws_ref(&self) -> &WsConnection {
+        &self.ws
+    }
+
+    /// Whether the TLS handshake is over.
+    pub fn tls_ready(&self) -> bool {
+        !self.tls.is_handshaking()
+    }
+
+    pub fn read_buffer(&mut self) -> &mut [u8] {
+        self.inbuf.resize(RECORD_READ, 0);
+        &mut self.inbuf
+    }
+
+    /// Takes note that `n` octets were read into the last `read_buffer()`.
+    /// A TLS failure is `ProtocolError::Tls`; a failure of the WebSocket
+    /// or ZMTP inside is theirs. Either is fatal and sticky.
+    pub fn advance(&mut self, n: usize) -> Result<(), ProtocolError> {
+        let buf = std::mem::take(&mut self.inbuf);
+        let r = self.feed(&buf[..n.min(buf.len())]);
+        self.inbuf = buf;
+        r
+    }
+
+    /// Processes `data` as read from the peer.
+    pub fn feed(&mut self, mut data: &[u8]) -> Result<(), ProtocolError> {
+        if self.failed {
+            return Err(ProtocolError::Tls);
+        }
+        let r = self.feed_inner(&mut data);
+        if r.is_err() {
+            self.failed = true;
+        }
+        // Alerts, handshake messages and the ws answers go out.
+        self.pump_output();
+        r
+    }
+
+    fn feed_inner(&mut self, data: &mut &[u8]) -> Result<(), ProtocolError> {
+        let mut plain = [0u8; 16 * 1024];
+        while !data.is_empty() {
+            self.tls.read_tls(data).map_err(|_| ProtocolError::Tls)?;
+            let state = self
+                .tls
+                .process_new_packets()
+                .map_err(|_| ProtocolError::Tls)?;
+            let mut left = state.plaintext_bytes_to_read();
+            while left > 0 {
+                let n = self
+                    .tls
+                    .reader()
+                    .read(&mut plain)
+                    .map_err(|_| ProtocolError::Tls)?;
+                if n == 0 {
+                    break;
+                }
+                left -= n.min(left);
+                self.ws.feed(&plain[..n])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the WebSocket connection's output into rustls and its records
+    /// into `out`, a step at a time.
+    pub fn pump_output(&mut self) {
+        loop {
+            if self.tls_ready() {
+                let moved = {
+                    let mut moved = 0;
+                    for s in self.ws.conn_ref().output() {
+                        if moved >= PLAIN_STEP {
+                            break;
+                        }
+                        match self.tls.writer().write(&s) {
+                            Ok(n) => {
+                                moved += n;
+                                if n < s.len() {
+                                    break;
+                                }
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    moved
+                };
+                self.ws.conn().consumed(moved);
+            }
+            if !self.tls.wants_write() {
+                return;
+            }
+            if self.out_pos > 0 && self.out_pos == self.out.len() {
+                self.out.clear();
+                self.out_pos = 0;
+            }
+            while self.tls.wants_write() {
+                if self.tls.write_tls(&mut self.out).is_err() {
+                    break;
+                }
+            }
+            if !self.tls_ready() || !self.ws.conn_ref().has_output() {
+                return;
+            }
+            if self.out.len() - self.out_pos >= PLAIN_STEP {
+                return;
+            }
+        }
+    }
+
+    /// The TLS records to write.
+    pub fn output(&self) -> &[u8] {
+        &self.out[self.out_pos..]
+    }
+
+    pub fn consumed(&mut self, n: usize) {
+        self.out_pos = (self.out_pos + n).min(self.out.len());
+        if self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+        }
+    }
+
+    /// Whether anything waits to be written (records, or plaintext still to
+    /// go through TLS).
+    pub fn has_output(&self) -> bool {
+        self.out_pos < self.out.len()
+            || self.tls.wants_write()
+            || (self.tls_ready() && self.ws.conn_ref().has_output())
+    }
+}

@@ -1,0 +1,215 @@
+//! ZWS 2.0: ZMTP over WebSocket, without I/O. The ws:// transport's
+//! connection: first the HTTP/1.1 upgrade (`ws_upgrade`), whose chosen
+//! subprotocol names the mechanism; then WebSocket frames (`ws`), each
+//! binary message one ZMTP frame whose first octet carries MORE and
+//! COMMAND, and the frames' meaning is the ZMTP `Connection`'s (with no
+//! greeting). Heartbeats are WebSocket pings; a ping is answered with a
+//! pong, and the peer's close is echoed before the connection ends, as in
+//! libzmq's ws engine.
+//!
+//! Bytes come in through `read_buffer`/`advance` (or `feed`); what to
+//! send, the events and the messages to queue are the inner
+//! `Connection`'s (`conn`).
+
+use super::connection::Connection;
+use super::ws::{self, Decoder, Event as WsEvent, Role};
+use super::ws_upgrade::{ClientUpgrade, Mechanism, ServerUpgrade};
+use super::{Config, MechanismConfig, ProtocolError};
+use bytes::Bytes;
+
+/// The read buffer's size while upgrading (a head is at most 8 KiB).
+const UPGRADE_READ: usize = 1024;
+
+enum Upgrade {
+    Server(ServerUpgrade),
+    Client(ClientUpgrade),
+    Done,
+}
+
+/// One ZWS 2.0 connection (see the module documentation).
+pub struct WsConnection {
+    conn: Connection,
+    upgrade: Upgrade,
+    decoder: Decoder,
+    inbuf: Vec<u8>,
+    in_batch: usize,
+    /// The peer closed (its close frame is echoed): the connection ends
+    /// once the output is written.
+    closed: bool,
+    failed: bool,
+}
+
+fn mechanism(cfg: &Config) -> Mechanism {
+    match cfg.mechanism {
+        MechanismConfig::Null => Mechanism::Null,
+        MechanismConfig::Plain { .. } => Mechanism::Plain,
+        MechanismConfig::Curve { .. } => Mechanism::Curve,
+    }
+}
+
+/// Random octets, or (if the kernel has none to give) the clock's: masks
+/// and upgrade keys must be unpredictable to a proxy, not secret.
+fn random<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    if crate::keys::random_bytes(&mut b).is_err() {
+        let t = crate::clock::now_us().to_ne_bytes();
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = t[i % t.len()] ^ (i as u8);
+        }
+    }
+    b
+}
+
+impl WsConnection {
+    fn with(cfg: Config, role: Role, upgrade: Upgrade) -> WsConnection {
+        // The decoder's limit counts the flags octet.
+        let max = u64::try_from(cfg.maxmsgsize)
+            .ok()
+            .map(|m| m.saturating_add(1));
+        let in_batch = cfg.in_batch_size.max(64);
+        let conn = Connection::new_ws(cfg, role == Role::Client, u32::from_ne_bytes(random::<4>()));
+        WsConnection {
+            conn,
+            upgrade,
+            decoder: Decoder::new(role, max),
+            inbuf: Vec::new(),
+            in_batch,
+            closed: false,
+            failed: false,
+        }
+    }
+
+    /// The accepting side: it waits for the client's request.
+    pub fn server(cfg: Config) -> WsConnection {
+        let up = ServerUpgrade::new(mechanism(&cfg));
+        WsConnection::with(cfg, Role::Server, Upgrade::Server(up))
+    }
+
+    /// The connecting side: its request for `path` on `host` (with the
+    /// port) is queued at once.
+    pub fn client(cfg: Config, host: &str, path: &str) -> WsConnection {
+        let (up, request) = ClientUpgrade::new(host, path, mechanism(&cfg), random::<16>());
+        let mut c = WsConnection::with(cfg, Role::Client, Upgrade::Client(up));
+        c.conn.ws_raw(&request);
+        c
+    }
+
+    /// This connection, failed: nothing goes out, its first input fails.
+    pub fn failed(mut self) -> WsConnection {
+        self.failed = true;
+        let n = self.conn.output_len();
+        self.conn.consumed(n);
+        self
+    }
+
+    /// The ZMTP side: events, messages to send, output.
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn conn_ref(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The peer sent its close (and ours is queued): nothing more comes.
+    pub fn peer_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Where to read the next octets from the peer. Never empty.
+    pub fn read_buffer(&mut self) -> &mut [u8] {
+        let size = match self.upgrade {
+            Upgrade::Done => self.in_batch,
+            _ => UPGRADE_READ,
+        };
+        self.inbuf.resize(size, 0);
+        &mut self.inbuf
+    }
+
+    /// Takes note that `n` octets were read into the last `read_buffer()`
+    /// and processes them. An error is fatal and sticky.
+    pub fn advance(&mut self, n: usize) -> Result<(), ProtocolError> {
+        let buf = std::mem::take(&mut self.inbuf);
+        let r = self.input(&buf[..n.min(buf.len())]);
+        self.inbuf = buf;
+        r
+    }
+
+    /// Processes `data` as read from the peer (tests, fuzzing).
+    pub fn feed(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+        self.input(data)
+    }
+
+    fn input(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+        if self.failed {
+            return Err(ProtocolError::WebSocket);
+        }
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.input_inner(data);
+        if r.is_err() {
+            self.failed = true;
+        }
+        r
+    }
+
+    fn input_inner(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+        let rest = match &mut self.upgrade {
+            Upgrade::Done => return self.frames(data),
+            Upgrade::Server(up) => {
+                let Some(a) = up.feed(data).map_err(|_| ProtocolError::WebSocket)? else {
+                    return Ok(());
+                };
+                self.conn.ws_raw(&a.response);
+                self.conn.ws_start(a.protocol == "ZWS2.0")?;
+                a.rest
+            }
+            Upgrade::Client(up) => {
+                let Some(u) = up.feed(data).map_err(|_| ProtocolError::WebSocket)? else {
+                    return Ok(());
+                };
+                self.conn.ws_start(u.protocol == "ZWS2.0")?;
+                u.rest
+            }
+        };
+        self.upgrade = Upgrade::Done;
+        self.frames(&rest)
+    }
+
+    /// WebSocket frames: binary messages to ZMTP, control frames answered.
+    fn frames(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
+        if let Err(e) = self.decoder.feed(data) {
+            // Tell the peer why, as RFC 6455 asks, then end.
+            self.conn
+                .ws_control(ws::CLOSE, &e.close_code().to_be_bytes());
+            return Err(ProtocolError::WebSocket);
+        }
+        while let Some(ev) = self.decoder.poll() {
+            match ev {
+                WsEvent::Binary(payload) => {
+                    // Every ZWS message starts with its flags octet.
+                    let Some(&flags) = payload.first() else {
+                        return Err(ProtocolError::WebSocket);
+                    };
+                    let body = Bytes::from(payload).slice(1..);
+                    self.conn.ws_frame(flags, body)?;
+                }
+                WsEvent::Ping(p) => self.conn.ws_control(ws::PONG, &p),
+                WsEvent::Pong(_) => {}
+                WsEvent::Close(code, _) => {
+                    let echo = code.map(u16::to_be_bytes);
+                    self.conn
+                        .ws_control(ws::CLOSE, echo.as_ref().map_or(&[][..], |c| &c[..]));
+                    self.closed = true;
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "zws_tests.rs"]
+mod tests;
