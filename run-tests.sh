@@ -7,9 +7,12 @@
 #      socket types (and udp) against a draft-enabled libzmq built from
 #      Debian's source package (capi-tests/interop/draft-libzmq.sh, cached
 #      in ~/.cache/zmqrs; ZMQRS_SKIP_DRAFT_INTEROP=1 leaves them out)
-#   4. the examples (examples/run.sh), built against the install with
+#   4. WebSocket clients zmqrs did not write against its ws:// endpoints:
+#      Python's `websockets` (PyPI, into a cached venv) and a page in
+#      headless chromium (capi-tests/websocket/run.sh)
+#   5. the examples (examples/run.sh), built against the install with
 #      pkg-config: the tour, and reqrep, pubsub, pipeline over tcp/ipc/inproc
-#   5. consumer checks: pkg-config, CMake, binary swap (needs an install)
+#   6. consumer checks: pkg-config, CMake, binary swap (needs an install)
 # Usage: ./run-tests.sh    (what `make test` and CI run)
 set -u
 cd "$(dirname "$0")"
@@ -62,6 +65,7 @@ if [ -z "${INTEROP_DRAFT_LIBDIR:-}" ] && [ "${ZMQRS_SKIP_DRAFT_INTEROP:-0}" != 1
     fi
 fi
 stage "interop with libzmq" capi-tests/interop/run.sh "$PWD/target/release"
+stage "websocket clients" capi-tests/websocket/run.sh "$PWD/target/release"
 stage "install" make install PREFIX="$PREFIX"
 stage "examples" examples/run.sh "$PREFIX"
 stage "consumers" capi-tests/consumers/run.sh "$PREFIX"

@@ -61,9 +61,11 @@
  *                                        receiver counts what came, and
  *                                        the lost share is printed)
  *
- * TRANSPORT is inproc, ipc, tcp, or curve (tcp with CURVE security: the
- * bound side is the server, keys made at start-up, no ZAP handler).  For
- * ipc, tcp and curve the two ends of thr and lat live in two processes (a forked peer with its own context), as real
+ * TRANSPORT is inproc, ipc, tcp, curve (tcp with CURVE security: the
+ * bound side is the server, keys made at start-up, no ZAP handler), ws or
+ * wss (ZMTP over WebSocket, wss with capi-tests/wss_certs.h's
+ * certificate; libzmq's ws is a draft).  For ipc, tcp, curve, ws and
+ * wss the two ends of thr and lat live in two processes (a forked peer with its own context), as real
  * programs do; inproc and fanout use threads of one process.  Each run
  * prints one line:
  *
@@ -127,9 +129,30 @@ static void set_str(void *s, int opt, const char *value)
     check(zmq_setsockopt(s, opt, value, strlen(value)), "zmq_setsockopt");
 }
 
-/* The connecting side of a "curve" run is the CURVE client. */
+/* ws:// and wss:// (draft options; numbered here for a build without
+ * the draft API). wss uses the test certificates of capi-tests. */
+#ifndef ZMQ_WSS_KEY_PEM
+#define ZMQ_WSS_KEY_PEM 103
+#define ZMQ_WSS_CERT_PEM 104
+#define ZMQ_WSS_TRUST_PEM 105
+#define ZMQ_WSS_HOSTNAME 106
+#endif
+#include "../capi-tests/wss_certs.h"
+
+static int is_wss(const char *transport)
+{
+    return strcmp(transport, "wss") == 0;
+}
+
+/* The connecting side of a "curve" run is the CURVE client; of a "wss"
+ * run, the TLS client trusting the test certificate. */
 static void secure_client(void *s, const char *transport)
 {
+    if (is_wss(transport)) {
+        set_str(s, ZMQ_WSS_TRUST_PEM, good_cert);
+        set_str(s, ZMQ_WSS_HOSTNAME, "localhost");
+        return;
+    }
     if (!is_curve(transport))
         return;
     set_str(s, ZMQ_CURVE_SERVERKEY, g_server_public);
@@ -147,6 +170,12 @@ static void bind_any(void *s, const char *transport, char *ep, size_t len)
         check(zmq_bind(s, "tcp://127.0.0.1:*"), "zmq_bind tcp");
     } else if (strcmp(transport, "tcp") == 0) {
         check(zmq_bind(s, "tcp://127.0.0.1:*"), "zmq_bind tcp");
+    } else if (strcmp(transport, "ws") == 0) {
+        check(zmq_bind(s, "ws://127.0.0.1:*/zbench"), "zmq_bind ws");
+    } else if (is_wss(transport)) {
+        set_str(s, ZMQ_WSS_CERT_PEM, good_cert);
+        set_str(s, ZMQ_WSS_KEY_PEM, good_key);
+        check(zmq_bind(s, "wss://127.0.0.1:*/zbench"), "zmq_bind wss");
     } else if (strcmp(transport, "ipc") == 0) {
         snprintf(g_unlink_path, sizeof g_unlink_path, "/tmp/zbench-%d-%d.ipc",
                  (int) getpid(), inproc_n++);

@@ -68,6 +68,17 @@ impl Wire {
                 return Ok((n, room, unsafe { c.advance_direct(n) }));
             }
         }
+        if let Wire::Ws(w) = self {
+            if let Some(buf) = w.direct_buffer() {
+                let room = buf.len();
+                let n = stream.read_uninit(buf)?;
+                if n == 0 {
+                    return Ok((0, room, Ok(())));
+                }
+                // SAFETY: read(2) wrote the n octets.
+                return Ok((n, room, unsafe { w.advance_direct(n) }));
+            }
+        }
         let buf = self.read_buffer();
         let room = buf.len();
         if room == 0 {

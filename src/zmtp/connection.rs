@@ -187,12 +187,16 @@ impl Connection {
     /// One WebSocket binary message from the peer: its ZWS flags octet
     /// and the frame's body.
     pub fn ws_frame(&mut self, ws_flags: u8, body: Bytes) -> Result<(), ProtocolError> {
+        self.ws_frame_msg(ws_flags, Msg::from_bytes(body))
+    }
+
+    /// As `ws_frame`, the body already a message.
+    pub fn ws_frame_msg(&mut self, ws_flags: u8, mut msg: Msg) -> Result<(), ProtocolError> {
         self.checked(|c| {
             if !matches!(c.phase, Phase::Handshake | Phase::Identity | Phase::Traffic) {
                 return Ok(());
             }
             let command = ws_flags & super::codec::WS_COMMAND != 0;
-            let mut msg = Msg::from_bytes(body);
             let mut f = 0;
             if ws_flags & super::codec::WS_MORE != 0 {
                 f |= flags::MORE;

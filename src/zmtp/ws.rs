@@ -13,8 +13,9 @@
 //! close of one octet. A text message is an error too: ZeroMQ over
 //! WebSocket is binary only, as in libzmq.
 //!
-//! Memory stays bounded by what came: a message's buffer grows with the
-//! octets that arrive, never from the length a header claims, and a
+//! Memory stays bounded by what came: past 1 MiB (what the ZMTP codec
+//! also takes on trust) a message's buffer grows with the octets that
+//! arrive, never from the length a header claims, and a
 //! message longer than the decoder's limit (ZMQ_MAXMSGSIZE) fails at the
 //! header that would take it past.
 
@@ -97,6 +98,16 @@ struct Frame {
     done: u64,
 }
 
+/// A whole binary frame found by `Decoder::whole_binary`.
+#[derive(Debug)]
+pub struct WholeFrame<'a> {
+    /// Octets of input the frame takes, header included.
+    pub used: usize,
+    /// The payload, masked with `mask` when there is one.
+    pub payload: &'a [u8],
+    pub mask: Option<[u8; 4]>,
+}
+
 /// The receiving half of a WebSocket connection.
 #[derive(Debug)]
 pub struct Decoder {
@@ -116,7 +127,9 @@ pub struct Decoder {
 
 /// Above this, a message's buffer is not reserved from its header's length
 /// in one go but grows as octets come.
-const RESERVE_MAX: u64 = 64 * 1024;
+/// (1 MiB, as the ZMTP codec's `EAGER_BODY`: a 64 KiB message plus its
+/// flags octet then takes one allocation, not a second that copies it.)
+const RESERVE_MAX: u64 = 1 << 20;
 
 impl Decoder {
     /// A decoder for our `role`; `max` is the longest message taken
@@ -139,16 +152,28 @@ impl Decoder {
     /// Takes the peer's octets. After an error it takes nothing more and
     /// returns that error again.
     pub fn feed(&mut self, mut data: &[u8]) -> Result<(), FrameError> {
+        while !data.is_empty() {
+            let n = self.feed_frame(data)?;
+            data = &data[n..];
+        }
+        Ok(())
+    }
+
+    /// As `feed`, but stops where a frame ends: returns the octets taken
+    /// (all of `data` when no frame ends in it), so that what follows can
+    /// go by `whole_binary`.
+    pub fn feed_frame(&mut self, data: &[u8]) -> Result<usize, FrameError> {
         if let Some(e) = self.failed {
             return Err(e);
         }
-        while !data.is_empty() {
+        let mut at = 0;
+        while at < data.len() {
             let step = match self.frame {
-                None => self.header(data),
-                Some(_) => Ok(self.payload(data)),
+                None => self.header(&data[at..]),
+                Some(_) => Ok(self.payload(&data[at..])),
             };
             match step {
-                Ok(n) => data = &data[n..],
+                Ok(n) => at += n,
                 Err(e) => {
                     self.failed = Some(e);
                     return Err(e);
@@ -159,6 +184,92 @@ impl Decoder {
                     self.failed = Some(e);
                     return Err(e);
                 }
+                return Ok(at);
+            }
+        }
+        Ok(at)
+    }
+
+    /// A whole, unfragmented binary frame at the start of `data`, when
+    /// nothing is half-read and the frame breaks no rule: the octets it
+    /// takes and its payload, still masked with the key given. The caller
+    /// skips those octets; anything else (None) goes through `feed`, which
+    /// also reports what is wrong with a frame refused here. A fast path
+    /// for the common case: no copy into a joining buffer.
+    pub fn whole_binary<'a>(&self, data: &'a [u8]) -> Option<WholeFrame<'a>> {
+        if self.failed.is_some() || self.frame.is_some() || self.head_len != 0 || self.in_message {
+            return None;
+        }
+        let (&b0, &b1) = (data.first()?, data.get(1)?);
+        let masked = b1 & 0x80 != 0;
+        if b0 != 0x80 | BINARY || masked != (self.role == Role::Server) {
+            return None;
+        }
+        let hl = header_len(b1);
+        let head = data.get(..hl)?;
+        let len = match b1 & 0x7F {
+            126 => u64::from(u16::from_be_bytes([head[2], head[3]])),
+            127 => u64::from_be_bytes(head[2..10].try_into().ok()?),
+            n => u64::from(n),
+        };
+        if len > self.max {
+            return None;
+        }
+        let end = hl.checked_add(usize::try_from(len).ok()?)?;
+        let payload = data.get(hl..end)?;
+        let mask = masked.then(|| [head[hl - 4], head[hl - 3], head[hl - 2], head[hl - 1]]);
+        Some(WholeFrame {
+            used: end,
+            payload,
+            mask,
+        })
+    }
+
+    /// Where the rest of a long data frame's payload may be read straight
+    /// into (memory not yet initialised), when one is under way with at
+    /// least `min` octets to come: a read then costs no copy. The buffer
+    /// grows as octets arrive (at most doubling what the message holds,
+    /// or 1 MiB at first), never past 1 MiB from the length the header
+    /// claims.
+    pub fn direct_buffer(&mut self, min: usize) -> Option<&mut [std::mem::MaybeUninit<u8>]> {
+        let f = self.frame.as_ref()?;
+        if self.failed.is_some() || f.opcode >= CLOSE || f.left < min as u64 {
+            return None;
+        }
+        let left = usize::try_from(f.left).unwrap_or(usize::MAX);
+        if self.message.capacity() == self.message.len() {
+            let grow = self.message.len().max(RESERVE_MAX as usize).min(left);
+            self.message.try_reserve(grow).ok()?;
+        }
+        let spare = self.message.spare_capacity_mut();
+        let n = spare.len().min(left);
+        Some(&mut spare[..n])
+    }
+
+    /// Takes note that `n` octets were read into the last `direct_buffer()`.
+    ///
+    /// # Safety
+    /// The first `n` octets of that buffer must have been written.
+    pub unsafe fn direct_filled(&mut self, n: usize) -> Result<(), FrameError> {
+        let Some(f) = self.frame.as_mut() else {
+            return Ok(());
+        };
+        let start = self.message.len();
+        let n = n
+            .min(self.message.capacity() - start)
+            .min(usize::try_from(f.left).unwrap_or(usize::MAX));
+        // SAFETY: within the spare capacity direct_buffer() handed out,
+        // and the caller wrote those octets.
+        unsafe { self.message.set_len(start + n) };
+        if let Some(mask) = f.mask {
+            apply_mask(&mut self.message[start..], mask, f.done);
+        }
+        f.left -= n as u64;
+        f.done += n as u64;
+        if f.left == 0 {
+            if let Err(e) = self.frame_done() {
+                self.failed = Some(e);
+                return Err(e);
             }
         }
         Ok(())

@@ -20,7 +20,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, ServerConfig, SignatureScheme};
-use std::io::{Read, Write};
+use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 /// The most plaintext per TLS record. libzmq's wss engine takes one record
@@ -310,25 +310,24 @@ impl WssConnection {
     }
 
     fn feed_inner(&mut self, data: &mut &[u8]) -> Result<(), ProtocolError> {
-        let mut plain = [0u8; 16 * 1024];
         while !data.is_empty() {
             self.tls.read_tls(data).map_err(|_| ProtocolError::Tls)?;
-            let state = self
-                .tls
+            self.tls
                 .process_new_packets()
                 .map_err(|_| ProtocolError::Tls)?;
-            let mut left = state.plaintext_bytes_to_read();
-            while left > 0 {
-                let n = self
-                    .tls
-                    .reader()
-                    .read(&mut plain)
-                    .map_err(|_| ProtocolError::Tls)?;
-                if n == 0 {
-                    break;
-                }
-                left -= n.min(left);
-                self.ws.feed(&plain[..n])?;
+            // The plaintext goes to the WebSocket connection from rustls's
+            // own buffer.
+            loop {
+                let mut reader = self.tls.reader();
+                let chunk = match reader.fill_buf() {
+                    Ok(c) if !c.is_empty() => c,
+                    Ok(_) => break,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                    Err(_) => return Err(ProtocolError::Tls),
+                };
+                let n = chunk.len();
+                self.ws.feed(chunk)?;
+                reader.consume(n);
             }
         }
         Ok(())
@@ -339,23 +338,15 @@ impl WssConnection {
     pub fn pump_output(&mut self) {
         loop {
             if self.tls_ready() {
+                // All the slices in one call: rustls fills its records
+                // across them (a header and its body share a record).
                 let moved = {
-                    let mut moved = 0;
-                    for s in self.ws.conn_ref().output() {
-                        if moved >= PLAIN_STEP {
-                            break;
-                        }
-                        match self.tls.writer().write(&s) {
-                            Ok(n) => {
-                                moved += n;
-                                if n < s.len() {
-                                    break;
-                                }
-                            }
-                            Err(_) => break,
-                        }
+                    let slices = self.ws.conn_ref().output();
+                    if slices.is_empty() {
+                        0
+                    } else {
+                        self.tls.writer().write_vectored(&slices).unwrap_or(0)
                     }
-                    moved
                 };
                 self.ws.conn().consumed(moved);
             }
@@ -399,5 +390,113 @@ impl WssConnection {
         self.out_pos < self.out.len()
             || self.tls.wants_write()
             || (self.tls_ready() && self.ws.conn_ref().has_output())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::constants as c;
+    use crate::msg::Msg;
+    use crate::zmtp::{Config, Event};
+
+    // A certificate and key made for these tests (openssl req -x509, EC
+    // P-256, CN and DNS name "localhost", 100 years); the C tests'
+    // capi-tests/wss_certs.h holds the same pair.
+    const CERT: &str = include_str!("wss_test_cert.pem");
+    const KEY: &str = include_str!("wss_test_key.pem");
+
+    fn pair(hostname: &str) -> (WssConnection, WssConnection) {
+        let server_cfg = server_config(CERT.as_bytes(), KEY.as_bytes()).expect("server config");
+        let client_cfg =
+            client_config(CERT.as_bytes(), false, Some(hostname)).expect("client config");
+        let server =
+            WssConnection::server(&server_cfg, WsConnection::server(Config::new(c::ZMQ_PAIR)))
+                .ok()
+                .expect("server");
+        let client = WssConnection::client(
+            &client_cfg,
+            "localhost",
+            WsConnection::client(Config::new(c::ZMQ_PAIR), "localhost:1", "/"),
+        )
+        .ok()
+        .expect("client");
+        (client, server)
+    }
+
+    fn drain(w: &mut WssConnection) -> Vec<u8> {
+        let mut out = Vec::new();
+        w.pump_output();
+        while !w.output().is_empty() {
+            out.extend_from_slice(w.output());
+            let n = w.output().len();
+            w.consumed(n);
+            w.pump_output();
+        }
+        out
+    }
+
+    /// Moves records both ways until both are quiet; the first error.
+    fn pump(a: &mut WssConnection, b: &mut WssConnection) -> Result<(), ProtocolError> {
+        for _ in 0..50 {
+            let ab = drain(a);
+            let ba = drain(b);
+            if ab.is_empty() && ba.is_empty() {
+                return Ok(());
+            }
+            b.feed(&ab)?;
+            a.feed(&ba)?;
+        }
+        panic!("no quiet after 50 rounds");
+    }
+
+    #[test]
+    fn messages_cross_tls_both_ways() {
+        let (mut client, mut server) = pair("localhost");
+        client
+            .ws()
+            .conn()
+            .send(Msg::from_slice(b"over tls").unwrap());
+        pump(&mut client, &mut server).unwrap();
+        assert!(client.tls_ready() && server.tls_ready());
+        let got: Vec<Vec<u8>> = std::iter::from_fn(|| server.ws().conn().poll_event())
+            .filter_map(|e| match e {
+                Event::Message(m) => Some(m.data().to_vec()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(got, vec![b"over tls".to_vec()]);
+        // A message bigger than a record (8 KiB) goes as several.
+        let big = vec![7u8; 100_000];
+        server.ws().conn().send(Msg::from_slice(&big).unwrap());
+        pump(&mut client, &mut server).unwrap();
+        let got: Vec<usize> = std::iter::from_fn(|| client.ws().conn().poll_event())
+            .filter_map(|e| match e {
+                Event::Message(m) => Some(m.size()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(got, vec![100_000]);
+    }
+
+    #[test]
+    fn a_wrong_name_or_stranger_bytes_fail() {
+        let (mut client, mut server) = pair("elsewhere.example");
+        assert_eq!(pump(&mut client, &mut server), Err(ProtocolError::Tls));
+        // Not TLS at all.
+        let (_, mut server) = pair("localhost");
+        assert_eq!(
+            server.feed(b"GET / HTTP/1.1\r\n\r\n"),
+            Err(ProtocolError::Tls)
+        );
+        assert_eq!(server.feed(b"x"), Err(ProtocolError::Tls), "sticky");
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        assert!(server_config(CERT.as_bytes(), b"junk").is_none());
+        assert!(server_config(b"", KEY.as_bytes()).is_none());
+        assert!(client_config(b"not pem", false, None).is_none());
+        assert!(client_config(b"", false, None).is_some());
     }
 }

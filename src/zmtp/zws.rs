@@ -15,6 +15,7 @@ use super::connection::Connection;
 use super::ws::{self, Decoder, Event as WsEvent, Role};
 use super::ws_upgrade::{ClientUpgrade, Mechanism, ServerUpgrade};
 use super::{Config, MechanismConfig, ProtocolError};
+use crate::msg::Msg;
 use bytes::Bytes;
 
 /// The read buffer's size while upgrading (a head is at most 8 KiB).
@@ -126,6 +127,35 @@ impl WsConnection {
         &mut self.inbuf
     }
 
+    /// Where a long binary message in progress may be read into directly
+    /// (no copy; not initialised), when there is one worth it; the read is
+    /// then reported to `advance_direct`, not `advance`.
+    pub fn direct_buffer(&mut self) -> Option<&mut [std::mem::MaybeUninit<u8>]> {
+        if self.failed || self.closed || !matches!(self.upgrade, Upgrade::Done) {
+            return None;
+        }
+        self.decoder.direct_buffer(self.in_batch)
+    }
+
+    /// Takes note that `n` octets were read into the last `direct_buffer()`.
+    ///
+    /// # Safety
+    /// The first `n` octets of that buffer must have been written.
+    pub unsafe fn advance_direct(&mut self, n: usize) -> Result<(), ProtocolError> {
+        if self.failed {
+            return Err(ProtocolError::WebSocket);
+        }
+        // SAFETY: passed on from the caller.
+        let r = match unsafe { self.decoder.direct_filled(n) } {
+            Ok(()) => self.events(),
+            Err(_) => Err(ProtocolError::WebSocket),
+        };
+        if r.is_err() {
+            self.failed = true;
+        }
+        r
+    }
+
     /// Takes note that `n` octets were read into the last `read_buffer()`
     /// and processes them. An error is fatal and sticky.
     pub fn advance(&mut self, n: usize) -> Result<(), ProtocolError> {
@@ -178,13 +208,51 @@ impl WsConnection {
     }
 
     /// WebSocket frames: binary messages to ZMTP, control frames answered.
-    fn frames(&mut self, data: &[u8]) -> Result<(), ProtocolError> {
-        if let Err(e) = self.decoder.feed(data) {
-            // Tell the peer why, as RFC 6455 asks, then end.
-            self.conn
-                .ws_control(ws::CLOSE, &e.close_code().to_be_bytes());
-            return Err(ProtocolError::WebSocket);
+    fn frames(&mut self, mut data: &[u8]) -> Result<(), ProtocolError> {
+        loop {
+            // Whole binary frames in a row become messages at once, copied
+            // (and unmasked) straight into them.
+            while let Some(f) = self.decoder.whole_binary(data) {
+                let Some((&flags, body)) = f.payload.split_first() else {
+                    break; // (empty: `feed_frame` refuses it below)
+                };
+                let mut msg = Msg::from_slice(body).map_err(|_| ProtocolError::OutOfMemory {
+                    size: body.len() as u64,
+                })?;
+                let flags = match f.mask {
+                    Some(k) => {
+                        let n = msg.size();
+                        // SAFETY: a fresh message of n octets, ours alone.
+                        let bytes = unsafe { std::slice::from_raw_parts_mut(msg.data_ptr(), n) };
+                        ws::apply_mask(bytes, k, 1);
+                        flags ^ k[0]
+                    }
+                    None => flags,
+                };
+                data = &data[f.used..];
+                self.conn.ws_frame_msg(flags, msg)?;
+            }
+            if data.is_empty() || self.closed {
+                return Ok(());
+            }
+            // Anything else (a frame split across reads, a control frame,
+            // a fragment), up to where its frame ends.
+            let n = match self.decoder.feed_frame(data) {
+                Ok(n) => n,
+                Err(e) => {
+                    // Tell the peer why, as RFC 6455 asks, then end.
+                    self.conn
+                        .ws_control(ws::CLOSE, &e.close_code().to_be_bytes());
+                    return Err(ProtocolError::WebSocket);
+                }
+            };
+            data = &data[n..];
+            self.events()?;
         }
+    }
+
+    /// What the decoder's slow path produced.
+    fn events(&mut self) -> Result<(), ProtocolError> {
         while let Some(ev) = self.decoder.poll() {
             match ev {
                 WsEvent::Binary(payload) => {
