@@ -555,9 +555,8 @@ impl Encoder {
         }
         let (key, at) = (ws.key, ws.at);
         ws.at += bytes.len() as u64;
-        let start = self.staged.len();
-        self.raw(bytes);
-        super::ws::apply_mask(&mut self.staged[start..], key, at);
+        super::ws::extend_masked(&mut self.staged, bytes, key, at);
+        self.staged_grew(bytes.len());
     }
 
     pub fn set_framing(&mut self, framing: Framing) {
@@ -579,15 +578,20 @@ impl Encoder {
 
     /// Queues raw octets (the greeting).
     pub fn raw(&mut self, bytes: &[u8]) {
-        if bytes.is_empty() {
+        self.staged.extend_from_slice(bytes);
+        self.staged_grew(bytes.len());
+    }
+
+    /// Takes note that `n` octets were appended to `staged`.
+    fn staged_grew(&mut self, n: usize) {
+        if n == 0 {
             return;
         }
-        self.staged.extend_from_slice(bytes);
-        self.pending += bytes.len();
-        if let Some(Seg::Staged(n)) = self.segs.back_mut() {
-            *n += bytes.len();
+        self.pending += n;
+        if let Some(Seg::Staged(len)) = self.segs.back_mut() {
+            *len += n;
         } else {
-            self.segs.push_back(Seg::Staged(bytes.len()));
+            self.segs.push_back(Seg::Staged(n));
             self.staged_segs += 1;
         }
     }

@@ -456,6 +456,42 @@ pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: u64) {
     }
 }
 
+/// Appends `data` masked with `mask` (`data` starting at octet `offset`
+/// of its payload): the copy and the masking in one pass.
+pub fn extend_masked(out: &mut Vec<u8>, data: &[u8], mask: [u8; 4], offset: u64) {
+    let shift = (offset % 4) as usize;
+    let key = [
+        mask[shift],
+        mask[(shift + 1) % 4],
+        mask[(shift + 2) % 4],
+        mask[(shift + 3) % 4],
+    ];
+    let wide = u64::from_ne_bytes([
+        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
+    ]);
+    out.reserve(data.len());
+    let start = out.len();
+    let spare = &mut out.spare_capacity_mut()[..data.len()];
+    let mut src = data.chunks_exact(8);
+    let mut dst = spare.chunks_exact_mut(8);
+    for (s, d) in (&mut src).zip(&mut dst) {
+        let v = u64::from_ne_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]) ^ wide;
+        for (d, b) in d.iter_mut().zip(v.to_ne_bytes()) {
+            d.write(b);
+        }
+    }
+    for (i, (d, &b)) in dst
+        .into_remainder()
+        .iter_mut()
+        .zip(src.remainder())
+        .enumerate()
+    {
+        d.write(b ^ key[i % 4]);
+    }
+    // SAFETY: every one of the data.len() spare octets was written above.
+    unsafe { out.set_len(start + data.len()) };
+}
+
 /// Writes the header of a frame of `len` payload octets into `out`: FIN
 /// when `fin`, masked with `mask` when given (a client's frames are).
 /// Returns its length.
@@ -535,6 +571,21 @@ mod tests {
             d.feed(chunk)?;
         }
         Ok(std::iter::from_fn(|| d.poll()).collect())
+    }
+
+    #[test]
+    fn masked_copies_match_masking_in_place() {
+        for len in [0, 1, 7, 8, 9, 63, 1000] {
+            for offset in 0..5u64 {
+                let data: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+                let mut want = data.clone();
+                apply_mask(&mut want, MASK, offset);
+                let mut got = vec![0xEE];
+                extend_masked(&mut got, &data, MASK, offset);
+                assert_eq!(got[0], 0xEE);
+                assert_eq!(&got[1..], &want[..], "len {len} offset {offset}");
+            }
+        }
     }
 
     #[test]
