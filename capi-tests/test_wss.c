@@ -3,7 +3,7 @@
  * ZMQ_WSS_KEY_PEM, ZMQ_WSS_TRUST_PEM, ZMQ_WSS_HOSTNAME), a self-signed CA
  * with only a common name trusted as it is (as libzmq on GnuTLS does, and
  * as libzmq's test_wss_transport needs), PUB/SUB, DEALER/ROUTER, 1 MiB
- * messages and CURVE over wss; refusals: a wrong host name and an
+ * messages, every socket type (classic and draft) and CURVE over wss; refusals: a wrong host name and an
  * untrusted certificate fail the client's handshake with
  * HANDSHAKE_FAILED_NO_DETAIL, a bind without a certificate is EINVAL, and
  * a stranger's bytes on the server's port are dropped with the same event
@@ -134,6 +134,120 @@ static void test_patterns (void)
     zmq_ctx_term (ctx);
 }
 
+/* Every socket type over wss: a message each way where the pattern has
+ * one (the subscription forms and groups as over ws). */
+static void test_every_socket_type (void)
+{
+    static const int pairs[][2] = {
+      {ZMQ_PAIR, ZMQ_PAIR},       {ZMQ_PULL, ZMQ_PUSH},
+      {ZMQ_REP, ZMQ_REQ},         {ZMQ_ROUTER, ZMQ_DEALER},
+      {ZMQ_XPUB, ZMQ_SUB},        {ZMQ_XSUB, ZMQ_PUB},
+      {ZMQ_SERVER, ZMQ_CLIENT},   {ZMQ_GATHER, ZMQ_SCATTER},
+      {ZMQ_CHANNEL, ZMQ_CHANNEL}, {ZMQ_PEER, ZMQ_PEER},
+      {ZMQ_RADIO, ZMQ_DISH},
+    };
+    size_t i;
+    for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        void *ctx = zmq_ctx_new ();
+        char ep[256], buf[64];
+        int b = pairs[i][0], c = pairs[i][1], t = 2000, n;
+        void *bound = wss_server (ctx, b, good_cert, good_key, ep, sizeof ep);
+        void *conn = wss_client (ctx, c, good_cert, "localhost");
+        CHECK (bound && conn);
+        CHECK_OK (zmq_setsockopt (bound, ZMQ_RCVTIMEO, &t, sizeof t));
+        CHECK_OK (zmq_setsockopt (conn, ZMQ_RCVTIMEO, &t, sizeof t));
+        if (c == ZMQ_DISH)
+            CHECK_OK (zmq_join (conn, "g"));
+        if (c == ZMQ_PEER) {
+            uint32_t id = zmq_connect_peer (conn, ep);
+            CHECK (id != 0);
+            zmq_msg_t m;
+            zmq_msg_init_size (&m, 5);
+            memcpy (zmq_msg_data (&m), "to b!", 5);
+            CHECK_OK (zmq_msg_set_routing_id (&m, id));
+            CHECK (zmq_msg_send (&m, conn, 0) == 5);
+            RECV_STR (bound, "to b!", 0);
+        } else {
+            CHECK_OK (zmq_connect (conn, ep));
+        }
+        switch (b) {
+            case ZMQ_PAIR:
+            case ZMQ_CHANNEL:
+                SEND_STR (conn, "up", 0);
+                RECV_STR (bound, "up", 0);
+                SEND_STR (bound, "down", 0);
+                RECV_STR (conn, "down", 0);
+                break;
+            case ZMQ_PULL:
+            case ZMQ_GATHER:
+                SEND_STR (conn, "up", 0);
+                RECV_STR (bound, "up", 0);
+                break;
+            case ZMQ_REP:
+                SEND_STR (conn, "q", 0);
+                RECV_STR (bound, "q", 0);
+                SEND_STR (bound, "a", 0);
+                RECV_STR (conn, "a", 0);
+                break;
+            case ZMQ_ROUTER:
+                CHECK_OK (zmq_setsockopt (conn, ZMQ_ROUTING_ID, "r", 1));
+                SEND_STR (conn, "q", 0);
+                n = zmq_recv (bound, buf, sizeof buf, 0);
+                CHECK (n > 0);
+                RECV_STR (bound, "q", 0);
+                CHECK (zmq_send (bound, buf, (size_t) n, ZMQ_SNDMORE) == n);
+                SEND_STR (bound, "a", 0);
+                RECV_STR (conn, "a", 0);
+                break;
+            case ZMQ_XPUB:
+                CHECK_OK (zmq_setsockopt (conn, ZMQ_SUBSCRIBE, "", 0));
+                RECV_STR (bound, "\1", 0);
+                SEND_STR (bound, "news", 0);
+                RECV_STR (conn, "news", 0);
+                break;
+            case ZMQ_XSUB:
+                SEND_STR (bound, "\1", 0);
+                n = 0;
+                for (t = 0; t < 300 && n == 0; t++) {
+                    SEND_STR (conn, "news", 0);
+                    n = zmq_recv (bound, buf, sizeof buf, ZMQ_DONTWAIT) == 4;
+                    tu_sleep_ms (10);
+                }
+                CHECK (n == 1);
+                break;
+            case ZMQ_SERVER: {
+                zmq_msg_t m;
+                SEND_STR (conn, "q", 0);
+                zmq_msg_init (&m);
+                CHECK (zmq_msg_recv (&m, bound, 0) == 1);
+                CHECK (zmq_msg_send (&m, bound, 0) == 1);
+                RECV_STR (conn, "q", 0);
+                break;
+            }
+            case ZMQ_PEER:
+                break;
+            case ZMQ_RADIO:
+                n = 0;
+                for (t = 0; t < 300 && n == 0; t++) {
+                    zmq_msg_t m;
+                    zmq_msg_init_size (&m, 2);
+                    memcpy (zmq_msg_data (&m), "hi", 2);
+                    zmq_msg_set_group (&m, "g");
+                    zmq_msg_send (&m, bound, 0);
+                    n = zmq_recv (conn, buf, sizeof buf, ZMQ_DONTWAIT) == 2;
+                    tu_sleep_ms (10);
+                }
+                CHECK (n == 1);
+                break;
+        }
+        CHECK_OK (tu_set_int (conn, ZMQ_LINGER, 0));
+        CHECK_OK (tu_set_int (bound, ZMQ_LINGER, 0));
+        zmq_close (conn);
+        zmq_close (bound);
+        zmq_ctx_term (ctx);
+    }
+}
+
 static void test_curve_inside (void)
 {
     void *ctx = zmq_ctx_new ();
@@ -256,6 +370,7 @@ int main (void)
     RUN (test_round_trip);
     RUN (test_common_name_ca);
     RUN (test_patterns);
+    RUN (test_every_socket_type);
     RUN (test_curve_inside);
     RUN (test_wrong_hostname);
     RUN (test_untrusted_certificate);
