@@ -30,8 +30,11 @@ use std::sync::Arc;
 /// its out-batch size, 8 KiB.
 const MAX_RECORD_PLAINTEXT: usize = 8192;
 
-/// The read buffer for TLS records.
+/// The read buffer for TLS records: one record and a bit at first, four
+/// times that once a read fills it (a stream of large messages then takes
+/// a quarter of the reads; an idle connection keeps the small buffer).
 const RECORD_READ: usize = 16 * 1024 + 256;
+const STREAM_READ: usize = 64 * 1024;
 
 /// Plaintext handed to rustls per step; its records are written before
 /// more is taken, so buffered output stays bounded.
@@ -215,6 +218,7 @@ pub struct WssConnection {
     tls: rustls::Connection,
     ws: WsConnection,
     inbuf: Vec<u8>,
+    read_size: usize,
     /// TLS records to write, from `out_pos` on.
     out: Vec<u8>,
     out_pos: usize,
@@ -261,6 +265,7 @@ impl WssConnection {
             tls,
             ws,
             inbuf: Vec::new(),
+            read_size: RECORD_READ,
             out: Vec::new(),
             out_pos: 0,
             failed: false,
@@ -281,7 +286,7 @@ impl WssConnection {
     }
 
     pub fn read_buffer(&mut self) -> &mut [u8] {
-        self.inbuf.resize(RECORD_READ, 0);
+        self.inbuf.resize(self.read_size, 0);
         &mut self.inbuf
     }
 
@@ -289,6 +294,9 @@ impl WssConnection {
     /// A TLS failure is `ProtocolError::Tls`; a failure of the WebSocket
     /// or ZMTP inside is theirs. Either is fatal and sticky.
     pub fn advance(&mut self, n: usize) -> Result<(), ProtocolError> {
+        if n >= self.inbuf.len() {
+            self.read_size = STREAM_READ;
+        }
         let buf = std::mem::take(&mut self.inbuf);
         let r = self.feed(&buf[..n.min(buf.len())]);
         self.inbuf = buf;
