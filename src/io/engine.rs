@@ -488,7 +488,6 @@ impl Engine {
     /// Writes what the encoder holds until the kernel would block.
     pub fn write_output(&mut self) -> Option<EngineEnd> {
         let mut first = true;
-        self.conn.prepare_output();
         while self.writable && self.conn.has_output() {
             self.conn.prepare_output();
             if self.conn.output_len() == 0 {

@@ -800,13 +800,12 @@ impl Socket {
                     &settings,
                 )?
             };
-            let ep = address::ws_endpoint_string(&local, path);
-            let ep = if wss.is_some() {
-                ep.replacen("ws://", "wss://", 1)
-            } else {
-                ep
-            };
-            (l, ep, None, None)
+            (
+                l,
+                address::ws_endpoint_string(scheme, &local, path),
+                None,
+                None,
+            )
         } else if scheme == "tcp" {
             let sa = address::resolve_tcp_bind(name, self.options.ipv6)?;
             let (l, local) = if use_fd >= 0 {

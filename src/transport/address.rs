@@ -612,10 +612,10 @@ pub fn split_ws(name: &str) -> Result<(&str, &str)> {
     }
 }
 
-/// The ws:// endpoint text of a bound or connected address and its path.
-pub fn ws_endpoint_string(addr: &SocketAddr, path: &str) -> String {
+/// The endpoint text of a ws:// or wss:// (`scheme`) address and its path.
+pub fn ws_endpoint_string(scheme: &str, addr: &SocketAddr, path: &str) -> String {
     let tcp = tcp_endpoint_string(addr);
-    format!("ws://{}{}", tcp.trim_start_matches("tcp://"), path)
+    format!("{scheme}://{}{path}", tcp.trim_start_matches("tcp://"))
 }
 
 pub fn tcp_endpoint_string(addr: &SocketAddr) -> String {
@@ -1221,7 +1221,7 @@ mod tests {
         assert_eq!(split_ws("[::1]:5/x").unwrap(), ("[::1]:5", "/x"));
         assert_eq!(split_ws("host/x"), Err(Error::EINVAL));
         assert_eq!(
-            ws_endpoint_string(&v4("127.0.0.1:5555"), "/p"),
+            ws_endpoint_string("ws", &v4("127.0.0.1:5555"), "/p"),
             "ws://127.0.0.1:5555/p"
         );
     }

@@ -430,22 +430,26 @@ fn header_len(second: u8) -> usize {
     2 + ext + mask
 }
 
+/// The key as it lines up with a payload's octet `offset`, alone and
+/// twice over in a u64 (masking goes eight octets at a time).
+fn lined_up(mask: [u8; 4], offset: u64) -> ([u8; 4], u64) {
+    let shift = (offset % 4) as usize;
+    let key = [
+        mask[shift],
+        mask[(shift + 1) % 4],
+        mask[(shift + 2) % 4],
+        mask[(shift + 3) % 4],
+    ];
+    let wide = u64::from_ne_bytes([
+        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
+    ]);
+    (key, wide)
+}
+
 /// XORs `data` with `mask`, `data` starting at octet `offset` of its
 /// payload (RFC 6455, 5.3). Masking twice unmasks.
 pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: u64) {
-    // The key as it lines up with data[0], then eight octets at a time.
-    let k = mask;
-    let shift = (offset % 4) as usize;
-    let key = [
-        k[shift],
-        k[(shift + 1) % 4],
-        k[(shift + 2) % 4],
-        k[(shift + 3) % 4],
-    ];
-    let mut wide = [0u8; 8];
-    wide[..4].copy_from_slice(&key);
-    wide[4..].copy_from_slice(&key);
-    let wide = u64::from_ne_bytes(wide);
+    let (key, wide) = lined_up(mask, offset);
     let mut chunks = data.chunks_exact_mut(8);
     for c in &mut chunks {
         let v = u64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) ^ wide;
@@ -459,16 +463,7 @@ pub fn apply_mask(data: &mut [u8], mask: [u8; 4], offset: u64) {
 /// Appends `data` masked with `mask` (`data` starting at octet `offset`
 /// of its payload): the copy and the masking in one pass.
 pub fn extend_masked(out: &mut Vec<u8>, data: &[u8], mask: [u8; 4], offset: u64) {
-    let shift = (offset % 4) as usize;
-    let key = [
-        mask[shift],
-        mask[(shift + 1) % 4],
-        mask[(shift + 2) % 4],
-        mask[(shift + 3) % 4],
-    ];
-    let wide = u64::from_ne_bytes([
-        key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3],
-    ]);
+    let (key, wide) = lined_up(mask, offset);
     out.reserve(data.len());
     let start = out.len();
     let spare = &mut out.spare_capacity_mut()[..data.len()];
