@@ -3,7 +3,8 @@
  * ZMQ_WSS_KEY_PEM, ZMQ_WSS_TRUST_PEM, ZMQ_WSS_HOSTNAME), a self-signed CA
  * with only a common name trusted as it is (as libzmq on GnuTLS does, and
  * as libzmq's test_wss_transport needs), PUB/SUB, DEALER/ROUTER, 1 MiB
- * messages, every socket type (classic and draft) and CURVE over wss; refusals: a wrong host name and an
+ * messages, every socket type (classic and draft), the send HWM and CURVE
+ * over wss; refusals: a wrong host name and an
  * untrusted certificate fail the client's handshake with
  * HANDSHAKE_FAILED_NO_DETAIL, a bind without a certificate is EINVAL, and
  * a stranger's bytes on the server's port are dropped with the same event
@@ -13,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -248,6 +250,65 @@ static void test_every_socket_type (void)
     }
 }
 
+/* The send HWM holds over wss: while a PULL takes 64 KiB messages as fast
+ * as it can, the PUSH keeps at most what the two queues and the kernel's
+ * buffers hold in flight. Messages must not pile up between the pipe and
+ * TLS each time the socket drains (they once did: the whole run, 190 MiB,
+ * sat in the sender). Every message arrives, in order. */
+enum { HWM_SIZE = 65536, HWM_COUNT = 3000, HWM_BOUND = 400 };
+static volatile int hwm_got;
+
+static void *hwm_reader (void *pull)
+{
+    static char in[HWM_SIZE];
+    for (int i = 0; i < HWM_COUNT; i++) {
+        if (zmq_recv (pull, in, HWM_SIZE, 0) != HWM_SIZE
+            || (unsigned char) in[0] != (i & 0xff))
+            break;
+        __atomic_store_n (&hwm_got, i + 1, __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+static void test_hwm_holds (void)
+{
+    void *ctx = zmq_ctx_new ();
+    char ep[256];
+    int hwm = 10;
+    /* The HWM before the bind: a listener's connections take the options
+     * it was bound with (as in libzmq). */
+    void *s = tu_socket (ctx, ZMQ_PULL);
+    CHECK_OK (zmq_setsockopt (s, ZMQ_RCVHWM, &hwm, sizeof hwm));
+    CHECK_OK (zmq_setsockopt (s, ZMQ_WSS_CERT_PEM, good_cert, strlen (good_cert)));
+    CHECK_OK (zmq_setsockopt (s, ZMQ_WSS_KEY_PEM, good_key, strlen (good_key)));
+    CHECK_OK (zmq_bind (s, "wss://127.0.0.1:*/secure"));
+    CHECK_OK (tu_last_endpoint (s, ep, sizeof ep));
+    void *c = wss_client (ctx, ZMQ_PUSH, good_cert, "localhost");
+    CHECK (c != NULL);
+    CHECK_OK (zmq_setsockopt (c, ZMQ_SNDHWM, &hwm, sizeof hwm));
+    CHECK_OK (zmq_connect (c, ep));
+    hwm_got = 0;
+    pthread_t t;
+    CHECK_EQ_INT (0, pthread_create (&t, NULL, hwm_reader, s));
+    static char out[HWM_SIZE];
+    int most = 0;
+    for (int i = 0; i < HWM_COUNT; i++) {
+        memset (out, i & 0xff, 8);
+        CHECK_EQ_INT (HWM_SIZE, zmq_send (c, out, HWM_SIZE, 0));
+        int ahead = i + 1 - __atomic_load_n (&hwm_got, __ATOMIC_ACQUIRE);
+        if (ahead > most)
+            most = ahead;
+    }
+    pthread_join (t, NULL);
+    CHECK_EQ_INT (HWM_COUNT, hwm_got);
+    /* HWMs of 10 each and loopback's buffers (a few MiB) hold far fewer
+     * than 400 of these. */
+    CHECK (most < HWM_BOUND);
+    zmq_close (c);
+    zmq_close (s);
+    zmq_ctx_term (ctx);
+}
+
 static void test_curve_inside (void)
 {
     void *ctx = zmq_ctx_new ();
@@ -371,6 +432,7 @@ int main (void)
     RUN (test_common_name_ca);
     RUN (test_patterns);
     RUN (test_every_socket_type);
+    RUN (test_hwm_holds);
     RUN (test_curve_inside);
     RUN (test_wrong_hostname);
     RUN (test_untrusted_certificate);

@@ -201,6 +201,15 @@ impl Wire {
             Wire::Raw(r) => r.output_len(),
         }
     }
+    /// Everything waiting to go out, in octets: for wss the records made
+    /// and the plaintext not yet through TLS (what bounds taking more
+    /// from the pipe).
+    pub(crate) fn pending_len(&self) -> usize {
+        match self {
+            Wire::Wss(w) => w.output().len() + w.ws_ref().conn_ref().output_len(),
+            other => other.output_len(),
+        }
+    }
     pub(crate) fn consumed(&mut self, n: usize) {
         match self {
             Wire::Raw(r) => r.consumed(n),

@@ -1055,7 +1055,7 @@ impl Session {
             return false;
         };
         loop {
-            if engine.conn.output_len() >= self.out_batch {
+            if engine.conn.pending_len() >= self.out_batch {
                 return true;
             }
             match pipe.read() {
