@@ -109,12 +109,6 @@ impl Wire {
             _ => false,
         }
     }
-    /// Makes what is to be written ready (wss: the plaintext through TLS).
-    pub(crate) fn prepare_output(&mut self) {
-        if let Wire::Wss(w) = self {
-            w.pump_output();
-        }
-    }
     pub(crate) fn poll_event(&mut self) -> Option<Event> {
         match self {
             Wire::Raw(r) => r.poll_event(),
@@ -179,17 +173,8 @@ impl Wire {
         match self {
             Wire::Zmtp(c) => c.output_upto(out, limit),
             Wire::Ws(w) => w.conn_ref().output_upto(out, limit),
-            Wire::Wss(w) => {
-                let b = w.output();
-                let b = &b[..b.len().min(limit)];
-                match out.first_mut() {
-                    Some(slot) if !b.is_empty() => {
-                        *slot = std::io::IoSlice::new(b);
-                        1
-                    }
-                    _ => 0,
-                }
-            }
+            // wss writes its records itself (`WssConnection::write_to`).
+            Wire::Wss(_) => 0,
             Wire::Raw(r) => r.output_upto(out, limit),
         }
     }
@@ -197,23 +182,25 @@ impl Wire {
         match self {
             Wire::Zmtp(c) => c.output_len(),
             Wire::Ws(w) => w.conn_ref().output_len(),
-            Wire::Wss(w) => w.output().len(),
+            // (wss: see `output_into`.)
+            Wire::Wss(_) => 0,
             Wire::Raw(r) => r.output_len(),
         }
     }
-    /// Everything waiting to go out, in octets: for wss the records made
-    /// and the plaintext not yet through TLS (what bounds taking more
-    /// from the pipe).
+    /// Everything waiting to go out, in octets (what bounds taking more
+    /// from the pipe): for wss the plaintext not yet through TLS (rustls
+    /// holds at most its buffer limit of records besides).
     pub(crate) fn pending_len(&self) -> usize {
         match self {
-            Wire::Wss(w) => w.output().len() + w.ws_ref().conn_ref().output_len(),
+            Wire::Wss(w) => w.ws_ref().conn_ref().output_len(),
             other => other.output_len(),
         }
     }
     pub(crate) fn consumed(&mut self, n: usize) {
         match self {
             Wire::Raw(r) => r.consumed(n),
-            Wire::Wss(w) => w.consumed(n),
+            // (wss: `write_to` takes note itself.)
+            Wire::Wss(_) => {}
             other => {
                 if let Some(c) = other.zmtp() {
                     c.consumed(n)
@@ -497,28 +484,35 @@ impl Engine {
     /// Writes what the encoder holds until the kernel would block.
     pub fn write_output(&mut self) -> Option<EngineEnd> {
         let mut first = true;
-        while self.writable && self.conn.has_output() {
-            self.conn.prepare_output();
-            if self.conn.output_len() == 0 {
-                // (wss: nothing came out of TLS this time.)
-                break;
-            }
-            let r = {
-                // On the stack: no allocation per write.
-                let mut slices = [io::IoSlice::new(&[]); zmtp::codec::MAX_IOV];
-                let limit = if std::mem::take(&mut first) && self.conn.output_len() > SPLIT_ABOVE {
-                    FIRST_PART
-                } else {
-                    usize::MAX
-                };
-                let n = self.conn.output_into(&mut slices, limit);
-                self.stream.write_vectored(&slices[..n])
+        while self.writable {
+            let r = match &mut self.conn {
+                // wss: TLS records straight from rustls's buffer (it takes
+                // note of what was written itself).
+                Wire::Wss(w) => match w.write_to(&mut self.stream) {
+                    Ok(None) => break,
+                    Ok(Some(n)) => Ok((n, n)),
+                    Err(e) => Err(e),
+                },
+                conn => {
+                    if !conn.has_output() {
+                        break;
+                    }
+                    // On the stack: no allocation per write.
+                    let mut slices = [io::IoSlice::new(&[]); zmtp::codec::MAX_IOV];
+                    let limit = if std::mem::take(&mut first) && conn.output_len() > SPLIT_ABOVE {
+                        FIRST_PART
+                    } else {
+                        usize::MAX
+                    };
+                    let n = conn.output_into(&mut slices, limit);
+                    self.stream.write_vectored(&slices[..n]).map(|n| (n, n))
+                }
             };
             match r {
-                Ok(0) => return Some(EngineEnd::Disconnected),
-                Ok(n) => {
+                Ok((0, _)) => return Some(EngineEnd::Disconnected),
+                Ok((_, consumed)) => {
                     super::spin::sent();
-                    self.conn.consumed(n)
+                    self.conn.consumed(consumed)
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.writable = false;

@@ -95,6 +95,22 @@ fn tune(sock: &socket2::Socket, s: &TcpSettings, is_tcp: bool) {
     }
 }
 
+/// For writers that take any `io::Write` (rustls writes its records
+/// straight to the stream): the same MSG_NOSIGNAL writes.
+impl io::Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Stream::write_vectored(self, &[IoSlice::new(buf)])
+    }
+
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        Stream::write_vectored(self, bufs)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A connected stream, tcp or ipc.
 #[derive(Debug)]
 pub enum Stream {
