@@ -5,14 +5,43 @@
 //! it queues to send stays bounded by what came.
 //!
 //! The first octet picks the side, the socket type, the message limit and
-//! the piece size.
+//! the piece size. Pieces go in by the three ways the engine and the tests
+//! use: `feed` (a slice of someone else's), `read_buffer`/`advance` (the
+//! connection's own buffer, messages pointing into it) and, while a long
+//! message is under way, `direct_buffer`/`advance_direct`.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use zmqrs::constants as c;
 use zmqrs::zmtp::zws::WsConnection;
-use zmqrs::zmtp::Config;
+use zmqrs::zmtp::{Config, ProtocolError};
+
+/// Hands `piece` to the connection: by `feed` on even turns, through its
+/// own buffers on odd ones (directly into a long message when it offers).
+fn push(conn: &mut WsConnection, mut piece: &[u8], turn: usize) -> Result<(), ProtocolError> {
+    if turn % 2 == 0 {
+        return conn.feed(piece);
+    }
+    while !piece.is_empty() {
+        if let Some(buf) = conn.direct_buffer() {
+            let n = buf.len().min(piece.len());
+            for (d, &s) in buf.iter_mut().zip(&piece[..n]) {
+                d.write(s);
+            }
+            // SAFETY: the first n octets were written just above.
+            unsafe { conn.advance_direct(n) }?;
+            piece = &piece[n..];
+            continue;
+        }
+        let buf = conn.read_buffer();
+        let n = buf.len().min(piece.len());
+        buf[..n].copy_from_slice(&piece[..n]);
+        conn.advance(n)?;
+        piece = &piece[n..];
+    }
+    Ok(())
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -29,8 +58,8 @@ fuzz_target!(|data: &[u8]| {
         WsConnection::client(cfg, "127.0.0.1:5555", "/fuzz")
     };
     let piece = usize::from(mode >> 4) * 7 + 1;
-    for chunk in rest.chunks(piece) {
-        let r = conn.feed(chunk);
+    for (turn, chunk) in rest.chunks(piece).enumerate() {
+        let r = push(&mut conn, chunk, turn);
         while conn.conn().poll_event().is_some() {}
         if r.is_err() {
             assert_eq!(conn.feed(b"x"), r, "a failed connection stays failed");

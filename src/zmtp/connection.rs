@@ -192,6 +192,14 @@ impl Connection {
 
     /// As `ws_frame`, the body already a message.
     pub fn ws_frame_msg(&mut self, ws_flags: u8, mut msg: Msg) -> Result<(), ProtocolError> {
+        if ws_flags & super::codec::WS_COMMAND == 0 && self.plain_traffic() {
+            // A message in plain traffic: straight out, as over tcp.
+            if ws_flags & super::codec::WS_MORE != 0 {
+                msg.set_flags(flags::MORE);
+            }
+            self.events.push_back(Event::Message(msg));
+            return Ok(());
+        }
         self.checked(|c| {
             if !matches!(c.phase, Phase::Handshake | Phase::Identity | Phase::Traffic) {
                 return Ok(());

@@ -15,8 +15,8 @@ use super::connection::Connection;
 use super::ws::{self, Decoder, Event as WsEvent, Role};
 use super::ws_upgrade::{ClientUpgrade, Mechanism, ServerUpgrade};
 use super::{Config, MechanismConfig, ProtocolError};
-use crate::msg::Msg;
-use bytes::Bytes;
+use crate::msg::{Msg, MAX_INLINE};
+use bytes::{Buf, Bytes, BytesMut};
 
 /// The read buffer's size while upgrading (a head is at most 8 KiB).
 const UPGRADE_READ: usize = 1024;
@@ -32,7 +32,9 @@ pub struct WsConnection {
     conn: Connection,
     upgrade: Upgrade,
     decoder: Decoder,
-    inbuf: Vec<u8>,
+    /// The read buffer: what a read filled is split off, and the
+    /// messages in it point into it (as over tcp).
+    inbuf: BytesMut,
     in_batch: usize,
     /// The peer closed (its close frame is echoed): the connection ends
     /// once the output is written.
@@ -73,7 +75,7 @@ impl WsConnection {
             conn,
             upgrade,
             decoder: Decoder::new(role, max),
-            inbuf: Vec::new(),
+            inbuf: BytesMut::new(),
             in_batch,
             closed: false,
             failed: false,
@@ -123,7 +125,13 @@ impl WsConnection {
             Upgrade::Done => self.in_batch,
             _ => UPGRADE_READ,
         };
-        self.inbuf.resize(size, 0);
+        if self.inbuf.len() < size / 2 {
+            // Too little left of this buffer: a fresh one (the old memory
+            // is reused when no message holds on to it any more).
+            self.inbuf.clear();
+            self.inbuf.reserve(size);
+            self.inbuf.resize(size, 0);
+        }
         &mut self.inbuf
     }
 
@@ -159,9 +167,14 @@ impl WsConnection {
     /// Takes note that `n` octets were read into the last `read_buffer()`
     /// and processes them. An error is fatal and sticky.
     pub fn advance(&mut self, n: usize) -> Result<(), ProtocolError> {
-        let buf = std::mem::take(&mut self.inbuf);
-        let r = self.input(&buf[..n.min(buf.len())]);
-        self.inbuf = buf;
+        let chunk = self.inbuf.split_to(n.min(self.inbuf.len()));
+        if self.failed || self.closed || !matches!(self.upgrade, Upgrade::Done) {
+            return self.input(&chunk);
+        }
+        let r = self.frames_shared(chunk);
+        if r.is_err() {
+            self.failed = true;
+        }
         r
     }
 
@@ -207,6 +220,40 @@ impl WsConnection {
         self.frames(&rest)
     }
 
+    /// As `frames`, from octets of our own: whole binary frames are
+    /// unmasked in place and their messages point into `chunk` (small
+    /// ones are copied into the message), with no allocation each.
+    fn frames_shared(&mut self, mut chunk: BytesMut) -> Result<(), ProtocolError> {
+        loop {
+            while let Some(f) = self.decoder.whole_binary(&chunk) {
+                let (used, len, mask) = (f.used, f.payload.len(), f.mask);
+                if len == 0 {
+                    break; // (empty: `feed_frame` refuses it)
+                }
+                let start = used - len;
+                if let Some(k) = mask {
+                    ws::apply_mask(&mut chunk[start..used], k, 0);
+                }
+                let flags = chunk[start];
+                let msg = if len - 1 <= MAX_INLINE {
+                    let m = Msg::from_slice(&chunk[start + 1..used]);
+                    chunk.advance(used);
+                    m.map_err(|_| ProtocolError::OutOfMemory { size: 0 })?
+                } else {
+                    let mut body = chunk.split_to(used);
+                    body.advance(start + 1);
+                    Msg::from_bytes(body.freeze())
+                };
+                self.conn.ws_frame_msg(flags, msg)?;
+            }
+            if chunk.is_empty() || self.closed {
+                return Ok(());
+            }
+            let n = self.slow_frame(&chunk)?;
+            chunk.advance(n);
+        }
+    }
+
     /// WebSocket frames: binary messages to ZMTP, control frames answered.
     fn frames(&mut self, mut data: &[u8]) -> Result<(), ProtocolError> {
         loop {
@@ -235,20 +282,26 @@ impl WsConnection {
             if data.is_empty() || self.closed {
                 return Ok(());
             }
-            // Anything else (a frame split across reads, a control frame,
-            // a fragment), up to where its frame ends.
-            let n = match self.decoder.feed_frame(data) {
-                Ok(n) => n,
-                Err(e) => {
-                    // Tell the peer why, as RFC 6455 asks, then end.
-                    self.conn
-                        .ws_control(ws::CLOSE, &e.close_code().to_be_bytes());
-                    return Err(ProtocolError::WebSocket);
-                }
-            };
+            let n = self.slow_frame(data)?;
             data = &data[n..];
-            self.events()?;
         }
+    }
+
+    /// Anything but a whole binary frame (a frame split across reads, a
+    /// control frame, a fragment), up to where its frame ends: the octets
+    /// used.
+    fn slow_frame(&mut self, data: &[u8]) -> Result<usize, ProtocolError> {
+        let n = match self.decoder.feed_frame(data) {
+            Ok(n) => n,
+            Err(e) => {
+                // Tell the peer why, as RFC 6455 asks, then end.
+                self.conn
+                    .ws_control(ws::CLOSE, &e.close_code().to_be_bytes());
+                return Err(ProtocolError::WebSocket);
+            }
+        };
+        self.events()?;
+        Ok(n)
     }
 
     /// What the decoder's slow path produced.
