@@ -40,7 +40,7 @@ run() { # libdir kind transport size count -> "value cpu"
 printf '%-14s %12s %8s %12s %8s %12s %8s %7s %8s' row 'ours tcp' cpu 'ours ws' cpu 'ours wss' cpu ws/tcp wss/tcp
 [ -z "$LZ" ] || printf ' %12s %12s %9s %9s' 'lzmq ws' 'lzmq wss' 'ws o/l' 'wss o/l'
 echo
-for row in "thr 64 500000" "thr 65536 20000" "lat 64 5000" "lat 65536 2000"; do
+for row in "thr 64 2000000" "thr 65536 20000" "lat 64 5000" "lat 65536 2000"; do
     set -- $row
     kind=$1 size=$2 count=$3
     declare -A v=() c=()
