@@ -62,7 +62,8 @@ fuzz_target!(|data: &[u8]| {
         let r = push(&mut conn, chunk, turn);
         while conn.conn().poll_event().is_some() {}
         if r.is_err() {
-            assert_eq!(conn.feed(b"x"), r, "a failed connection stays failed");
+            // (Later input fails as WebSocket, whatever the first error.)
+            assert!(conn.feed(b"x").is_err(), "a failed connection stays failed");
             break;
         }
     }
