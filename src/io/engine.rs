@@ -60,24 +60,19 @@ impl Wire {
         &mut self,
         stream: &mut Stream,
     ) -> io::Result<(usize, usize, Result<(), zmtp::ProtocolError>)> {
-        if let Wire::Zmtp(c) = self {
-            if let Some(buf) = c.direct_buffer() {
-                let room = buf.len();
-                let n = stream.read_uninit(buf)?;
-                // SAFETY: read(2) wrote the n octets.
-                return Ok((n, room, unsafe { c.advance_direct(n) }));
+        let direct = match self {
+            Wire::Zmtp(c) => c.direct_buffer(),
+            Wire::Ws(w) => w.direct_buffer(),
+            _ => None,
+        };
+        if let Some(buf) = direct {
+            let room = buf.len();
+            let n = stream.read_uninit(buf)?;
+            if n == 0 {
+                return Ok((0, room, Ok(())));
             }
-        }
-        if let Wire::Ws(w) = self {
-            if let Some(buf) = w.direct_buffer() {
-                let room = buf.len();
-                let n = stream.read_uninit(buf)?;
-                if n == 0 {
-                    return Ok((0, room, Ok(())));
-                }
-                // SAFETY: read(2) wrote the n octets.
-                return Ok((n, room, unsafe { w.advance_direct(n) }));
-            }
+            // SAFETY: read(2) wrote the n octets.
+            return Ok((n, room, unsafe { self.advance_direct(n) }));
         }
         let buf = self.read_buffer();
         let room = buf.len();
@@ -98,6 +93,21 @@ impl Wire {
             Wire::Raw(r) => {
                 r.advance(n);
                 Ok(())
+            }
+        }
+    }
+    /// Takes note that `n` octets were read into the last direct buffer
+    /// (`read_from`).
+    ///
+    /// # Safety
+    /// The first `n` octets of that buffer must have been written.
+    unsafe fn advance_direct(&mut self, n: usize) -> Result<(), zmtp::ProtocolError> {
+        // SAFETY: passed on from the caller.
+        unsafe {
+            match self {
+                Wire::Zmtp(c) => c.advance_direct(n),
+                Wire::Ws(w) => w.advance_direct(n),
+                _ => Ok(()),
             }
         }
     }
